@@ -1,0 +1,90 @@
+#pragma once
+// Typed start-up configuration. Layers, each overriding the one before: built-in defaults,
+// a TOML file, SEATWISE_<SECTION>_<KEY> environment variables, command-line flags.
+// Loading is a pure function of its sources so every rule is testable without a process.
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace seatwise::app {
+
+enum class LogLevel { kTrace, kDebug, kInfo, kWarn, kError, kOff };
+enum class LogFormat { kJson, kText };
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";  // as written; host and port below are parsed from it
+  std::string host = "127.0.0.1";         // an IP literal, IPv6 without brackets
+  std::uint16_t port = 8080;              // 0 picks a free port
+  int threads = 0;                        // 0: one per core
+  std::int64_t body_limit_bytes = 1 << 20;
+  std::int64_t header_timeout_ms = 10'000;
+  std::int64_t request_timeout_ms = 30'000;
+  std::int64_t idle_timeout_ms = 60'000;
+  std::int64_t drain_timeout_ms = 10'000;
+  int max_pipelined = 16;
+};
+
+struct DatabaseConfig {
+  std::string url = "sqlite://data/seatwise.db";
+  int pool_size = 8;
+  std::string sqlite_synchronous = "FULL";  // OFF, NORMAL, FULL or EXTRA
+  std::int64_t busy_timeout_ms = 5'000;
+};
+
+struct LogConfig {
+  LogLevel level = LogLevel::kInfo;
+  LogFormat format = LogFormat::kJson;
+};
+
+struct Config {
+  ServerConfig server;
+  DatabaseConfig database;
+  LogConfig log;
+  // "section.key" -> where its effective value came from, for keys not left at the
+  // default: "seatwise.toml:3", "environment SEATWISE_SERVER_LISTEN", "flag --listen".
+  std::map<std::string, std::string> origins;
+};
+
+// One command-line override of a config key.
+struct FlagOverride {
+  std::string key;    // "server.listen"
+  std::string flag;   // "--listen", as shown in messages
+  std::string value;  // as typed; validated like an environment value
+};
+
+struct ConfigSources {
+  std::optional<std::string> file_path;  // shown in messages; file_text is what is parsed
+  std::optional<std::string> file_text;
+  std::map<std::string, std::string> environment;  // every variable; only SEATWISE_* are read
+  std::vector<FlagOverride> flags;                 // applied in order
+};
+
+// Environment variables with the SEATWISE_ prefix that are not config keys.
+inline constexpr const char* kConfigFileVariable = "SEATWISE_CONFIG";
+
+// Builds the effective config. On failure the error is kInvalidArgument; its message has
+// one "config error: ..." line per problem, and `fields` one entry per problem with the
+// key (or variable) and that line.
+core::Result<Config> LoadConfig(const ConfigSources& sources);
+
+// The config as TOML, one key per line with where its value came from; secrets
+// (the database password) are replaced by "***".
+std::string FormatConfig(const Config& config);
+
+// The database URL with any password replaced by "***", safe for logs.
+std::string RedactUrl(const std::string& url);
+
+// Every key as "section.key", in documentation order.
+std::vector<std::string> ConfigKeys();
+
+// "info", "json": the names used in files and flags.
+std::string_view LogLevelName(LogLevel level);
+std::string_view LogFormatName(LogFormat format);
+
+}  // namespace seatwise::app
