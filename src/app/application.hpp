@@ -1,0 +1,63 @@
+#pragma once
+// The composition root: builds the object graph of one `seatwise` process from a Config.
+// Only this file knows how the layers are wired; nothing below app/ reads globals.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "app/config.hpp"
+#include "app/logging.hpp"
+#include "core/clock.hpp"
+#include "core/random.hpp"
+#include "core/result.hpp"
+#include "store/database.hpp"
+#include "store/migrator.hpp"
+
+namespace seatwise::app {
+
+class Application {
+ public:
+  // Opens what every command needs: the wall clock, OS randomness and the database pool.
+  // kInvalidArgument when the database URL is unusable; kUnavailable when the database
+  // cannot be reached.
+  static core::Result<std::unique_ptr<Application>> Open(Config config);
+
+  ~Application();
+  Application(const Application&) = delete;
+  Application& operator=(const Application&) = delete;
+
+  // Applies pending migrations; refuses a database newer than this binary.
+  core::Result<store::MigrationReport> Migrate();
+  core::Result<store::SchemaStatus> SchemaStatus();
+  // Seeds the demo data if the database is empty; sign-in details go to `out`.
+  core::Result<void> PrepareDemo(std::ostream& out);
+
+  // Called once the server is bound, with the address it listens on.
+  using ListeningCallback = std::function<void(const std::string& host, std::uint16_t port)>;
+  // Serves HTTP until SIGTERM or SIGINT, then drains and returns ok. Fails when the
+  // address cannot be bound.
+  core::Result<void> Serve(const ListeningCallback& on_listening);
+
+  // Whether the instance can take traffic: database reachable, no migration pending.
+  core::Result<void> Readiness();
+
+  const Config& config() const { return config_; }
+  const EventLog& log() const { return log_; }
+
+ private:
+  Application(Config config, std::unique_ptr<store::Database> database);
+
+  Config config_;
+  core::SystemClock clock_;
+  std::unique_ptr<core::Random> random_;
+  EventLog log_;
+  std::unique_ptr<store::Database> database_;
+};
+
+// The options the database pool is opened with.
+store::DatabaseOptions DatabaseOptionsFrom(const Config& config);
+
+}  // namespace seatwise::app

@@ -1,0 +1,263 @@
+#include "app/cli.hpp"
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "app/application.hpp"
+#include "app/config.hpp"
+#include "app/logging.hpp"
+#include "app/version.hpp"
+
+namespace seatwise::app {
+namespace {
+
+// The flags that override one config key each.
+struct FlagSpec {
+  const char* flag;
+  const char* key;
+  const char* help;
+};
+
+constexpr std::array<FlagSpec, 7> kConfigFlags = {{
+    {"--listen", "server.listen", "address to listen on, host:port ([::1]:8080 for IPv6)"},
+    {"--threads", "server.threads", "server threads; 0 = one per core"},
+    {"--database", "database.url",
+     "sqlite:///abs/path.db, sqlite://rel/path.db or postgresql://user@host:port/db"},
+    {"--pool-size", "database.pool_size", "database connections"},
+    {"--sqlite-synchronous", "database.sqlite_synchronous", "OFF, NORMAL, FULL or EXTRA"},
+    {"--log-level", "log.level", "trace, debug, info, warn, error or off"},
+    {"--log-format", "log.format", "json or text"},
+}};
+
+// The config options of one subcommand. Values stay strings here: LoadConfig validates
+// them like every other source, so a bad flag gets the same message as a bad file entry.
+class ConfigFlags {
+ public:
+  void AddTo(CLI::App& command) {
+    command.add_option("--config", config_file_,
+                       "TOML config file (default: $SEATWISE_CONFIG, else none)");
+    for (std::size_t i = 0; i < kConfigFlags.size(); ++i) {
+      options_[i] = command.add_option(kConfigFlags[i].flag, values_[i], kConfigFlags[i].help);
+    }
+    command.add_option("--set", set_, "override any key: section.key=value (repeatable)");
+  }
+
+  core::Result<Config> Load(const Environment& environment) const {
+    ConfigSources sources;
+    sources.environment = environment;
+    std::string path = config_file_;
+    if (path.empty()) {
+      auto it = environment.find(kConfigFileVariable);
+      if (it != environment.end()) path = it->second;
+    }
+    if (!path.empty()) {
+      std::ifstream file(path, std::ios::binary);
+      if (!file) {
+        return core::MakeError(core::ErrorCode::kInvalidArgument,
+                               fmt::format("config error: cannot read config file {}: {}", path,
+                                           std::strerror(errno)));
+      }
+      std::ostringstream text;
+      text << file.rdbuf();
+      sources.file_path = path;
+      sources.file_text = text.str();
+    }
+    for (const auto& assignment : set_) {
+      auto eq = assignment.find('=');
+      if (eq == std::string::npos) {
+        return core::MakeError(
+            core::ErrorCode::kInvalidArgument,
+            fmt::format("config error: --set {}: expected section.key=value", assignment));
+      }
+      sources.flags.push_back({assignment.substr(0, eq), "--set", assignment.substr(eq + 1)});
+    }
+    for (std::size_t i = 0; i < kConfigFlags.size(); ++i) {
+      if (options_[i] != nullptr && options_[i]->count() > 0) {
+        sources.flags.push_back({kConfigFlags[i].key, kConfigFlags[i].flag, values_[i]});
+      }
+    }
+    return LoadConfig(sources);
+  }
+
+ private:
+  std::string config_file_;
+  std::array<std::string, kConfigFlags.size()> values_;
+  std::array<CLI::Option*, kConfigFlags.size()> options_{};
+  std::vector<std::string> set_;
+};
+
+// Shared steps of the commands; each returns an exit code.
+class Commands {
+ public:
+  Commands(const Environment& environment, std::ostream& out, std::ostream& err)
+      : environment_(environment), out_(out), err_(err) {}
+
+  int Serve(const ConfigFlags& flags, bool demo) {
+    std::unique_ptr<Application> app;
+    if (int code = Open(flags, app); code != kExitOk) return code;
+    if (int code = MigrateAtStart(*app); code != kExitOk) return code;
+    if (demo) {
+      if (auto prepared = app->PrepareDemo(out_); !prepared.ok()) {
+        return Fail(prepared.error());
+      }
+    }
+    auto served = app->Serve([this](const std::string& host, std::uint16_t port) {
+      bool ipv6 = host.find(':') != std::string::npos;
+      out_ << "seatwise listening on http://" << (ipv6 ? "[" + host + "]" : host) << ":" << port
+           << std::endl;
+    });
+    if (!served.ok()) return Fail(served.error());
+    return kExitOk;
+  }
+
+  int Migrate(const ConfigFlags& flags, bool status_only) {
+    std::unique_ptr<Application> app;
+    if (int code = Open(flags, app); code != kExitOk) return code;
+    if (status_only) {
+      auto status = app->SchemaStatus();
+      if (!status.ok()) return Fail(status.error());
+      out_ << "current version: " << status->current_version << "\n"
+           << "latest version:  " << status->latest_version << "\n"
+           << "pending:         " << status->pending << "\n";
+      return kExitOk;
+    }
+    auto report = app->Migrate();
+    if (!report.ok()) return Fail(report.error());
+    if (report->applied.empty()) {
+      out_ << "schema is current at version " << report->to_version << "\n";
+    } else {
+      out_ << "migrated schema from version " << report->from_version << " to "
+           << report->to_version << " (applied " << JoinVersions(report->applied) << ")\n";
+    }
+    return kExitOk;
+  }
+
+  int Demo(const ConfigFlags& flags) {
+    std::unique_ptr<Application> app;
+    if (int code = Open(flags, app); code != kExitOk) return code;
+    if (int code = MigrateAtStart(*app); code != kExitOk) return code;
+    if (auto prepared = app->PrepareDemo(out_); !prepared.ok()) return Fail(prepared.error());
+    out_ << "demo database ready: " << RedactUrl(app->config().database.url) << "\n";
+    return kExitOk;
+  }
+
+  int ConfigCheck(const ConfigFlags& flags) {
+    auto config = flags.Load(environment_);
+    if (!config.ok()) return Usage(config.error());
+    out_ << "# effective configuration; each value's source follows '#'\n" << FormatConfig(*config);
+    return kExitOk;
+  }
+
+  int Version() {
+    out_ << "seatwise " << kVersion << "\n";
+    return kExitOk;
+  }
+
+ private:
+  // Loads the config, configures logging and opens the database.
+  int Open(const ConfigFlags& flags, std::unique_ptr<Application>& app) {
+    auto config = flags.Load(environment_);
+    if (!config.ok()) return Usage(config.error());
+    ConfigureLogging(config->log);
+    auto opened = Application::Open(std::move(*config));
+    if (!opened.ok()) {
+      // The store validates the URL in depth; an unusable URL is a config mistake.
+      if (opened.error().code == core::ErrorCode::kInvalidArgument) {
+        err_ << "config error: database.url: " << opened.error().message << "\n";
+        return kExitUsage;
+      }
+      return Fail(opened.error());
+    }
+    app = std::move(opened).value();
+    return kExitOk;
+  }
+
+  int MigrateAtStart(Application& app) {
+    auto report = app.Migrate();
+    if (!report.ok()) return Fail(report.error());
+    app.log().Write(EventLevel::kInfo, "schema",
+                    {{"from_version", std::int64_t{report->from_version}},
+                     {"to_version", std::int64_t{report->to_version}},
+                     {"applied", std::int64_t(report->applied.size())}});
+    return kExitOk;
+  }
+
+  int Usage(const core::Error& error) {
+    err_ << error.message << "\n";
+    return kExitUsage;
+  }
+
+  int Fail(const core::Error& error) {
+    err_ << "seatwise: " << error.message << "\n";
+    return kExitFailure;
+  }
+
+  static std::string JoinVersions(const std::vector<int>& versions) {
+    std::string out;
+    for (int v : versions) out += (out.empty() ? "" : ", ") + std::to_string(v);
+    return out;
+  }
+
+  const Environment& environment_;
+  std::ostream& out_;
+  std::ostream& err_;
+};
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args, const Environment& environment, std::ostream& out,
+           std::ostream& err) {
+  CLI::App cli{"Seatwise: license and seat management server", "seatwise"};
+  cli.require_subcommand(1);
+
+  ConfigFlags serve_flags;
+  bool demo = false;
+  auto* serve = cli.add_subcommand("serve", "run the HTTP server (migrates the database first)");
+  serve_flags.AddTo(*serve);
+  serve->add_flag("--demo", demo, "seed demo data into an empty database first");
+
+  ConfigFlags migrate_flags;
+  bool status_only = false;
+  auto* migrate = cli.add_subcommand("migrate", "apply pending schema migrations");
+  migrate_flags.AddTo(*migrate);
+  migrate->add_flag("--status", status_only, "print the schema version and pending count only");
+
+  ConfigFlags demo_flags;
+  auto* demo_command = cli.add_subcommand("demo", "migrate and seed a demo instance");
+  demo_flags.AddTo(*demo_command);
+
+  auto* version = cli.add_subcommand("version", "print the version");
+
+  ConfigFlags check_flags;
+  auto* config = cli.add_subcommand("config", "configuration tools");
+  config->require_subcommand(1);
+  auto* check = config->add_subcommand("check", "validate and print the effective config");
+  check_flags.AddTo(*check);
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back
+  try {
+    cli.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    int code = cli.exit(e, out, err);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+
+  Commands commands(environment, out, err);
+  if (serve->parsed()) return commands.Serve(serve_flags, demo);
+  if (migrate->parsed()) return commands.Migrate(migrate_flags, status_only);
+  if (demo_command->parsed()) return commands.Demo(demo_flags);
+  if (version->parsed()) return commands.Version();
+  if (check->parsed()) return commands.ConfigCheck(check_flags);
+  err << cli.help();
+  return kExitUsage;
+}
+
+}  // namespace seatwise::app
