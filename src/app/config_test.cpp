@@ -3,6 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
 namespace seatwise::app {
 namespace {
 
@@ -284,6 +288,24 @@ TEST(ConfigTest, RedactsPasswordsInUrls) {
   EXPECT_EQ(RedactUrl("postgresql://h/db?user=u&password=p&sslmode=require"),
             "postgresql://h/db?user=u&password=***&sslmode=require");
   EXPECT_EQ(RedactUrl("sqlite:///var/lib/a@b:c.db"), "sqlite:///var/lib/a@b:c.db");
+}
+
+TEST(ConfigTest, ExampleFileSetsEveryKeyToItsDefault) {
+  const char* source_dir = std::getenv("SEATWISE_SOURCE_DIR");
+  if (source_dir == nullptr) GTEST_SKIP() << "SEATWISE_SOURCE_DIR is set by CTest";
+  std::ifstream file(std::string(source_dir) + "/seatwise.example.toml");
+  ASSERT_TRUE(file) << "seatwise.example.toml is missing";
+  std::stringstream text;
+  text << file.rdbuf();
+  auto config = LoadConfig(FromFile(text.str()));
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  for (const auto& key : ConfigKeys()) {
+    EXPECT_TRUE(config->origins.contains(key)) << key << " is not documented in the example";
+  }
+  auto defaults = LoadConfig({});
+  ASSERT_TRUE(defaults.ok());
+  config->origins.clear();
+  EXPECT_EQ(FormatConfig(*config), FormatConfig(*defaults));
 }
 
 }  // namespace
