@@ -2,6 +2,17 @@
 // The storage driver contract. Repositories write portable SQL against Tx; a driver
 // (sqlite/ or postgres/) runs it. Placeholders are written `?` and numbered by the
 // PostgreSQL driver. Dialect differences stay inside the drivers and the migrations.
+//
+// Error contract, the same on both backends:
+//   unique / primary key violation -> kAlreadyExists, foreign key -> kConflict,
+//   check / not null / bad value -> kInvalidArgument, lock timeout or lost connection ->
+//   kUnavailable, anything else -> kInternal. Error::message keeps the database's own text
+//   (SQLite "UNIQUE constraint failed: users.email"; PostgreSQL "duplicate key value
+//   violates unique constraint \"users_email_key\""), so a repository can tell which
+//   constraint fired by searching it for the column or constraint name.
+// A failed statement ends the transaction: PostgreSQL aborts it, so both drivers roll back
+// and Transact returns the first statement error even if `fn` ignored it and returned ok.
+// To tolerate a duplicate, write `INSERT ... ON CONFLICT DO NOTHING` (both dialects).
 
 #include <chrono>
 #include <cstdint>
@@ -23,7 +34,13 @@ using core::ErrorCode;
 using core::Result;
 
 enum class Backend { kSqlite, kPostgres };
+// "sqlite" or "postgresql".
 std::string_view BackendName(Backend backend);
+
+// The row-lock suffix for a SELECT that guards a count-then-write: " FOR UPDATE" on
+// PostgreSQL, "" on SQLite, whose kWrite transactions already hold the database write lock.
+//   tx.Query(std::string("SELECT seats FROM pool WHERE id = ?") + ForUpdate(tx.backend()), ..)
+std::string_view ForUpdate(Backend backend);
 
 // A bound parameter or a column value. Booleans are stored as 0/1 integers, times as
 // Unix milliseconds, JSON as text.
@@ -66,7 +83,8 @@ class Tx {
   virtual Backend backend() const = 0;
   // Runs a statement that returns rows.
   virtual Result<Rows> Query(std::string_view sql, const Params& params = {}) = 0;
-  // Runs a statement; returns the number of rows it changed.
+  // Runs a statement; returns the number of rows it changed. Without parameters the text
+  // may hold several statements separated by `;` (migrations); the count is the last one's.
   virtual Result<std::int64_t> Exec(std::string_view sql, const Params& params = {}) = 0;
 
   // Convenience: the first row, or kNotFound with `what` in the message.
@@ -75,9 +93,9 @@ class Tx {
   Result<std::optional<Row>> QueryOptional(std::string_view sql, const Params& params);
 };
 
-// kRead: a consistent read-only snapshot. kWrite: takes the write lock up front
-// (SQLite BEGIN IMMEDIATE; PostgreSQL READ COMMITTED, rows locked with FOR UPDATE by the
-// caller), so a count-then-write inside one transaction is safe.
+// kRead: a consistent read-only snapshot; a writing statement in it fails with kInternal. kWrite:
+// takes the write lock up front (SQLite BEGIN IMMEDIATE; PostgreSQL READ COMMITTED, rows locked
+// with FOR UPDATE by the caller), so a count-then-write inside one transaction is safe.
 enum class TxMode { kRead, kWrite };
 
 struct PoolStats {
@@ -94,6 +112,8 @@ struct DatabaseOptions {
   // SQLite PRAGMA synchronous: "OFF", "NORMAL", "FULL" or "EXTRA".
   std::string sqlite_synchronous = "FULL";
   std::chrono::milliseconds busy_timeout{5000};
+  // How long a transaction waits for a free connection before kUnavailable.
+  std::chrono::milliseconds pool_timeout{5000};
 };
 
 // A pool of connections to one database.
