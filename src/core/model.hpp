@@ -348,7 +348,8 @@ struct Lease {
   std::string subscription_id;
   std::string product_id;
   std::string device_id;
-  std::string user_name;  // as reported by the client OS
+  std::optional<std::string> user_id;  // the signed-in user, when the client knows one
+  std::string user_name;               // as reported by the client OS
   std::string host;
   TimePoint checked_out_at{};
   TimePoint heartbeat_at{};

@@ -289,6 +289,7 @@ CREATE TABLE leases (
   subscription_id TEXT NOT NULL REFERENCES subscriptions (id) ON DELETE RESTRICT,
   product_id TEXT NOT NULL REFERENCES products (id) ON DELETE RESTRICT,
   device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE RESTRICT,
+  user_id TEXT REFERENCES users (id) ON DELETE RESTRICT,
   user_name TEXT NOT NULL DEFAULT '',
   host TEXT NOT NULL DEFAULT '',
   checked_out_at INTEGER NOT NULL,
@@ -303,6 +304,7 @@ CREATE TABLE leases (
 CREATE INDEX leases_subscription_expiry ON leases (subscription_id, expires_at)
   WHERE released_at IS NULL;
 CREATE INDEX leases_device ON leases (device_id) WHERE released_at IS NULL;
+CREATE INDEX leases_user ON leases (user_id) WHERE released_at IS NULL AND user_id IS NOT NULL;
 -- Peak concurrency per day for the network-license report.
 CREATE INDEX leases_subscription_time ON leases (subscription_id, checked_out_at);
 

@@ -1,0 +1,46 @@
+#pragma once
+// The publisher's catalog: products, product groups, collections and services.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model.hpp"
+#include "store/database.hpp"
+#include "store/page.hpp"
+
+namespace seatwise::store {
+
+class CatalogRepository {
+ public:
+  virtual ~CatalogRepository() = default;
+
+  // kAlreadyExists when the code is taken.
+  virtual Result<core::Product> CreateProduct(Tx& tx, core::Product product) = 0;
+  virtual Result<core::Product> GetProduct(Tx& tx, const std::string& id) = 0;
+  virtual Result<std::optional<core::Product>> FindProductByCode(Tx& tx,
+                                                                 const std::string& code) = 0;
+  virtual Result<void> UpdateProduct(Tx& tx, const core::Product& product) = 0;
+  virtual Result<Page<core::Product>> ListProducts(Tx& tx, const PageRequest& page) = 0;
+
+  // Groups and collections are written together with their member lists.
+  virtual Result<core::ProductGroup> CreateProductGroup(Tx& tx, core::ProductGroup group) = 0;
+  virtual Result<core::ProductGroup> GetProductGroup(Tx& tx, const std::string& id) = 0;
+  virtual Result<std::vector<core::ProductGroup>> ListProductGroups(Tx& tx) = 0;
+  virtual Result<void> SetProductGroupMembers(Tx& tx, const std::string& group_id,
+                                              const std::vector<std::string>& product_ids,
+                                              core::TimePoint now) = 0;
+
+  virtual Result<core::Collection> CreateCollection(Tx& tx, core::Collection collection) = 0;
+  virtual Result<core::Collection> GetCollection(Tx& tx, const std::string& id) = 0;
+  virtual Result<std::vector<core::Collection>> ListCollections(Tx& tx) = 0;
+  virtual Result<void> SetCollectionMembers(Tx& tx, const std::string& collection_id,
+                                            const std::vector<std::string>& product_ids,
+                                            core::TimePoint now) = 0;
+
+  virtual Result<core::Service> CreateService(Tx& tx, core::Service service) = 0;
+  virtual Result<core::Service> GetService(Tx& tx, const std::string& id) = 0;
+  virtual Result<std::vector<core::Service>> ListServices(Tx& tx) = 0;
+};
+
+}  // namespace seatwise::store

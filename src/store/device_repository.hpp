@@ -1,0 +1,43 @@
+#pragma once
+// Computers the desktop software runs on, per team.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model.hpp"
+#include "store/database.hpp"
+#include "store/page.hpp"
+
+namespace seatwise::store {
+
+struct DeviceFilter {
+  std::optional<core::TimePoint> checked_in_before;  // e.g. out of date: now - 30 days
+  std::optional<core::TimePoint> checked_in_since;
+  std::optional<std::string> last_user_id;
+};
+
+class DeviceRepository {
+ public:
+  virtual ~DeviceRepository() = default;
+
+  // Registers the device in its team, or returns the one with the same fingerprint hash
+  // (then `device`'s other fields are ignored). Safe under concurrent registrations.
+  virtual Result<core::Device> Register(Tx& tx, core::Device device) = 0;
+  virtual Result<core::Device> Get(Tx& tx, const std::string& id) = 0;
+  virtual Result<std::optional<core::Device>> FindByFingerprint(
+      Tx& tx, const std::string& team_id, const std::string& fingerprint_hash) = 0;
+  // Records a check-in: time, user (if signed in) and the client's version and OS.
+  virtual Result<void> CheckIn(Tx& tx, const std::string& id,
+                               const std::optional<std::string>& user_id,
+                               const std::string& app_version, const std::string& os,
+                               core::TimePoint now) = 0;
+  // Writes the admin-editable fields: asset name, description, default accesses.
+  virtual Result<void> UpdateDetails(Tx& tx, const core::Device& device, core::TimePoint now) = 0;
+  // A team's devices ordered by id; the cursor is the id.
+  virtual Result<Page<core::Device>> ListByTeam(Tx& tx, const std::string& team_id,
+                                                const DeviceFilter& filter,
+                                                const PageRequest& page) = 0;
+};
+
+}  // namespace seatwise::store

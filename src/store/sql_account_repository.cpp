@@ -1,0 +1,152 @@
+#include "store/repositories.hpp"
+#include "store/sql_support.hpp"
+
+namespace seatwise::store {
+namespace {
+
+using namespace sql;  // NOLINT(google-build-using-namespace)
+
+constexpr std::string_view kInsertReseller =
+    "INSERT INTO resellers (id, name, contact_email, created_at, updated_at)"
+    " VALUES (?, ?, ?, ?, ?)";
+constexpr std::string_view kSelectResellerById =
+    "SELECT id, name, contact_email, created_at, updated_at FROM resellers WHERE id = ?";
+constexpr std::string_view kSelectResellersPage =
+    "SELECT id, name, contact_email, created_at, updated_at FROM resellers"
+    " WHERE id > ? ORDER BY id LIMIT ?";
+
+constexpr std::string_view kInsertAccount =
+    "INSERT INTO accounts (id, reseller_id, name, address_line1, address_line2, city,"
+    " postal_code, region, country, created_at, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+#define SW_SELECT_ACCOUNTS                                                                 \
+  "SELECT id, reseller_id, name, address_line1, address_line2, city, postal_code, region," \
+  " country, created_at, updated_at FROM accounts"
+constexpr std::string_view kSelectAccountById = SW_SELECT_ACCOUNTS " WHERE id = ?";
+constexpr std::string_view kSelectAccountsPage =
+    SW_SELECT_ACCOUNTS " WHERE id > ? ORDER BY id LIMIT ?";
+constexpr std::string_view kSelectResellerAccountsPage =
+    SW_SELECT_ACCOUNTS " WHERE reseller_id = ? AND id > ? ORDER BY id LIMIT ?";
+#undef SW_SELECT_ACCOUNTS
+constexpr std::string_view kUpdateCompany =
+    "UPDATE accounts SET name = ?, address_line1 = ?, address_line2 = ?, city = ?,"
+    " postal_code = ?, region = ?, country = ?, updated_at = ? WHERE id = ?";
+
+constexpr std::string_view kInsertTeam =
+    "INSERT INTO teams (id, account_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)";
+constexpr std::string_view kSelectTeamById =
+    "SELECT id, account_id, name, created_at, updated_at FROM teams WHERE id = ?";
+constexpr std::string_view kSelectTeamsByAccount =
+    "SELECT id, account_id, name, created_at, updated_at FROM teams WHERE account_id = ?"
+    " ORDER BY id";
+constexpr std::string_view kRenameTeam = "UPDATE teams SET name = ?, updated_at = ? WHERE id = ?";
+
+core::Reseller ResellerFrom(const Row& row) {
+  return core::Reseller{row.Text(0), row.Text(1), row.Text(2), TimeAt(row, 3), TimeAt(row, 4)};
+}
+
+core::Account AccountFrom(const Row& row) {
+  core::Account a;
+  a.id = row.Text(0);
+  a.reseller_id = row.OptText(1);
+  a.company = core::CompanyInfo{row.Text(2), row.Text(3), row.Text(4), row.Text(5),
+                                row.Text(6), row.Text(7), row.Text(8)};
+  a.created_at = TimeAt(row, 9);
+  a.updated_at = TimeAt(row, 10);
+  return a;
+}
+
+core::Team TeamFrom(const Row& row) {
+  return core::Team{row.Text(0), row.Text(1), row.Text(2), TimeAt(row, 3), TimeAt(row, 4)};
+}
+
+class SqlAccountRepository final : public AccountRepository {
+ public:
+  explicit SqlAccountRepository(core::Random& random) : random_(random) {}
+
+  Result<core::Reseller> CreateReseller(Tx& tx, core::Reseller r) override {
+    EnsureId(r.id, random_, core::id_prefix::kReseller);
+    SW_RETURN_IF_ERROR(tx.Exec(
+        kInsertReseller, {r.id, r.name, r.contact_email, Ms(r.created_at), Ms(r.updated_at)}));
+    return r;
+  }
+
+  Result<core::Reseller> GetReseller(Tx& tx, const std::string& id) override {
+    SW_ASSIGN_OR_RETURN(Row row, tx.QueryOne(kSelectResellerById, {id}, "reseller"));
+    return ResellerFrom(row);
+  }
+
+  Result<Page<core::Reseller>> ListResellers(Tx& tx, const PageRequest& page) override {
+    const auto limit = ClampLimit(page.limit);
+    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectResellersPage, {page.after, limit + 1}));
+    return MakePage(MapRows<core::Reseller>(rows, ResellerFrom), limit,
+                    [](const core::Reseller& r) { return r.id; });
+  }
+
+  Result<core::Account> CreateAccount(Tx& tx, core::Account a) override {
+    EnsureId(a.id, random_, core::id_prefix::kAccount);
+    const auto& c = a.company;
+    SW_RETURN_IF_ERROR(
+        tx.Exec(kInsertAccount,
+                {a.id, OptText(a.reseller_id), c.name, c.address_line1, c.address_line2, c.city,
+                 c.postal_code, c.region, c.country, Ms(a.created_at), Ms(a.updated_at)}));
+    return a;
+  }
+
+  Result<core::Account> GetAccount(Tx& tx, const std::string& id) override {
+    SW_ASSIGN_OR_RETURN(Row row, tx.QueryOne(kSelectAccountById, {id}, "account"));
+    return AccountFrom(row);
+  }
+
+  Result<Page<core::Account>> ListAccounts(Tx& tx, const std::optional<std::string>& reseller_id,
+                                           const PageRequest& page) override {
+    const auto limit = ClampLimit(page.limit);
+    SW_ASSIGN_OR_RETURN(
+        Rows rows,
+        reseller_id ? tx.Query(kSelectResellerAccountsPage, {*reseller_id, page.after, limit + 1})
+                    : tx.Query(kSelectAccountsPage, {page.after, limit + 1}));
+    return MakePage(MapRows<core::Account>(rows, AccountFrom), limit,
+                    [](const core::Account& a) { return a.id; });
+  }
+
+  Result<void> UpdateCompanyInfo(Tx& tx, const std::string& account_id, const core::CompanyInfo& c,
+                                 core::TimePoint now) override {
+    return ExpectChanged(
+        tx.Exec(kUpdateCompany, {c.name, c.address_line1, c.address_line2, c.city, c.postal_code,
+                                 c.region, c.country, Ms(now), account_id}),
+        "account");
+  }
+
+  Result<core::Team> CreateTeam(Tx& tx, core::Team t) override {
+    EnsureId(t.id, random_, core::id_prefix::kTeam);
+    SW_RETURN_IF_ERROR(
+        tx.Exec(kInsertTeam, {t.id, t.account_id, t.name, Ms(t.created_at), Ms(t.updated_at)}));
+    return t;
+  }
+
+  Result<core::Team> GetTeam(Tx& tx, const std::string& id) override {
+    SW_ASSIGN_OR_RETURN(Row row, tx.QueryOne(kSelectTeamById, {id}, "team"));
+    return TeamFrom(row);
+  }
+
+  Result<std::vector<core::Team>> ListTeams(Tx& tx, const std::string& account_id) override {
+    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectTeamsByAccount, {account_id}));
+    return MapRows<core::Team>(rows, TeamFrom);
+  }
+
+  Result<void> RenameTeam(Tx& tx, const std::string& team_id, const std::string& name,
+                          core::TimePoint now) override {
+    return ExpectChanged(tx.Exec(kRenameTeam, {name, Ms(now), team_id}), "team");
+  }
+
+ private:
+  core::Random& random_;
+};
+
+}  // namespace
+
+std::unique_ptr<AccountRepository> NewSqlAccountRepository(core::Random& random) {
+  return std::make_unique<SqlAccountRepository>(random);
+}
+
+}  // namespace seatwise::store

@@ -1,0 +1,56 @@
+#pragma once
+// Usage reported by clients, its daily rollup, and the cloud-credit ledger.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model.hpp"
+#include "store/database.hpp"
+#include "store/page.hpp"
+
+namespace seatwise::store {
+
+struct UsageDailyQuery {
+  std::string team_id;
+  core::TimePoint from{};  // day_start >= from
+  core::TimePoint to{};    // day_start < to
+  std::optional<std::string> subscription_id;
+  std::optional<std::string> user_id;
+};
+
+struct CreditQuery {
+  std::optional<std::string> contract_id;
+  std::optional<std::string> user_id;
+  std::optional<core::TimePoint> from;
+  std::optional<core::TimePoint> to;
+};
+
+class UsageRepository {
+ public:
+  virtual ~UsageRepository() = default;
+
+  // Stores a batch; an event whose (device, client event id) is already stored is skipped.
+  // Returns the number of new events.
+  virtual Result<int> RecordEvents(Tx& tx, std::vector<core::UsageEvent> events) = 0;
+  // Events after `after_seq` in ingestion order.
+  virtual Result<std::vector<core::UsageEvent>> ListEventsAfter(Tx& tx, std::int64_t after_seq,
+                                                                int limit) = 0;
+  // Adds up to `max_events` events after `after_seq` into usage_daily (sessions from starts,
+  // seconds from stops; events without user, product or subscription are skipped) and
+  // returns the new cursor (the last seq consumed; `after_seq` when nothing was new).
+  virtual Result<std::int64_t> RollUp(Tx& tx, std::int64_t after_seq, int max_events) = 0;
+  virtual Result<std::vector<core::UsageDaily>> ListDaily(Tx& tx, const UsageDailyQuery& query) = 0;
+
+  // Records a credit movement and updates the contract balance under its row lock.
+  // A consumption that would take the balance below zero is kFailedPrecondition unless
+  // `allow_negative`. An entry with a usage_event_id already recorded is returned unchanged.
+  virtual Result<core::CreditEntry> AddCreditEntry(Tx& tx, core::CreditEntry entry,
+                                                   bool allow_negative) = 0;
+  // Oldest first by time then id; the cursor is "<unix ms>:<id>" of the last entry seen.
+  virtual Result<Page<core::CreditEntry>> ListCreditEntries(Tx& tx, const CreditQuery& query,
+                                                            const PageRequest& page) = 0;
+};
+
+}  // namespace seatwise::store
