@@ -1,0 +1,70 @@
+#pragma once
+// The HTTP/1.1 server: keep-alive, bounded pipelining, per-route body limits, timeouts,
+// metrics, access log and a graceful drain. Asio and Beast stay inside server.cpp.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "http/router.hpp"
+#include "store/database.hpp"
+
+namespace seatwise::http {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;                          // 0 picks a free port
+  int threads = 0;                                    // 0: one per core
+  std::size_t body_limit = 1 << 20;                   // default per-route request body limit, bytes
+  std::chrono::milliseconds header_timeout{10'000};   // time to receive the request head
+  std::chrono::milliseconds request_timeout{30'000};  // time to receive the whole request
+  std::chrono::milliseconds idle_timeout{60'000};     // keep-alive idle between requests
+  std::chrono::milliseconds drain_timeout{10'000};    // graceful shutdown bound
+  std::size_t max_pipelined = 16;                     // requests read ahead on one connection
+  bool handle_signals = true;                         // SIGTERM/SIGINT start a graceful shutdown
+};
+
+struct ServerDeps {
+  store::Database& database;
+  const core::Clock& clock;
+  // Readiness: database reachable and migrations current; an error explains what is not.
+  // Empty: a database Ping().
+  std::function<core::Result<void>()> readiness;
+};
+
+class Server {
+ public:
+  // Registers the system routes (/healthz, /readyz, /metrics, /api/v1/openapi.yaml).
+  Server(ServerOptions options, ServerDeps deps);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds address:port and starts listening; returns the bound port. The error names
+  // the address and the reason. Routes are frozen from here on.
+  core::Result<std::uint16_t> Listen();
+
+  // Serves on `threads` threads (plus the calling thread, which only accepts) until
+  // Shutdown() or a signal; then drains and returns.
+  void Run();
+
+  // Starts the graceful shutdown: stop accepting, finish in-flight requests, close idle
+  // connections, force-close whatever remains after drain_timeout. Thread-safe and
+  // idempotent. Called from outside the server's threads while Run() is serving, it
+  // returns once the listening socket is closed.
+  void Shutdown();
+
+  // Where later layers register their routes, before Listen().
+  Router& router();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace seatwise::http
