@@ -123,7 +123,7 @@ class Connection {
     if (sqlstate == "55P03" || sqlstate == "57014") {
       return {core::MakeError(ErrorCode::kUnavailable, message)};
     }
-    if (sqlstate == "0A000") {
+    if (sqlstate == "0A000" && message.find("cached plan") != std::string::npos) {
       // "cached plan must not change result type" after a schema change: forget the
       // statements so the rerun prepares them afresh.
       forget_statements_ = true;
