@@ -13,11 +13,11 @@ namespace {
 constexpr std::int64_t kMigrationLockKey = 0x5ea7'0001'5c4e'0a00;
 
 constexpr std::string_view kCreateTableSqlite =
-    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    "CREATE TABLE schema_migrations ("
     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,"
     " applied_at INTEGER NOT NULL) STRICT";
 constexpr std::string_view kCreateTablePostgres =
-    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    "CREATE TABLE schema_migrations ("
     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,"
     " applied_at BIGINT NOT NULL)";
 constexpr std::string_view kTableExistsSqlite =
@@ -142,8 +142,11 @@ Result<MigrationReport> Migrate(Database& db, const core::Clock& clock,
   SW_ASSIGN_OR_RETURN(
       report.from_version, db.Transact<int>(TxMode::kWrite, [&](Tx& tx) -> Result<int> {
         SW_RETURN_IF_ERROR(Lock(tx));
-        SW_RETURN_IF_ERROR(
-            tx.Exec(tx.backend() == Backend::kSqlite ? kCreateTableSqlite : kCreateTablePostgres));
+        SW_ASSIGN_OR_RETURN(bool exists, TableExists(tx));
+        if (!exists) {
+          SW_RETURN_IF_ERROR(tx.Exec(tx.backend() == Backend::kSqlite ? kCreateTableSqlite
+                                                                      : kCreateTablePostgres));
+        }
         SW_ASSIGN_OR_RETURN(AppliedMap applied, ReadApplied(tx));
         SW_RETURN_IF_ERROR(CheckCompatible(applied, scripts));
         return StatusOf(applied, scripts).current_version;
