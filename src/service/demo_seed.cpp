@@ -75,8 +75,8 @@ DemoSummary Unseeded() {
 class Seeder {
  public:
   Seeder(store::Tx& tx, store::Repositories& repos, core::Random& random, core::TimePoint now,
-         const std::map<std::string, std::string>& hashes)
-      : tx_(tx), repos_(repos), random_(random), now_(now), hashes_(hashes) {}
+         const std::string& password_hash)
+      : tx_(tx), repos_(repos), random_(random), now_(now), password_hash_(password_hash) {}
 
   Result<DemoSummary> Run() {
     SW_RETURN_IF_ERROR(SeedPeople());
@@ -177,7 +177,7 @@ class Seeder {
       user.last_name = p.last;
       const bool invited_only = p.key == "finn";
       user.status = invited_only ? core::UserStatus::kInvited : core::UserStatus::kActive;
-      if (!invited_only) user.password_hash = hashes_.at(std::string(p.key));
+      if (!invited_only) user.password_hash = password_hash_;
       user.is_operator = p.key == "operator";
       user.created_at = user.updated_at = now_;
       SW_ASSIGN_OR_RETURN(user, repos_.users->Create(tx_, user));
@@ -325,7 +325,7 @@ class Seeder {
   store::Repositories& repos_;
   core::Random& random_;
   core::TimePoint now_;
-  const std::map<std::string, std::string>& hashes_;
+  const std::string& password_hash_;
   std::map<std::string, core::User> users_;
   std::map<std::string, std::string> products_;
   std::map<std::string, std::string> product_keys_;
@@ -345,14 +345,12 @@ Result<DemoSummary> SeedDemo(store::Database& database, store::Repositories& rep
         return repos.accounts->ListAccounts(tx, std::nullopt, store::PageRequest{"", 1});
       }));
   if (!existing.items.empty()) return Unseeded();
-  // Hash outside the transaction: Argon2id is deliberately slow.
-  std::map<std::string, std::string> hashes;
-  for (const Person& p : kPeople) {
-    SW_ASSIGN_OR_RETURN(hashes[std::string(p.key)], crypto::HashPassword(kDemoPassword));
-  }
+  // Hash outside the transaction: Argon2id is deliberately slow. Every demo person has the
+  // same published password, so one hash serves them all.
+  SW_ASSIGN_OR_RETURN(const std::string hash, crypto::HashPassword(kDemoPassword));
   const core::TimePoint now = clock.Now();
   return database.Transact<DemoSummary>(store::TxMode::kWrite, [&](store::Tx& tx) {
-    return Seeder(tx, repos, random, now, hashes).Run();
+    return Seeder(tx, repos, random, now, hash).Run();
   });
 }
 
