@@ -217,6 +217,29 @@ TEST_P(ContractRepositoryTest, ListsContractsByFilterAndExpiry) {
   EXPECT_TRUE(none.empty());
 }
 
+TEST_P(ContractRepositoryTest, ListsAccountsOfAResellerAndProductsWithACursor) {
+  auto a = NewCustomer("a");
+  auto b = NewCustomer("b");
+  auto mine = Must(Read([&](Tx& tx) {
+    return repos_.accounts->ListAccounts(tx, a.reseller.id, {"", 10});
+  }));
+  ASSERT_EQ(mine.items.size(), 1u);
+  EXPECT_EQ(mine.items[0].id, a.account.id);
+
+  std::vector<std::string> products;
+  PageRequest page{"", 3};
+  do {
+    auto p = Must(Read([&](Tx& tx) { return repos_.catalog->ListProducts(tx, page); }));
+    for (const auto& product : p.items) products.push_back(product.id);
+    page.after = p.next_after;
+  } while (!page.after.empty());
+  EXPECT_EQ(products.size(), 4u);
+  EXPECT_TRUE(std::is_sorted(products.begin(), products.end()));
+  auto resellers = Must(Read([&](Tx& tx) { return repos_.accounts->ListResellers(tx, {"", 1}); }));
+  EXPECT_EQ(resellers.items.size(), 1u);
+  EXPECT_FALSE(resellers.next_after.empty());
+}
+
 SW_INSTANTIATE_BACKENDS(ContractRepositoryTest);
 
 }  // namespace
