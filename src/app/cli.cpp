@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <system_error>
 
 #include "app/application.hpp"
 #include "app/config.hpp"
@@ -61,9 +61,10 @@ class ConfigFlags {
     if (!path.empty()) {
       std::ifstream file(path, std::ios::binary);
       if (!file) {
-        return core::MakeError(core::ErrorCode::kInvalidArgument,
-                               fmt::format("config error: cannot read config file {}: {}", path,
-                                           std::strerror(errno)));
+        return core::MakeError(
+            core::ErrorCode::kInvalidArgument,
+            fmt::format("config error: cannot read config file {}: {}", path,
+                        std::error_code(errno, std::generic_category()).message()));
       }
       std::ostringstream text;
       text << file.rdbuf();

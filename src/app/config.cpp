@@ -1,6 +1,7 @@
 #include "app/config.hpp"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 
 #include <toml++/toml.h>
 #include <algorithm>
@@ -127,8 +128,7 @@ std::optional<std::string> ReadString(const RawValue& value) {
 template <typename Field>
 KeySpec IntegerKey(std::string_view section, std::string_view key, std::int64_t min,
                    std::int64_t max, Field Config::*part, auto Field::*member) {
-  std::string expected =
-      "expected an integer from " + std::to_string(min) + " to " + std::to_string(max);
+  std::string expected = fmt::format("expected an integer from {} to {}", min, max);
   return KeySpec{section, key,
                  [=](Config& config, const RawValue& value) -> std::optional<std::string> {
                    auto v = ReadInteger(value);
@@ -313,12 +313,10 @@ const KeySpec* FindKey(std::string_view section, std::string_view key) {
   return nullptr;
 }
 
-std::string FullName(const KeySpec& spec) {
-  return std::string(spec.section) + "." + std::string(spec.key);
-}
+std::string FullName(const KeySpec& spec) { return fmt::format("{}.{}", spec.section, spec.key); }
 
 std::string EnvName(const KeySpec& spec) {
-  return std::string(kEnvPrefix) + Upper(spec.section) + "_" + Upper(spec.key);
+  return fmt::format("{}{}_{}", kEnvPrefix, Upper(spec.section), Upper(spec.key));
 }
 
 std::string Join(const std::vector<std::string>& items) {
@@ -332,7 +330,7 @@ std::string Join(const std::vector<std::string>& items) {
 
 std::string KnownSections() {
   std::vector<std::string> names;
-  for (auto s : Sections()) names.push_back("[" + std::string(s) + "]");
+  for (auto s : Sections()) names.push_back(fmt::format("[{}]", s));
   return Join(names);
 }
 
@@ -350,15 +348,15 @@ class Problems {
  public:
   // `order` sorts problems of one source (the file's line and column).
   void Add(std::string field, std::string line, std::uint64_t order = 0) {
-    entries_.push_back(
-        {order, core::FieldError{std::move(field), "config error: " + std::move(line)}});
+    entries_.emplace_back(
+        order, core::FieldError{std::move(field), fmt::format("config error: {}", line)});
   }
   void AppendSorted(Problems other) {
     std::stable_sort(other.entries_.begin(), other.entries_.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& e : other.entries_) entries_.push_back(std::move(e));
   }
-  bool empty() const { return entries_.empty(); }
+  bool HasAny() const { return !entries_.empty(); }
   Error ToError() const {
     Error error{ErrorCode::kInvalidArgument, "", {}};
     for (const auto& [order, field] : entries_) {
@@ -381,7 +379,8 @@ void ApplyValue(const KeySpec& spec, const RawValue& value, Config& config, Prob
                 std::uint64_t order = 0) {
   std::string name = FullName(spec);
   if (auto expected = spec.apply(config, value)) {
-    problems.Add(name, name + " = " + Display(value) + " (" + value.origin + "): " + *expected,
+    problems.Add(name,
+                 fmt::format("{} = {} ({}): {}", name, Display(value), value.origin, *expected),
                  order);
     return;
   }
@@ -390,7 +389,7 @@ void ApplyValue(const KeySpec& spec, const RawValue& value, Config& config, Prob
 
 std::string FileOrigin(const ConfigSources& sources, const toml::source_region& where) {
   std::string path = sources.file_path.value_or("config file");
-  return path + ":" + std::to_string(where.begin.line);
+  return fmt::format("{}:{}", path, where.begin.line);
 }
 
 void ApplyFile(const ConfigSources& sources, Config& config, Problems& problems) {
@@ -400,9 +399,8 @@ void ApplyFile(const ConfigSources& sources, Config& config, Problems& problems)
                        sources.file_path ? std::string_view(*sources.file_path) : "config file");
   } catch (const toml::parse_error& e) {
     const auto& where = e.source();
-    problems.Add(
-        "file", sources.file_path.value_or("config file") + ":" + std::to_string(where.begin.line) +
-                    ":" + std::to_string(where.begin.column) + ": " + std::string(e.description()));
+    problems.Add("file", fmt::format("{}:{}:{}: {}", sources.file_path.value_or("config file"),
+                                     where.begin.line, where.begin.column, e.description()));
     return;
   }
   Problems file_problems;
@@ -414,31 +412,31 @@ void ApplyFile(const ConfigSources& sources, Config& config, Problems& problems)
     if (std::find(sections.begin(), sections.end(), section) == sections.end()) {
       if (section_node.is_table()) {
         file_problems.Add(section,
-                          "unknown section [" + section + "] (" + origin +
-                              "): known sections are " + KnownSections(),
+                          fmt::format("unknown section [{}] ({}): known sections are {}", section,
+                                      origin, KnownSections()),
                           order);
       } else {
         file_problems.Add(section,
-                          "unknown key " + section + " (" + origin +
-                              "): keys belong in one of the sections " + KnownSections(),
+                          fmt::format("unknown key {} ({}): keys belong in one of the sections {}",
+                                      section, origin, KnownSections()),
                           order);
       }
       continue;
     }
     const auto* table = section_node.as_table();
     if (table == nullptr) {
-      file_problems.Add(section, section + " (" + origin + "): expected a table [" + section + "]",
-                        order);
+      file_problems.Add(
+          section, fmt::format("{} ({}): expected a table [{}]", section, origin, section), order);
       continue;
     }
     for (const auto& [key, node] : *table) {
       const KeySpec* spec = FindKey(section, key.str());
       std::string key_origin = FileOrigin(sources, node.source());
       if (spec == nullptr) {
-        std::string name = section + "." + std::string(key.str());
+        std::string name = fmt::format("{}.{}", section, key.str());
         file_problems.Add(name,
-                          "unknown key " + name + " (" + key_origin + "): known keys in [" +
-                              section + "] are " + KnownKeysIn(section),
+                          fmt::format("unknown key {} ({}): known keys in [{}] are {}", name,
+                                      key_origin, section, KnownKeysIn(section)),
                           Position(node.source()));
         continue;
       }
@@ -457,26 +455,27 @@ void ApplyEnvironment(const ConfigSources& sources, Config& config, Problems& pr
       if (EnvName(spec) == name) match = &spec;
     }
     if (match != nullptr) {
-      ApplyValue(*match, RawValue{nullptr, value, "environment " + name}, config, problems);
+      ApplyValue(*match, RawValue{nullptr, value, fmt::format("environment {}", name)}, config,
+                 problems);
       continue;
     }
     std::string hint;
     for (auto section : Sections()) {
-      std::string prefix = std::string(kEnvPrefix) + Upper(section) + "_";
+      std::string prefix = fmt::format("{}{}_", kEnvPrefix, Upper(section));
       if (!std::string_view(name).starts_with(prefix)) continue;
       std::vector<std::string> names;
       for (const auto& spec : Keys()) {
         if (spec.section == section) names.push_back(EnvName(spec));
       }
-      hint = "known [" + std::string(section) + "] variables are " + Join(names);
+      hint = fmt::format("known [{}] variables are {}", section, Join(names));
     }
     if (hint.empty()) {
       std::vector<std::string> names;
       for (auto section : Sections()) names.push_back(Upper(section));
-      hint = "variables are SEATWISE_<SECTION>_<KEY> with SECTION one of " + Join(names) + ", or " +
-             std::string(kConfigFileVariable);
+      hint = fmt::format("variables are SEATWISE_<SECTION>_<KEY> with SECTION one of {}, or {}",
+                         Join(names), kConfigFileVariable);
     }
-    problems.Add(name, "unknown environment variable " + name + ": " + hint);
+    problems.Add(name, fmt::format("unknown environment variable {}: {}", name, hint));
   }
 }
 
@@ -488,11 +487,12 @@ void ApplyFlags(const ConfigSources& sources, Config& config, Problems& problems
                               : FindKey(std::string_view(flag.key).substr(0, dot),
                                         std::string_view(flag.key).substr(dot + 1));
     if (spec == nullptr) {
-      problems.Add(flag.key, "unknown key " + flag.key + " (flag " + flag.flag +
-                                 "): known keys are " + Join(ConfigKeys()));
+      problems.Add(flag.key, fmt::format("unknown key {} (flag {}): known keys are {}", flag.key,
+                                         flag.flag, Join(ConfigKeys())));
       continue;
     }
-    ApplyValue(*spec, RawValue{nullptr, flag.value, "flag " + flag.flag}, config, problems);
+    ApplyValue(*spec, RawValue{nullptr, flag.value, fmt::format("flag {}", flag.flag)}, config,
+               problems);
   }
 }
 
@@ -504,7 +504,7 @@ core::Result<Config> LoadConfig(const ConfigSources& sources) {
   if (sources.file_text) ApplyFile(sources, config, problems);
   ApplyEnvironment(sources, config, problems);
   ApplyFlags(sources, config, problems);
-  if (!problems.empty()) return problems.ToError();
+  if (problems.HasAny()) return problems.ToError();
   return config;
 }
 
@@ -515,11 +515,11 @@ std::string FormatConfig(const Config& config) {
     if (spec.section != section) {
       if (!out.empty()) out += '\n';
       section = spec.section;
-      out += "[" + std::string(section) + "]\n";
+      out += fmt::format("[{}]\n", section);
     }
     auto origin = config.origins.find(FullName(spec));
-    out += std::string(spec.key) + " = " + spec.show(config) + "  # " +
-           (origin == config.origins.end() ? std::string("default") : origin->second) + "\n";
+    out += fmt::format("{} = {}  # {}\n", spec.key, spec.show(config),
+                       origin == config.origins.end() ? "default" : origin->second);
   }
   return out;
 }

@@ -43,7 +43,7 @@ std::string_view LevelName(EventLevel level) {
 // RFC 3339 UTC with milliseconds.
 std::string Timestamp(core::TimePoint t) {
   std::int64_t ms = core::ToUnixMillis(t);
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  auto seconds = static_cast<std::time_t>(ms / 1000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900,
