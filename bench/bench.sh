@@ -48,6 +48,7 @@ fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/seatwise-bench.XXXXXX")
 SEATWISE_PID=""
 NGINX_PID=""
+WRK_PID=""
 
 # Stops a child: SIGTERM, up to 10 s to exit, then SIGKILL.
 stop() {
@@ -63,6 +64,7 @@ stop() {
 }
 
 cleanup() {
+  stop "$WRK_PID"
   stop "$SEATWISE_PID"
   stop "$NGINX_PID"
   rm -rf "$WORK"
@@ -148,8 +150,11 @@ measure() {
   local raw="$OUT_DIR/wrk/${slot}_${server}_round${round}.txt"
   local args=(-t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" --latency --timeout 5s)
   [ -n "$script" ] && args+=(-s "$BENCH_DIR/$script")
-  timeout $((DURATION_S + 30)) wrk "${args[@]}" "http://127.0.0.1:$port$path" >"$raw" 2>&1 ||
-    die "wrk against $server $path failed: $(tail -n3 "$raw")"
+  # In the background so a signal to this script runs the cleanup trap at once.
+  timeout $((DURATION_S + 30)) wrk "${args[@]}" "http://127.0.0.1:$port$path" >"$raw" 2>&1 &
+  WRK_PID=$!
+  wait "$WRK_PID" || die "wrk against $server $path failed: $(tail -n3 "$raw")"
+  WRK_PID=""
   local rps p50 p99 errors
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$raw")
   p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$raw")")
