@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -18,13 +17,14 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "store/database.hpp"
@@ -41,6 +41,10 @@ constexpr milliseconds kStartBound{30'000};
 constexpr milliseconds kExitBound{20'000};
 constexpr milliseconds kIoBound{10'000};
 
+std::string ErrnoText(int error) {
+  return std::error_code(error, std::generic_category()).message();
+}
+
 int RemainingMs(Clock::time_point deadline) {
   auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
   return left > 0 ? static_cast<int>(left) : 0;
@@ -53,7 +57,7 @@ class TempDir {
     std::string pattern = ::testing::TempDir() + "seatwise_serve_XXXXXX";
     std::vector<char> buf(pattern.begin(), pattern.end());
     buf.push_back('\0');
-    if (mkdtemp(buf.data()) == nullptr) ADD_FAILURE() << "mkdtemp: " << std::strerror(errno);
+    if (mkdtemp(buf.data()) == nullptr) ADD_FAILURE() << "mkdtemp: " << ErrnoText(errno);
     path_ = buf.data();
   }
   ~TempDir() {
@@ -78,7 +82,7 @@ class Process {
       : stderr_path_(stderr_path) {
     std::array<int, 2> out{};
     if (pipe2(out.data(), O_CLOEXEC) != 0) {
-      ADD_FAILURE() << "pipe2: " << std::strerror(errno);
+      ADD_FAILURE() << "pipe2: " << ErrnoText(errno);
       return;
     }
     posix_spawn_file_actions_t actions;
@@ -91,10 +95,12 @@ class Process {
     std::vector<std::string> argv_text = {SEATWISE_BINARY};
     argv_text.insert(argv_text.end(), args.begin(), args.end());
     std::vector<char*> argv;
+    argv.reserve(argv_text.size() + 1);
     for (auto& a : argv_text) argv.push_back(a.data());
     argv.push_back(nullptr);
     std::vector<std::string> env_text = environment;
     std::vector<char*> envp;
+    envp.reserve(env_text.size() + 1);
     for (auto& e : env_text) envp.push_back(e.data());
     envp.push_back(nullptr);
 
@@ -103,13 +109,13 @@ class Process {
     close(out[1]);
     stdout_fd_ = out[0];
     if (rc != 0) {
-      ADD_FAILURE() << "posix_spawn " << SEATWISE_BINARY << ": " << std::strerror(rc);
+      ADD_FAILURE() << "posix_spawn " << SEATWISE_BINARY << ": " << ErrnoText(rc);
       pid_ = -1;
       return;
     }
     // A pidfd makes the wait for exit a bounded poll() instead of a sleep loop.
     pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
-    if (pidfd_ < 0) ADD_FAILURE() << "pidfd_open: " << std::strerror(errno);
+    if (pidfd_ < 0) ADD_FAILURE() << "pidfd_open: " << ErrnoText(errno);
   }
 
   ~Process() {
@@ -226,6 +232,7 @@ class ServeTest : public ::testing::Test {
 
   // Only what the binary needs: an inherited SEATWISE_* variable would be refused.
   std::vector<std::string> Environment(std::vector<std::string> extra = {}) const {
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): nothing sets the environment in this process.
     if (const char* path = std::getenv("PATH")) extra.push_back(std::string("PATH=") + path);
     return extra;
   }
