@@ -74,6 +74,21 @@ std::string Rfc3339(core::TimePoint t) {
   return buffer;
 }
 
+// Writes one server event as a JSON line of the same shape as the access log, so every line
+// on the log stream parses.
+void LogEvent(spdlog::level::level_enum level, std::string_view event,
+              std::initializer_list<std::pair<std::string_view, boost::json::value>> fields = {}) {
+  if (!spdlog::default_logger_raw()->should_log(level)) return;
+  boost::json::object line;
+  line["ts"] = Rfc3339(core::SystemClock().Now());
+  line["level"] = level == spdlog::level::err    ? "error"
+                  : level == spdlog::level::warn ? "warn"
+                                                 : "info";
+  line["event"] = event;
+  for (const auto& [key, value] : fields) line[key] = value;
+  spdlog::log(level, "{}", boost::json::serialize(line));
+}
+
 std::string FormatEndpoint(const tcp::endpoint& endpoint) {
   if (endpoint.address().is_v6()) {
     return "[" + endpoint.address().to_string() + "]:" + std::to_string(endpoint.port());
@@ -103,12 +118,10 @@ Response Dispatch(const Route& route, const Request& request) {
   } catch (...) {
     what = "unknown exception";
   }
-  boost::json::object line{{"level", "error"},
-                           {"event", "handler_exception"},
-                           {"request_id", request.request_id},
-                           {"route", route.name},
-                           {"error", what}};
-  spdlog::error("{}", boost::json::serialize(line));
+  LogEvent(spdlog::level::err, "handler_exception",
+           {{"request_id", boost::json::value(request.request_id)},
+            {"route", boost::json::value(route.name)},
+            {"error", boost::json::value(what)}});
   return Problem(request, core::MakeError(core::ErrorCode::kInternal, ""));
 }
 
@@ -496,7 +509,7 @@ void Server::Impl::Run() {
   {
     std::lock_guard lock(mutex_);
     if (!listening_ || running_) {
-      spdlog::error("server Run() called without a successful Listen()");
+      LogEvent(spdlog::level::err, "run_without_listen");
       return;
     }
     running_ = true;
@@ -520,7 +533,8 @@ void Server::Impl::Run() {
           context.run();
           return;
         } catch (const std::exception& e) {
-          spdlog::error("uncaught exception on a server thread: {}", e.what());
+          LogEvent(spdlog::level::err, "worker_exception",
+                   {{"error", boost::json::value(e.what())}});
         }
       }
     });
@@ -549,10 +563,10 @@ void Server::Impl::WaitForSignal() {
   signals_->async_wait([this](const beast::error_code& ec, int signal) {
     if (ec) return;
     if (!drain_started_) {
-      spdlog::info("signal {}: draining connections", signal);
+      LogEvent(spdlog::level::info, "drain_started", {{"signal", boost::json::value(signal)}});
       BeginDrain();
     } else {
-      spdlog::warn("signal {} during drain: closing connections now", signal);
+      LogEvent(spdlog::level::warn, "drain_forced", {{"signal", boost::json::value(signal)}});
       ForceCloseAll();
     }
     WaitForSignal();
@@ -589,7 +603,8 @@ void Server::Impl::BeginDrain() {
   drain_timer_.expires_after(options_.drain_timeout);
   drain_timer_.async_wait([this](const beast::error_code& wait_ec) {
     if (!wait_ec) {
-      spdlog::warn("drain timeout: closing {} connections", metrics_.open_connections());
+      LogEvent(spdlog::level::warn, "drain_timeout",
+               {{"open_connections", boost::json::value(metrics_.open_connections())}});
       ForceCloseAll();
     }
     // Nothing is left for the acceptor thread; Run() returns once the workers finish.
@@ -640,7 +655,7 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
     if (ec) {
       if (draining() || !acceptor_.is_open() || ec == asio::error::operation_aborted) co_return;
       // Out of descriptors or similar: report, pause briefly instead of spinning.
-      spdlog::warn("accept failed: {}", ec.message());
+      LogEvent(spdlog::level::warn, "accept_failed", {{"error", boost::json::value(ec.message())}});
       backoff.expires_after(std::chrono::milliseconds(50));
       co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
       continue;
@@ -654,7 +669,8 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
                      try {
                        std::rethrow_exception(error);
                      } catch (const std::exception& e) {
-                       spdlog::error("connection ended by an exception: {}", e.what());
+                       LogEvent(spdlog::level::err, "connection_exception",
+                                {{"error", boost::json::value(e.what())}});
                      }
                    });
   }
