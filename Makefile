@@ -37,8 +37,10 @@ format-check:
 format:
 	@clang-format -i $(CXX_FILES)
 
+# Every suite on the release build, then the unit suites under ASan + UBSan.
 test: setup format-check build
 	cd build/release && ctest --output-on-failure -j2
+	$(MAKE) --no-print-directory test-asan
 
 test-asan: setup
 	cmake --preset asan >/dev/null
