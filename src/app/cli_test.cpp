@@ -35,10 +35,8 @@ TEST(CliTest, VersionPrintsTheProjectVersion) {
 }
 
 TEST(CliTest, VersionMatchesCMakeProject) {
-  // NOLINTNEXTLINE(concurrency-mt-unsafe): nothing sets the environment in tests.
-  const char* source_dir = std::getenv("SEATWISE_SOURCE_DIR");
-  if (source_dir == nullptr) GTEST_SKIP() << "SEATWISE_SOURCE_DIR is set by CTest";
-  std::ifstream file(std::string(source_dir) + "/CMakeLists.txt");
+  const std::string source_dir = SEATWISE_SOURCE_DIR;  // defined by tests/CMakeLists.txt
+  std::ifstream file(source_dir + "/CMakeLists.txt");
   std::stringstream text;
   text << file.rdbuf();
   EXPECT_THAT(text.str(), HasSubstr("project(seatwise VERSION " + std::string(kVersion) + " "));

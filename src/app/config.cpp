@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include "app/logging.hpp"
+
 #include <arpa/inet.h>
 #include <fmt/format.h>
 
@@ -42,43 +44,13 @@ struct KeySpec {
   Show show;
 };
 
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          std::array<char, 8> buf{};
-          std::snprintf(buf.data(), buf.size(), "\\u%04x", static_cast<unsigned>(c));
-          out += buf.data();
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
-
 // The value as the person wrote it, shortened so one message stays on one line.
 std::string Display(const RawValue& value) {
   std::string shown;
   if (value.node == nullptr) {
-    shown = Quote(value.text);
+    shown = JsonString(value.text);
   } else if (const auto* s = value.node->as_string()) {
-    shown = Quote(s->get());
+    shown = JsonString(s->get());
   } else if (value.node->is_table()) {
     shown = "{...}";
   } else {
@@ -225,7 +197,7 @@ const std::vector<KeySpec>& Keys() {
           c.server.listen = s;
           return true;
         },
-        [](const Config& c) { return Quote(c.server.listen); }));
+        [](const Config& c) { return JsonString(c.server.listen); }));
     k.push_back(IntegerKey("server", "threads", 0, 256, &Config::server, &ServerConfig::threads));
     k.push_back(IntegerKey("server", "body_limit_bytes", 1, std::int64_t{1} << 30, &Config::server,
                            &ServerConfig::body_limit_bytes));
@@ -249,7 +221,7 @@ const std::vector<KeySpec>& Keys() {
           c.database.url = s;
           return true;
         },
-        [](const Config& c) { return Quote(RedactUrl(c.database.url)); }));
+        [](const Config& c) { return JsonString(RedactUrl(c.database.url)); }));
     k.push_back(
         IntegerKey("database", "pool_size", 1, 256, &Config::database, &DatabaseConfig::pool_size));
     k.push_back(StringKey(
@@ -263,7 +235,7 @@ const std::vector<KeySpec>& Keys() {
           c.database.sqlite_synchronous = mode;
           return true;
         },
-        [](const Config& c) { return Quote(c.database.sqlite_synchronous); }));
+        [](const Config& c) { return JsonString(c.database.sqlite_synchronous); }));
     k.push_back(IntegerKey("database", "busy_timeout_ms", 0, 3'600'000, &Config::database,
                            &DatabaseConfig::busy_timeout_ms));
 
@@ -279,7 +251,7 @@ const std::vector<KeySpec>& Keys() {
           }
           return false;
         },
-        [](const Config& c) { return Quote(LogLevelName(c.log.level)); }));
+        [](const Config& c) { return JsonString(LogLevelName(c.log.level)); }));
     k.push_back(StringKey(
         "log", "format", "expected one of json, text",
         [](Config& c, const std::string& s) {
@@ -292,7 +264,7 @@ const std::vector<KeySpec>& Keys() {
           }
           return false;
         },
-        [](const Config& c) { return Quote(LogFormatName(c.log.format)); }));
+        [](const Config& c) { return JsonString(LogFormatName(c.log.format)); }));
     return k;
   }();
   return keys;

@@ -291,10 +291,8 @@ TEST(ConfigTest, RedactsPasswordsInUrls) {
 }
 
 TEST(ConfigTest, ExampleFileSetsEveryKeyToItsDefault) {
-  // NOLINTNEXTLINE(concurrency-mt-unsafe): nothing sets the environment in tests.
-  const char* source_dir = std::getenv("SEATWISE_SOURCE_DIR");
-  if (source_dir == nullptr) GTEST_SKIP() << "SEATWISE_SOURCE_DIR is set by CTest";
-  std::ifstream file(std::string(source_dir) + "/seatwise.example.toml");
+  const std::string source_dir = SEATWISE_SOURCE_DIR;  // defined by tests/CMakeLists.txt
+  std::ifstream file(source_dir + "/seatwise.example.toml");
   ASSERT_TRUE(file) << "seatwise.example.toml is missing";
   std::stringstream text;
   text << file.rdbuf();

@@ -42,7 +42,8 @@ class EventLog {
   const core::Clock& clock_;
 };
 
-// `text` as a JSON string literal, quotes included.
+// `text` as a JSON string literal, quotes included; also a valid TOML basic string, which
+// the effective-configuration printout relies on.
 std::string JsonString(std::string_view text);
 
 }  // namespace seatwise::app

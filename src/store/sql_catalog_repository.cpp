@@ -21,33 +21,43 @@ constexpr std::string_view kUpdateProduct =
     "UPDATE products SET code = ?, name = ?, release_name = ?, description = ?, retired = ?,"
     " updated_at = ? WHERE id = ?";
 
-constexpr std::string_view kInsertGroup =
-    "INSERT INTO product_groups (id, code, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)";
-constexpr std::string_view kSelectGroupById =
-    "SELECT id, code, name, created_at, updated_at FROM product_groups WHERE id = ?";
-constexpr std::string_view kSelectGroups =
-    "SELECT id, code, name, created_at, updated_at FROM product_groups ORDER BY code";
-constexpr std::string_view kTouchGroup = "UPDATE product_groups SET updated_at = ? WHERE id = ?";
-constexpr std::string_view kDeleteGroupMembers =
-    "DELETE FROM product_group_members WHERE group_id = ?";
-constexpr std::string_view kInsertGroupMember =
-    "INSERT INTO product_group_members (group_id, product_id, sort_order) VALUES (?, ?, ?)";
-constexpr std::string_view kSelectGroupMembers =
-    "SELECT product_id FROM product_group_members WHERE group_id = ? ORDER BY sort_order";
+// Product groups and Industry Collections share a shape (code, name, ordered products) and
+// differ only in their tables; one set of statements each, one implementation for both.
+struct ProductSetSql {
+  std::string_view what;  // for not-found messages
+  std::string_view id_prefix;
+  std::string_view insert;
+  std::string_view select_by_id;
+  std::string_view select_all;
+  std::string_view touch;
+  std::string_view delete_members;
+  std::string_view insert_member;
+  std::string_view select_members;
+};
 
-constexpr std::string_view kInsertCollection =
-    "INSERT INTO collections (id, code, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)";
-constexpr std::string_view kSelectCollectionById =
-    "SELECT id, code, name, created_at, updated_at FROM collections WHERE id = ?";
-constexpr std::string_view kSelectCollections =
-    "SELECT id, code, name, created_at, updated_at FROM collections ORDER BY code";
-constexpr std::string_view kTouchCollection = "UPDATE collections SET updated_at = ? WHERE id = ?";
-constexpr std::string_view kDeleteCollectionMembers =
-    "DELETE FROM collection_members WHERE collection_id = ?";
-constexpr std::string_view kInsertCollectionMember =
-    "INSERT INTO collection_members (collection_id, product_id, sort_order) VALUES (?, ?, ?)";
-constexpr std::string_view kSelectCollectionMembers =
-    "SELECT product_id FROM collection_members WHERE collection_id = ? ORDER BY sort_order";
+constexpr ProductSetSql kGroupSql = {
+    "product group",
+    core::id_prefix::kProductGroup,
+    "INSERT INTO product_groups (id, code, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+    "SELECT id, code, name, created_at, updated_at FROM product_groups WHERE id = ?",
+    "SELECT id, code, name, created_at, updated_at FROM product_groups ORDER BY code",
+    "UPDATE product_groups SET updated_at = ? WHERE id = ?",
+    "DELETE FROM product_group_members WHERE group_id = ?",
+    "INSERT INTO product_group_members (group_id, product_id, sort_order) VALUES (?, ?, ?)",
+    "SELECT product_id FROM product_group_members WHERE group_id = ? ORDER BY sort_order",
+};
+
+constexpr ProductSetSql kCollectionSql = {
+    "collection",
+    core::id_prefix::kCollection,
+    "INSERT INTO collections (id, code, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+    "SELECT id, code, name, created_at, updated_at FROM collections WHERE id = ?",
+    "SELECT id, code, name, created_at, updated_at FROM collections ORDER BY code",
+    "UPDATE collections SET updated_at = ? WHERE id = ?",
+    "DELETE FROM collection_members WHERE collection_id = ?",
+    "INSERT INTO collection_members (collection_id, product_id, sort_order) VALUES (?, ?, ?)",
+    "SELECT product_id FROM collection_members WHERE collection_id = ? ORDER BY sort_order",
+};
 
 constexpr std::string_view kInsertService =
     "INSERT INTO services (id, code, name, kind, description, created_at, updated_at)"
@@ -96,18 +106,52 @@ core::Service ServiceFrom(const Row& row) {
   return s;
 }
 
-Result<std::vector<std::string>> Members(Tx& tx, std::string_view sql, const std::string& id) {
-  SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(sql, {id}));
+Result<std::vector<std::string>> Members(Tx& tx, const ProductSetSql& sql, const std::string& id) {
+  SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(sql.select_members, {id}));
   return MapRows<std::string>(rows, [](const Row& r) { return r.Text(0); });
 }
 
-Result<void> WriteMembers(Tx& tx, std::string_view delete_sql, std::string_view insert_sql,
-                          const std::string& id, const std::vector<std::string>& product_ids) {
-  SW_RETURN_IF_ERROR(tx.Exec(delete_sql, {id}));
+Result<void> WriteMembers(Tx& tx, const ProductSetSql& sql, const std::string& id,
+                          const std::vector<std::string>& product_ids) {
+  SW_RETURN_IF_ERROR(tx.Exec(sql.delete_members, {id}));
   for (std::size_t i = 0; i < product_ids.size(); ++i) {
-    SW_RETURN_IF_ERROR(tx.Exec(insert_sql, {id, product_ids[i], static_cast<std::int64_t>(i)}));
+    SW_RETURN_IF_ERROR(
+        tx.Exec(sql.insert_member, {id, product_ids[i], static_cast<std::int64_t>(i)}));
   }
   return core::Ok();
+}
+
+template <typename T>
+Result<T> CreateSet(Tx& tx, core::Random& random, const ProductSetSql& sql, T set) {
+  EnsureId(set.id, random, sql.id_prefix);
+  SW_RETURN_IF_ERROR(
+      tx.Exec(sql.insert, {set.id, set.code, set.name, Ms(set.created_at), Ms(set.updated_at)}));
+  SW_RETURN_IF_ERROR(WriteMembers(tx, sql, set.id, set.product_ids));
+  return set;
+}
+
+template <typename T>
+Result<T> GetSet(Tx& tx, const ProductSetSql& sql, const std::string& id) {
+  SW_ASSIGN_OR_RETURN(Row row, tx.QueryOne(sql.select_by_id, {id}, sql.what));
+  auto set = SetFrom<T>(row);
+  SW_ASSIGN_OR_RETURN(set.product_ids, Members(tx, sql, id));
+  return set;
+}
+
+template <typename T>
+Result<std::vector<T>> ListSets(Tx& tx, const ProductSetSql& sql) {
+  SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(sql.select_all));
+  auto sets = MapRows<T>(rows, SetFrom<T>);
+  for (auto& set : sets) {
+    SW_ASSIGN_OR_RETURN(set.product_ids, Members(tx, sql, set.id));
+  }
+  return sets;
+}
+
+Result<void> ReplaceMembers(Tx& tx, const ProductSetSql& sql, const std::string& id,
+                            const std::vector<std::string>& product_ids, core::TimePoint now) {
+  SW_RETURN_IF_ERROR(ExpectChanged(tx.Exec(sql.touch, {Ms(now), id}), sql.what));
+  return WriteMembers(tx, sql, id, product_ids);
 }
 
 class SqlCatalogRepository final : public CatalogRepository {
@@ -146,70 +190,34 @@ class SqlCatalogRepository final : public CatalogRepository {
                     [](const core::Product& p) { return p.id; });
   }
 
-  Result<core::ProductGroup> CreateProductGroup(Tx& tx, core::ProductGroup g) override {
-    EnsureId(g.id, random_, core::id_prefix::kProductGroup);
-    SW_RETURN_IF_ERROR(
-        tx.Exec(kInsertGroup, {g.id, g.code, g.name, Ms(g.created_at), Ms(g.updated_at)}));
-    SW_RETURN_IF_ERROR(
-        WriteMembers(tx, kDeleteGroupMembers, kInsertGroupMember, g.id, g.product_ids));
-    return g;
+  Result<core::ProductGroup> CreateProductGroup(Tx& tx, core::ProductGroup group) override {
+    return CreateSet(tx, random_, kGroupSql, std::move(group));
   }
-
   Result<core::ProductGroup> GetProductGroup(Tx& tx, const std::string& id) override {
-    SW_ASSIGN_OR_RETURN(Row row, tx.QueryOne(kSelectGroupById, {id}, "product group"));
-    auto group = SetFrom<core::ProductGroup>(row);
-    SW_ASSIGN_OR_RETURN(group.product_ids, Members(tx, kSelectGroupMembers, id));
-    return group;
+    return GetSet<core::ProductGroup>(tx, kGroupSql, id);
   }
-
   Result<std::vector<core::ProductGroup>> ListProductGroups(Tx& tx) override {
-    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectGroups));
-    auto groups = MapRows<core::ProductGroup>(rows, SetFrom<core::ProductGroup>);
-    for (auto& g : groups) {
-      SW_ASSIGN_OR_RETURN(g.product_ids, Members(tx, kSelectGroupMembers, g.id));
-    }
-    return groups;
+    return ListSets<core::ProductGroup>(tx, kGroupSql);
   }
-
   Result<void> SetProductGroupMembers(Tx& tx, const std::string& group_id,
                                       const std::vector<std::string>& product_ids,
                                       core::TimePoint now) override {
-    SW_RETURN_IF_ERROR(ExpectChanged(tx.Exec(kTouchGroup, {Ms(now), group_id}), "product group"));
-    return WriteMembers(tx, kDeleteGroupMembers, kInsertGroupMember, group_id, product_ids);
+    return ReplaceMembers(tx, kGroupSql, group_id, product_ids, now);
   }
 
-  Result<core::Collection> CreateCollection(Tx& tx, core::Collection c) override {
-    EnsureId(c.id, random_, core::id_prefix::kCollection);
-    SW_RETURN_IF_ERROR(
-        tx.Exec(kInsertCollection, {c.id, c.code, c.name, Ms(c.created_at), Ms(c.updated_at)}));
-    SW_RETURN_IF_ERROR(
-        WriteMembers(tx, kDeleteCollectionMembers, kInsertCollectionMember, c.id, c.product_ids));
-    return c;
+  Result<core::Collection> CreateCollection(Tx& tx, core::Collection collection) override {
+    return CreateSet(tx, random_, kCollectionSql, std::move(collection));
   }
-
   Result<core::Collection> GetCollection(Tx& tx, const std::string& id) override {
-    SW_ASSIGN_OR_RETURN(Row row, tx.QueryOne(kSelectCollectionById, {id}, "collection"));
-    auto collection = SetFrom<core::Collection>(row);
-    SW_ASSIGN_OR_RETURN(collection.product_ids, Members(tx, kSelectCollectionMembers, id));
-    return collection;
+    return GetSet<core::Collection>(tx, kCollectionSql, id);
   }
-
   Result<std::vector<core::Collection>> ListCollections(Tx& tx) override {
-    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectCollections));
-    auto collections = MapRows<core::Collection>(rows, SetFrom<core::Collection>);
-    for (auto& c : collections) {
-      SW_ASSIGN_OR_RETURN(c.product_ids, Members(tx, kSelectCollectionMembers, c.id));
-    }
-    return collections;
+    return ListSets<core::Collection>(tx, kCollectionSql);
   }
-
   Result<void> SetCollectionMembers(Tx& tx, const std::string& collection_id,
                                     const std::vector<std::string>& product_ids,
                                     core::TimePoint now) override {
-    SW_RETURN_IF_ERROR(
-        ExpectChanged(tx.Exec(kTouchCollection, {Ms(now), collection_id}), "collection"));
-    return WriteMembers(tx, kDeleteCollectionMembers, kInsertCollectionMember, collection_id,
-                        product_ids);
+    return ReplaceMembers(tx, kCollectionSql, collection_id, product_ids, now);
   }
 
   Result<core::Service> CreateService(Tx& tx, core::Service s) override {
