@@ -41,10 +41,13 @@ struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;  // a sentence a person can act on; never contains secrets
   std::vector<FieldError> fields;
+  // With kPermissionDenied: the caller may not even learn that the object exists, so the
+  // refusal is answered as "not found" (it is still audited as a denied attempt).
+  bool conceal_existence = false;
 };
 
 inline Error MakeError(ErrorCode code, std::string message) {
-  return Error{code, std::move(message), {}};
+  return Error{code, std::move(message), {}, false};
 }
 
 // Either a value or an Error. Accessing the wrong side is a programming error.

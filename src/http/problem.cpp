@@ -56,8 +56,13 @@ const ProblemKind& ProblemFor(core::ErrorCode code) {
   return kInternal;
 }
 
-Response ProblemResponse(const core::Error& error, std::string_view instance,
+Response ProblemResponse(const core::Error& raw, std::string_view instance,
                          std::string_view request_id, const ProblemOptions& options) {
+  // A concealed refusal looks exactly like a missing object, message included.
+  const core::Error error =
+      raw.code == core::ErrorCode::kPermissionDenied && raw.conceal_existence
+          ? core::MakeError(core::ErrorCode::kNotFound, "no resource at " + std::string(instance))
+          : raw;
   const ProblemKind& kind = ProblemFor(error.code);
   boost::json::object body;
   body["type"] = std::string(kProblemTypeBase) + std::string(kind.slug);

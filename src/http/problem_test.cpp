@@ -81,6 +81,19 @@ TEST(ProblemTest, InternalErrorsDoNotLeakTheirMessage) {
   EXPECT_THAT(response.body, HasSubstr("request id"));
 }
 
+TEST(ProblemTest, ConcealedRefusalLooksLikeAMissingObject) {
+  core::Error refusal =
+      core::MakeError(ErrorCode::kPermissionDenied, "you are not a member of team team_123");
+  refusal.conceal_existence = true;
+  Response concealed = ProblemResponse(refusal, "/api/v1/teams/team_123/audit", "r");
+  Response missing = ProblemResponse(
+      core::MakeError(ErrorCode::kNotFound, "no resource at /api/v1/teams/team_123/audit"),
+      "/api/v1/teams/team_123/audit", "r");
+  EXPECT_EQ(concealed.status, 404);
+  EXPECT_EQ(concealed.body, missing.body);
+  EXPECT_THAT(concealed.body, Not(HasSubstr("member")));
+}
+
 TEST(ProblemTest, SetsRetryAfterWhenAsked) {
   Response response = ProblemResponse(core::MakeError(ErrorCode::kRateLimited, "slow down"), "/x",
                                       "r", ProblemOptions{std::chrono::seconds(30)});
