@@ -44,10 +44,12 @@ struct Error {
   // With kPermissionDenied: the caller may not even learn that the object exists, so the
   // refusal is answered as "not found" (it is still audited as a denied attempt).
   bool conceal_existence = false;
+  // With kRateLimited: how long until a retry can succeed (http: the Retry-After header).
+  int retry_after_seconds = 0;
 };
 
 inline Error MakeError(ErrorCode code, std::string message) {
-  return Error{code, std::move(message), {}, false};
+  return Error{code, std::move(message), {}, false, 0};
 }
 
 // Either a value or an Error. Accessing the wrong side is a programming error.

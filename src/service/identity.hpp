@@ -1,0 +1,181 @@
+#pragma once
+// Identity of people: password sign-in with optional TOTP, portal sessions with CSRF tokens,
+// invitations, password resets, and MFA enrolment. Every secret handed out here (session,
+// CSRF, invitation and reset tokens, recovery codes) is shown once and stored only hashed;
+// TOTP secrets are stored sealed with a server key.
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/model.hpp"
+#include "core/result.hpp"
+#include "service/context.hpp"
+
+namespace seatwise::service {
+
+// At most `max_hits` in every fixed window of `window`.
+struct RateLimit {
+  int max_hits = 5;
+  std::chrono::milliseconds window{std::chrono::minutes(1)};
+};
+
+struct IdentityOptions {
+  std::chrono::milliseconds session_idle_timeout{std::chrono::minutes(30)};
+  std::chrono::milliseconds session_absolute_lifetime{std::chrono::hours(12)};
+  std::chrono::milliseconds invitation_lifetime{std::chrono::hours(24 * 7)};
+  std::chrono::milliseconds reset_lifetime{std::chrono::hours(1)};
+  // Failed sign-ins; the next attempt after the limit is refused until the window ends.
+  RateLimit sign_in_failures_per_account{5, std::chrono::minutes(1)};
+  RateLimit sign_in_failures_per_ip{5, std::chrono::minutes(1)};
+  // Password-reset requests (every request counts, successful or not).
+  RateLimit reset_requests_per_account{5, std::chrono::hours(1)};
+  RateLimit reset_requests_per_ip{5, std::chrono::hours(1)};
+  // Seals TOTP secrets at rest (crypto_secretbox key).
+  std::array<std::uint8_t, 32> totp_sealing_key{};
+  // Public origin of the portal, used in e-mailed links; no trailing slash.
+  std::string base_url = "http://127.0.0.1:8080";
+};
+
+struct SignInRequest {
+  std::string email;
+  std::string password;
+  std::optional<std::string> totp_code;      // required when the user has TOTP enrolled
+  std::optional<std::string> recovery_code;  // instead of totp_code; each works once
+};
+
+// A new portal session. The user carries no secrets (password hash and TOTP secret cleared).
+struct SignInResult {
+  std::string session_token;  // raw "sws_..." value for the HttpOnly session cookie
+  std::string csrf_token;     // raw "swc_..." value every state-changing request echoes
+  core::User user;
+  core::TimePoint expires_at{};  // the idle expiry; it slides while the session is used
+  bool mfa_required = false;     // the user has TOTP enrolled and this session passed it
+};
+
+// Completes an invitation; names are optional (kept when absent).
+struct AcceptRequest {
+  std::string password;
+  std::optional<std::string> first_name;
+  std::optional<std::string> last_name;
+};
+
+// What the signed-in user sees about themselves.
+struct MeMembership {
+  std::string team_id;
+  std::string team_name;
+  std::string account_id;
+  core::TeamRole role = core::TeamRole::kUser;
+  core::MembershipStatus status = core::MembershipStatus::kActive;
+};
+
+enum class ContractRole { kContractManager, kSoftwareCoordinator };
+
+struct MeContract {
+  std::string contract_id;
+  std::string number;
+  std::string team_id;
+  ContractRole role = ContractRole::kContractManager;
+};
+
+struct MeResult {
+  core::User user;                        // secrets cleared
+  std::vector<MeMembership> memberships;  // active and invited ones, by team id
+  std::vector<MeContract> contracts;      // where the user is CM or SC (one row per role)
+};
+
+// A TOTP secret waiting for its first code; not active until ConfirmTotpEnrollment.
+struct TotpEnrollment {
+  std::string secret_base32;  // for manual entry
+  std::string otpauth_uri;    // for a QR code
+};
+
+class IdentityService {
+ public:
+  IdentityService(Deps& deps, IdentityOptions options);
+
+  // Password (+ TOTP or recovery code) sign-in. Errors:
+  //  kUnauthenticated "e-mail or password is wrong" for an unknown e-mail or a wrong password
+  //    (same message, same cost); "accept your invitation first" for invited users; with a
+  //    field error on "totp_code" when the second factor is missing, wrong or replayed;
+  //  kRateLimited with retry_after_seconds after 5 failures a minute per account or per IP.
+  core::Result<SignInResult> SignIn(const Caller& caller, const SignInRequest& request);
+
+  // The principal behind a session cookie. kUnauthenticated for an unknown, expired or
+  // revoked session; kPermissionDenied when `state_changing` and the CSRF token does not
+  // match. Slides the idle expiry (written at most once a minute).
+  core::Result<Principal> AuthenticateSession(std::string_view session_token,
+                                              std::string_view csrf_token, bool state_changing,
+                                              const RequestMeta& meta);
+
+  // Revokes the caller's session (no-op for other credentials).
+  core::Result<void> SignOut(const Caller& caller);
+
+  // Checks the current password and the policy; revokes every other session of the user
+  // and all their OAuth refresh tokens.
+  core::Result<void> ChangePassword(const Caller& caller, std::string_view current_password,
+                                    std::string_view new_password);
+
+  // Revokes every session and refresh token of the user (removal, admin action); returns
+  // how many sessions were live. `reason` is for the audit trail of the calling service.
+  core::Result<int> RevokeAllSessions(const std::string& user_id, std::string_view reason);
+  core::Result<int> RevokeAllSessions(store::Tx& tx, const std::string& user_id,
+                                      std::string_view reason);
+
+  // Profile, team memberships and contracts where the caller is CM or SC.
+  core::Result<MeResult> Me(const Caller& caller);
+
+  // Issues an invitation of `user_id` to `team_id` (7 days) and enqueues its e-mail with
+  // the link {base_url}/invitations/{token}. Returns the raw token. For user management.
+  core::Result<std::string> CreateInvitationToken(store::Tx& tx, const std::string& team_id,
+                                                  const std::string& user_id,
+                                                  const std::optional<std::string>& invited_by);
+  // Revokes the user's open invitations to the team and issues a new one (new e-mail).
+  core::Result<std::string> ResendInvitation(store::Tx& tx, const std::string& team_id,
+                                             const std::string& user_id,
+                                             const std::optional<std::string>& invited_by);
+  // Sets the password, activates the user and the membership, and signs the user in.
+  // kNotFound for an unknown token; kConflict when already used; kFailedPrecondition when
+  // expired or revoked; kInvalidArgument (field "password") for a weak password.
+  core::Result<SignInResult> AcceptInvitation(const Caller& caller, std::string_view token,
+                                              const AcceptRequest& request);
+
+  // Always ok for an unknown or inactive e-mail (no account enumeration). Enqueues the link
+  // {base_url}/reset-password/{token} (1 hour, single use). kRateLimited only when the
+  // caller's IP made too many requests; too many for one account are dropped silently.
+  core::Result<void> RequestPasswordReset(const Caller& caller, std::string_view email);
+  // Sets the new password; revokes every session and refresh token of the user.
+  // kNotFound for an unknown token; kConflict when already used; kFailedPrecondition when
+  // expired; kInvalidArgument (field "password") when weak.
+  core::Result<void> ResetPassword(const Caller& caller, std::string_view token,
+                                   std::string_view new_password);
+
+  // Starts TOTP enrolment with a fresh secret (replacing an unconfirmed one).
+  // kConflict when TOTP is already on.
+  core::Result<TotpEnrollment> BeginTotpEnrollment(const Caller& caller);
+  // Activates TOTP after a valid code; returns 10 recovery codes, shown only now.
+  core::Result<std::vector<std::string>> ConfirmTotpEnrollment(const Caller& caller,
+                                                               std::string_view code);
+  // Replaces the recovery codes after a valid TOTP code.
+  core::Result<std::vector<std::string>> RegenerateRecoveryCodes(const Caller& caller,
+                                                                 std::string_view code);
+  // Turns TOTP off after checking the password; deletes the recovery codes.
+  core::Result<void> DisableTotp(const Caller& caller, std::string_view password);
+  // Turns TOTP off for a user who lost their device; the caller service checks permission.
+  core::Result<void> AdminResetMfa(store::Tx& tx, const std::string& target_user_id);
+  // As above for an admin: the caller must be Primary or Secondary Admin of `team_id`, in
+  // which the user is a member, or an operator. Revokes the user's sessions. Audited.
+  core::Result<void> AdminResetMfa(const Caller& caller, const std::string& team_id,
+                                   const std::string& user_id);
+
+ private:
+  Deps deps_;
+  IdentityOptions options_;
+  std::string dummy_hash_;  // verified against for unknown e-mails, to cost the same time
+};
+
+}  // namespace seatwise::service
