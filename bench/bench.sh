@@ -8,20 +8,20 @@
 # An ENDPOINT is a path ("/healthz"), or "path=script.lua" with a wrk Lua script in bench/
 # that sets the method, headers and body (both servers get the same script).
 # Settings (environment): DURATION=10s CONNECTIONS=64 THREADS=2 ROUNDS=3
-#   SEATWISE_BIN=build/release/src/seatwise SEATWISE_THREADS=0 NGINX_WORKERS=1 LOG_LEVEL=warn
+#   BENCH_BIN=build/release/src/seatwise BENCH_THREADS=0 NGINX_WORKERS=1 LOG_LEVEL=warn
 set -euo pipefail
 
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 ROUNDS=${ROUNDS:-3}
-SEATWISE_THREADS=${SEATWISE_THREADS:-0}
+BENCH_THREADS=${BENCH_THREADS:-0}
 NGINX_WORKERS=${NGINX_WORKERS:-1}
 LOG_LEVEL=${LOG_LEVEL:-warn}
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
-SEATWISE_BIN=${SEATWISE_BIN:-$ROOT/build/release/src/seatwise}
+BENCH_BIN=${BENCH_BIN:-$ROOT/build/release/src/seatwise}
 OUT_DIR=$BENCH_DIR/out
 START_BOUND_S=30
 
@@ -40,7 +40,7 @@ case "$DURATION" in
 esac
 [[ "$DURATION_S" =~ ^[1-9][0-9]*$ ]] || die "DURATION must look like 10s or 2m"
 
-if [ ! -x "$SEATWISE_BIN" ]; then
+if [ ! -x "$BENCH_BIN" ]; then
   echo "bench: building the release binary" >&2
   (cd "$ROOT" && cmake --preset release >/dev/null && cmake --build --preset release --target seatwise)
 fi
@@ -90,8 +90,8 @@ PY
 }
 
 # --- seatwise: port 0, the port read from its "listening on" line ---
-"$SEATWISE_BIN" serve --listen 127.0.0.1:0 --database "sqlite://$WORK/bench.db" \
-  --threads "$SEATWISE_THREADS" --log-level "$LOG_LEVEL" \
+"$BENCH_BIN" serve --listen 127.0.0.1:0 --database "sqlite://$WORK/bench.db" \
+  --threads "$BENCH_THREADS" --log-level "$LOG_LEVEL" \
   >"$WORK/seatwise.out" 2>"$WORK/seatwise.err" &
 SEATWISE_PID=$!
 SEATWISE_PORT=""
@@ -201,7 +201,7 @@ kill -0 "$SEATWISE_PID" 2>/dev/null || die "seatwise died during the run"
 {
   echo "seatwise HTTP benchmark  $(date -u +%Y-%m-%dT%H:%M:%SZ)  $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS rounds (medians), $(nproc) cores;" \
-    "seatwise threads=$SEATWISE_THREADS log=$LOG_LEVEL, nginx workers=$NGINX_WORKERS"
+    "seatwise threads=$BENCH_THREADS log=$LOG_LEVEL, nginx workers=$NGINX_WORKERS"
   echo
   printf '%-24s %-9s %12s %10s %10s %8s\n' endpoint server req/s p50_ms p99_ms errors
   for endpoint in "${ENDPOINTS[@]}"; do
