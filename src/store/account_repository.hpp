@@ -31,6 +31,9 @@ class AccountRepository {
 
   virtual Result<core::Team> CreateTeam(Tx& tx, core::Team team) = 0;
   virtual Result<core::Team> GetTeam(Tx& tx, const std::string& id) = 0;
+  // Locks the team row until the transaction ends: serialises changes of who holds the
+  // team's roles (one Primary Admin per team).
+  virtual Result<core::Team> LockTeam(Tx& tx, const std::string& id) = 0;
   virtual Result<std::vector<core::Team>> ListTeams(Tx& tx, const std::string& account_id) = 0;
   virtual Result<void> RenameTeam(Tx& tx, const std::string& team_id, const std::string& name,
                                   core::TimePoint now) = 0;

@@ -129,6 +129,12 @@ class SqlAccountRepository final : public AccountRepository {
     return TeamFrom(row);
   }
 
+  Result<core::Team> LockTeam(Tx& tx, const std::string& id) override {
+    SW_ASSIGN_OR_RETURN(Row row,
+                        tx.QueryOne(sql::WithLock(kSelectTeamById, tx.backend()), {id}, "team"));
+    return TeamFrom(row);
+  }
+
   Result<std::vector<core::Team>> ListTeams(Tx& tx, const std::string& account_id) override {
     SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectTeamsByAccount, {account_id}));
     return MapRows<core::Team>(rows, TeamFrom);
