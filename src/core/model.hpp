@@ -67,6 +67,7 @@ inline constexpr std::string_view kSession = "ses";
 inline constexpr std::string_view kApiToken = "tok";
 inline constexpr std::string_view kDeviceAuthorization = "dau";
 inline constexpr std::string_view kRefreshToken = "rft";
+inline constexpr std::string_view kAccessToken = "atk";
 inline constexpr std::string_view kPasswordReset = "pwr";
 inline constexpr std::string_view kRecoveryCode = "mrc";
 inline constexpr std::string_view kOutboxMessage = "out";
@@ -496,6 +497,20 @@ struct RefreshToken {
   TimePoint expires_at{};
   std::optional<TimePoint> rotated_at;
   std::optional<std::string> replaced_by;
+  std::optional<TimePoint> revoked_at;
+};
+
+// An opaque OAuth access token (stored hashed), short-lived and revoked with its refresh
+// family, so a revocation takes effect at the next request.
+struct AccessToken {
+  std::string id;
+  std::string token_hash;
+  std::string user_id;
+  std::string family_id;  // the refresh-token family it was issued with
+  std::string client_id;
+  std::string scope;
+  TimePoint created_at{};
+  TimePoint expires_at{};
   std::optional<TimePoint> revoked_at;
 };
 

@@ -85,10 +85,31 @@ class AuthRepository {
   virtual Result<core::RefreshToken> RotateRefreshToken(Tx& tx, const std::string& old_id,
                                                         core::RefreshToken replacement,
                                                         core::TimePoint now) = 0;
+  // Both also revoke the access tokens issued with the revoked refresh tokens; they return
+  // how many refresh tokens were not yet revoked.
   virtual Result<int> RevokeRefreshFamily(Tx& tx, const std::string& family_id,
                                           core::TimePoint now) = 0;
   virtual Result<int> RevokeUserRefreshTokens(Tx& tx, const std::string& user_id,
                                               core::TimePoint now) = 0;
+  // Every refresh token of the user, oldest first (GDPR export).
+  virtual Result<std::vector<core::RefreshToken>> ListUserRefreshTokens(
+      Tx& tx, const std::string& user_id) = 0;
+
+  // OAuth access tokens (opaque, short-lived).
+  virtual Result<core::AccessToken> CreateAccessToken(Tx& tx, core::AccessToken token) = 0;
+  // Live tokens only: not revoked, not expired at `now`.
+  virtual Result<std::optional<core::AccessToken>> FindLiveAccessToken(
+      Tx& tx, const std::string& token_hash, core::TimePoint now) = 0;
+  // The newest access token issued in a refresh family, live or not.
+  virtual Result<std::optional<core::AccessToken>> FindLatestFamilyAccessToken(
+      Tx& tx, const std::string& family_id) = 0;
+  virtual Result<std::vector<core::AccessToken>> ListUserAccessTokens(
+      Tx& tx, const std::string& user_id) = 0;
+
+  // GDPR erasure: deletes every credential of the user and every request for one: sessions,
+  // API tokens, access and refresh tokens, device authorizations, invitations, password
+  // resets and recovery codes. Returns how many rows went; idempotent.
+  virtual Result<int> DeleteUserCredentials(Tx& tx, const std::string& user_id) = 0;
 
   // Password resets (single use).
   virtual Result<core::PasswordReset> CreatePasswordReset(Tx& tx, core::PasswordReset reset) = 0;

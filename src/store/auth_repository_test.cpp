@@ -263,6 +263,128 @@ TEST_P(AuthRepositoryTest, IdempotencyRecordsAreInsertIfAbsent) {
       1);
 }
 
+core::AccessToken NewAccess(const std::string& hash, const std::string& user_id,
+                            const std::string& family_id, core::TimePoint now) {
+  core::AccessToken a;
+  a.token_hash = hash;
+  a.user_id = user_id;
+  a.family_id = family_id;
+  a.client_id = "desktop";
+  a.scope = "licenses";
+  a.created_at = now;
+  a.expires_at = now + hours(1);
+  return a;
+}
+
+TEST_P(AuthRepositoryTest, AccessTokensExpireAndDieWithTheirRefreshFamily) {
+  auto u = NewUser("at@acme.example");
+  core::RefreshToken r;
+  r.token_hash = "rt-a";
+  r.user_id = u.id;
+  r.client_id = "desktop";
+  r.created_at = Now();
+  r.expires_at = Now() + days(30);
+  r = Must(Write([&](Tx& tx) { return repos_.auth->CreateRefreshToken(tx, r); }));
+
+  auto first = Must(Write([&](Tx& tx) {
+    return repos_.auth->CreateAccessToken(tx, NewAccess("at-1", u.id, r.family_id, Now()));
+  }));
+  EXPECT_EQ(first.id.rfind("atk_", 0), 0u);
+  auto live =
+      Must(Read([&](Tx& tx) { return repos_.auth->FindLiveAccessToken(tx, "at-1", Now()); }));
+  ASSERT_TRUE(live.has_value());
+  EXPECT_EQ(live->family_id, r.family_id);
+  EXPECT_EQ(live->scope, "licenses");
+
+  clock_.Advance(minutes(61));
+  EXPECT_FALSE(Must(Read([&](Tx& tx) {
+                 return repos_.auth->FindLiveAccessToken(tx, "at-1", Now());
+               })).has_value());
+  Must(Write([&](Tx& tx) {
+    return repos_.auth->CreateAccessToken(tx, NewAccess("at-2", u.id, r.family_id, Now()));
+  }));
+  auto latest =
+      Must(Read([&](Tx& tx) { return repos_.auth->FindLatestFamilyAccessToken(tx, r.family_id); }));
+  ASSERT_TRUE(latest.has_value());
+  EXPECT_EQ(latest->token_hash, "at-2");
+
+  EXPECT_EQ(
+      Must(Write([&](Tx& tx) { return repos_.auth->RevokeRefreshFamily(tx, r.family_id, Now()); })),
+      1);
+  EXPECT_FALSE(Must(Read([&](Tx& tx) {
+                 return repos_.auth->FindLiveAccessToken(tx, "at-2", Now());
+               })).has_value());
+  auto all = Must(Read([&](Tx& tx) { return repos_.auth->ListUserAccessTokens(tx, u.id); }));
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_TRUE(all[1].revoked_at.has_value());
+  EXPECT_EQ(Must(Read([&](Tx& tx) { return repos_.auth->ListUserRefreshTokens(tx, u.id); })).size(),
+            1u);
+}
+
+TEST_P(AuthRepositoryTest, RevokingAUsersRefreshTokensRevokesTheirAccessTokens) {
+  auto u = NewUser("all@acme.example");
+  auto other = NewUser("other@acme.example");
+  Must(Write([&](Tx& tx) {
+    return repos_.auth->CreateAccessToken(tx, NewAccess("u-1", u.id, "fam-1", Now()));
+  }));
+  Must(Write([&](Tx& tx) {
+    return repos_.auth->CreateAccessToken(tx, NewAccess("u-2", u.id, "fam-2", Now()));
+  }));
+  Must(Write([&](Tx& tx) {
+    return repos_.auth->CreateAccessToken(tx, NewAccess("o-1", other.id, "fam-3", Now()));
+  }));
+  Must(Write([&](Tx& tx) { return repos_.auth->RevokeUserRefreshTokens(tx, u.id, Now()); }));
+  for (const char* hash : {"u-1", "u-2"}) {
+    EXPECT_FALSE(Must(Read([&](Tx& tx) {
+                   return repos_.auth->FindLiveAccessToken(tx, hash, Now());
+                 })).has_value())
+        << hash;
+  }
+  EXPECT_TRUE(Must(Read([&](Tx& tx) {
+                return repos_.auth->FindLiveAccessToken(tx, "o-1", Now());
+              })).has_value());
+}
+
+TEST_P(AuthRepositoryTest, DeletingAUsersCredentialsLeavesOthersAlone) {
+  auto c = NewCustomer();
+  auto u = NewUser("gone@acme.example");
+  Must(Write([&](Tx& tx) -> core::Result<void> {
+    core::Session s;
+    s.token_hash = "s-1";
+    s.user_id = u.id;
+    s.csrf_token = "csrf";
+    s.ip = "192.0.2.1";
+    s.created_at = s.last_seen_at = Now();
+    s.idle_expires_at = s.absolute_expires_at = Now() + hours(1);
+    SW_RETURN_IF_ERROR(repos_.auth->CreateSession(tx, s));
+    s.id.clear();
+    s.token_hash = "s-2";
+    s.user_id = c.admin.id;
+    SW_RETURN_IF_ERROR(repos_.auth->CreateSession(tx, s));
+    core::ApiToken t;
+    t.user_id = u.id;
+    t.name = "ci";
+    t.token_hash = "api-1";
+    t.created_at = Now();
+    SW_RETURN_IF_ERROR(repos_.auth->CreateApiToken(tx, t));
+    core::Invitation inv;
+    inv.team_id = c.team.id;
+    inv.user_id = u.id;
+    inv.token_hash = "inv-1";
+    inv.created_at = Now();
+    inv.expires_at = Now() + days(7);
+    SW_RETURN_IF_ERROR(repos_.auth->CreateInvitation(tx, inv));
+    SW_RETURN_IF_ERROR(repos_.auth->CreateAccessToken(tx, NewAccess("a-1", u.id, "f", Now())));
+    return repos_.auth->ReplaceRecoveryCodes(tx, u.id, {"rc-1", "rc-2"}, Now());
+  }));
+  EXPECT_EQ(Must(Write([&](Tx& tx) { return repos_.auth->DeleteUserCredentials(tx, u.id); })), 6);
+  EXPECT_EQ(Must(Write([&](Tx& tx) { return repos_.auth->DeleteUserCredentials(tx, u.id); })), 0);
+  EXPECT_TRUE(Must(Read([&](Tx& tx) { return repos_.auth->ListUserSessions(tx, u.id); })).empty());
+  EXPECT_EQ(
+      Must(Read([&](Tx& tx) { return repos_.auth->ListUserSessions(tx, c.admin.id); })).size(), 1u);
+  EXPECT_EQ(Must(Read([&](Tx& tx) { return repos_.auth->CountUnusedRecoveryCodes(tx, u.id); })), 0);
+}
+
 SW_INSTANTIATE_BACKENDS(AuthRepositoryTest);
 
 }  // namespace

@@ -19,6 +19,7 @@ Repositories MakeRepositories(core::Random& random) {
   r.webhooks = NewSqlWebhookRepository(random);
   r.signing_keys = NewSqlSigningKeyRepository();
   r.jobs = NewSqlJobRepository();
+  r.personal_data = NewSqlPersonalDataRepository();
   return r;
 }
 

@@ -17,6 +17,7 @@
 #include "store/job_repository.hpp"
 #include "store/lease_repository.hpp"
 #include "store/outbox_repository.hpp"
+#include "store/personal_data_repository.hpp"
 #include "store/signing_key_repository.hpp"
 #include "store/usage_repository.hpp"
 #include "store/user_repository.hpp"
@@ -40,6 +41,7 @@ struct Repositories {
   std::unique_ptr<WebhookRepository> webhooks;
   std::unique_ptr<SigningKeyRepository> signing_keys;
   std::unique_ptr<JobRepository> jobs;
+  std::unique_ptr<PersonalDataRepository> personal_data;
 };
 
 // The SQL repositories. `random` draws the ids of objects created without one; it must

@@ -101,6 +101,41 @@ constexpr std::string_view kRevokeRefreshFamily =
     "UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL";
 constexpr std::string_view kRevokeUserRefreshTokens =
     "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL";
+constexpr std::string_view kSelectUserRefreshTokens =
+    "SELECT id, token_hash, family_id, user_id, device_id, client_id, created_at, expires_at,"
+    " rotated_at, replaced_by, revoked_at FROM refresh_tokens WHERE user_id = ?"
+    " ORDER BY created_at, id";
+
+// Access tokens
+constexpr std::string_view kInsertAccessToken =
+    "INSERT INTO access_tokens (id, token_hash, user_id, family_id, client_id, scope, created_at,"
+    " expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+#define SW_SELECT_ACCESS_TOKENS                                                          \
+  "SELECT id, token_hash, user_id, family_id, client_id, scope, created_at, expires_at," \
+  " revoked_at FROM access_tokens"
+constexpr std::string_view kSelectLiveAccessToken =
+    SW_SELECT_ACCESS_TOKENS " WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?";
+constexpr std::string_view kSelectLatestFamilyAccessToken =
+    SW_SELECT_ACCESS_TOKENS " WHERE family_id = ? ORDER BY created_at DESC, id DESC LIMIT 1";
+constexpr std::string_view kSelectUserAccessTokens =
+    SW_SELECT_ACCESS_TOKENS " WHERE user_id = ? ORDER BY created_at, id";
+#undef SW_SELECT_ACCESS_TOKENS
+constexpr std::string_view kRevokeFamilyAccessTokens =
+    "UPDATE access_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL";
+constexpr std::string_view kRevokeUserAccessTokens =
+    "UPDATE access_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL";
+
+// Erasure: children before what they might reference.
+constexpr std::string_view kDeleteUserCredentials[] = {
+    "DELETE FROM access_tokens WHERE user_id = ?",
+    "DELETE FROM refresh_tokens WHERE user_id = ?",
+    "DELETE FROM oauth_device_authorizations WHERE user_id = ?",
+    "DELETE FROM api_tokens WHERE user_id = ?",
+    "DELETE FROM sessions WHERE user_id = ?",
+    "DELETE FROM invitations WHERE user_id = ?",
+    "DELETE FROM password_resets WHERE user_id = ?",
+    "DELETE FROM mfa_recovery_codes WHERE user_id = ?",
+};
 
 // Password resets
 constexpr std::string_view kInsertPasswordReset =
@@ -204,6 +239,20 @@ core::RefreshToken RefreshTokenFrom(const Row& r) {
   t.rotated_at = OptTimeAt(r, 8);
   t.replaced_by = r.OptText(9);
   t.revoked_at = OptTimeAt(r, 10);
+  return t;
+}
+
+core::AccessToken AccessTokenFrom(const Row& r) {
+  core::AccessToken t;
+  t.id = r.Text(0);
+  t.token_hash = r.Text(1);
+  t.user_id = r.Text(2);
+  t.family_id = r.Text(3);
+  t.client_id = r.Text(4);
+  t.scope = r.Text(5);
+  t.created_at = TimeAt(r, 6);
+  t.expires_at = TimeAt(r, 7);
+  t.revoked_at = OptTimeAt(r, 8);
   return t;
 }
 
@@ -393,12 +442,59 @@ class SqlAuthRepository final : public AuthRepository {
 
   Result<int> RevokeRefreshFamily(Tx& tx, const std::string& family_id,
                                   core::TimePoint now) override {
-    return Changed(tx.Exec(kRevokeRefreshFamily, {Ms(now), family_id}));
+    SW_ASSIGN_OR_RETURN(int revoked, Changed(tx.Exec(kRevokeRefreshFamily, {Ms(now), family_id})));
+    SW_RETURN_IF_ERROR(tx.Exec(kRevokeFamilyAccessTokens, {Ms(now), family_id}));
+    return revoked;
   }
 
   Result<int> RevokeUserRefreshTokens(Tx& tx, const std::string& user_id,
                                       core::TimePoint now) override {
-    return Changed(tx.Exec(kRevokeUserRefreshTokens, {Ms(now), user_id}));
+    SW_ASSIGN_OR_RETURN(int revoked,
+                        Changed(tx.Exec(kRevokeUserRefreshTokens, {Ms(now), user_id})));
+    SW_RETURN_IF_ERROR(tx.Exec(kRevokeUserAccessTokens, {Ms(now), user_id}));
+    return revoked;
+  }
+
+  Result<std::vector<core::RefreshToken>> ListUserRefreshTokens(
+      Tx& tx, const std::string& user_id) override {
+    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectUserRefreshTokens, {user_id}));
+    return MapRows<core::RefreshToken>(rows, RefreshTokenFrom);
+  }
+
+  Result<core::AccessToken> CreateAccessToken(Tx& tx, core::AccessToken t) override {
+    EnsureId(t.id, random_, core::id_prefix::kAccessToken);
+    SW_RETURN_IF_ERROR(tx.Exec(kInsertAccessToken,
+                               {t.id, t.token_hash, t.user_id, t.family_id, t.client_id, t.scope,
+                                Ms(t.created_at), Ms(t.expires_at), OptMs(t.revoked_at)}));
+    return t;
+  }
+
+  Result<std::optional<core::AccessToken>> FindLiveAccessToken(Tx& tx,
+                                                               const std::string& token_hash,
+                                                               core::TimePoint now) override {
+    return FindOne<core::AccessToken>(tx, kSelectLiveAccessToken, {token_hash, Ms(now)},
+                                      AccessTokenFrom);
+  }
+
+  Result<std::optional<core::AccessToken>> FindLatestFamilyAccessToken(
+      Tx& tx, const std::string& family_id) override {
+    return FindOne<core::AccessToken>(tx, kSelectLatestFamilyAccessToken, {family_id},
+                                      AccessTokenFrom);
+  }
+
+  Result<std::vector<core::AccessToken>> ListUserAccessTokens(Tx& tx,
+                                                              const std::string& user_id) override {
+    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectUserAccessTokens, {user_id}));
+    return MapRows<core::AccessToken>(rows, AccessTokenFrom);
+  }
+
+  Result<int> DeleteUserCredentials(Tx& tx, const std::string& user_id) override {
+    int deleted = 0;
+    for (std::string_view sql : kDeleteUserCredentials) {
+      SW_ASSIGN_OR_RETURN(int n, Changed(tx.Exec(sql, {user_id})));
+      deleted += n;
+    }
+    return deleted;
   }
 
   Result<core::PasswordReset> CreatePasswordReset(Tx& tx, core::PasswordReset r) override {
