@@ -125,6 +125,36 @@ KeySpec StringKey(std::string_view section, std::string_view key, std::string ex
                  std::move(show)};
 }
 
+KeySpec BoolKey(std::string_view section, std::string_view key, bool ServerConfig::*member) {
+  return KeySpec{
+      section, key,
+      [=](Config& config, const RawValue& value) -> std::optional<std::string> {
+        if (value.node != nullptr) {
+          if (const auto* b = value.node->as_boolean()) {
+            config.server.*member = b->get();
+            return std::nullopt;
+          }
+          return "expected true or false";
+        }
+        std::string text = Lower(value.text);
+        if (text == "true" || text == "1") {
+          config.server.*member = true;
+        } else if (text == "false" || text == "0") {
+          config.server.*member = false;
+        } else {
+          return "expected true or false";
+        }
+        return std::nullopt;
+      },
+      [=](const Config& config) { return std::string(config.server.*member ? "true" : "false"); }};
+}
+
+bool IsHexKey(std::string_view text) {
+  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+         });
+}
+
 // "host:port" with an IPv4 literal, "localhost", or a bracketed IPv6 literal.
 bool ParseListen(std::string_view text, std::string& host, std::uint16_t& port) {
   std::string_view host_part;
@@ -211,6 +241,26 @@ const std::vector<KeySpec>& Keys() {
                            &ServerConfig::drain_timeout_ms));
     k.push_back(IntegerKey("server", "max_pipelined", 1, 1024, &Config::server,
                            &ServerConfig::max_pipelined));
+    k.push_back(IntegerKey("server", "slow_pool_threads", 1, 64, &Config::server,
+                           &ServerConfig::slow_pool_threads));
+    k.push_back(IntegerKey("server", "slow_pool_queue", 0, 100'000, &Config::server,
+                           &ServerConfig::slow_pool_queue));
+    k.push_back(BoolKey("server", "trust_proxy", &ServerConfig::trust_proxy));
+    k.push_back(StringKey(
+        "server", "public_url",
+        "expected an http:// or https:// origin without a trailing slash, e.g. "
+        "https://licenses.example.com",
+        [](Config& c, const std::string& s) {
+          bool scheme = s.starts_with("http://") || s.starts_with("https://");
+          std::string_view rest = std::string_view(s).substr(s.find("://") + 3);
+          if (!scheme || rest.empty() || s.ends_with('/') ||
+              rest.find_first_of("/?# \"'<>") != std::string_view::npos) {
+            return false;
+          }
+          c.server.public_url = s;
+          return true;
+        },
+        [](const Config& c) { return JsonString(c.server.public_url); }));
 
     k.push_back(StringKey(
         "database", "url",
@@ -238,6 +288,35 @@ const std::vector<KeySpec>& Keys() {
         [](const Config& c) { return JsonString(c.database.sqlite_synchronous); }));
     k.push_back(IntegerKey("database", "busy_timeout_ms", 0, 3'600'000, &Config::database,
                            &DatabaseConfig::busy_timeout_ms));
+
+    k.push_back(IntegerKey("auth", "session_idle_minutes", 1, 43'200, &Config::auth,
+                           &AuthConfig::session_idle_minutes));
+    k.push_back(IntegerKey("auth", "session_absolute_hours", 1, 8'760, &Config::auth,
+                           &AuthConfig::session_absolute_hours));
+    k.push_back(IntegerKey("auth", "sign_in_failures_per_minute", 1, 10'000, &Config::auth,
+                           &AuthConfig::sign_in_failures_per_minute));
+    k.push_back(IntegerKey("auth", "reset_requests_per_hour", 1, 10'000, &Config::auth,
+                           &AuthConfig::reset_requests_per_hour));
+    k.push_back(IntegerKey("auth", "access_token_ttl_seconds", 60, 86'400, &Config::auth,
+                           &AuthConfig::access_token_ttl_seconds));
+    k.push_back(IntegerKey("auth", "refresh_token_ttl_days", 1, 365, &Config::auth,
+                           &AuthConfig::refresh_token_ttl_days));
+    k.push_back(StringKey(
+        "auth", "secret_key_file", "expected a file path",
+        [](Config& c, const std::string& s) {
+          if (s.empty()) return false;
+          c.auth.secret_key_file = s;
+          return true;
+        },
+        [](const Config& c) { return JsonString(c.auth.secret_key_file); }));
+    k.push_back(StringKey(
+        "auth", "secret_key", "expected 64 hexadecimal digits (32 bytes), or empty",
+        [](Config& c, const std::string& s) {
+          if (!s.empty() && !IsHexKey(s)) return false;
+          c.auth.secret_key = s;
+          return true;
+        },
+        [](const Config& c) { return JsonString(c.auth.secret_key.empty() ? "" : "***"); }));
 
     k.push_back(StringKey(
         "log", "level", "expected one of trace, debug, info, warn, error, off",

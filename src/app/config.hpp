@@ -28,6 +28,22 @@ struct ServerConfig {
   std::int64_t idle_timeout_ms = 60'000;
   std::int64_t drain_timeout_ms = 10'000;
   int max_pipelined = 16;
+  int slow_pool_threads = 2;  // password hashing and token minting run here
+  int slow_pool_queue = 64;   // jobs that may wait for the slow pool; more answer 503
+  bool trust_proxy = false;   // take the client address from X-Forwarded-For
+  std::string public_url = "http://127.0.0.1:8080";  // origin users reach; https → Secure cookies
+};
+
+struct AuthConfig {
+  std::int64_t session_idle_minutes = 30;
+  std::int64_t session_absolute_hours = 12;
+  int sign_in_failures_per_minute = 5;  // per account and per IP
+  int reset_requests_per_hour = 5;      // per account and per IP
+  std::int64_t access_token_ttl_seconds = 3600;
+  std::int64_t refresh_token_ttl_days = 30;
+  // 32 random bytes sealing TOTP secrets; created (mode 0600) when missing.
+  std::string secret_key_file = "data/secret.key";
+  std::string secret_key;  // 64 hex digits instead of the file; never printed
 };
 
 struct DatabaseConfig {
@@ -45,6 +61,7 @@ struct LogConfig {
 struct Config {
   ServerConfig server;
   DatabaseConfig database;
+  AuthConfig auth;
   LogConfig log;
   // "section.key" -> where its effective value came from, for keys not left at the
   // default: "seatwise.toml:3", "environment SEATWISE_SERVER_LISTEN", "flag --listen".

@@ -81,6 +81,9 @@ using Handler = std::function<Response(const Request&)>;
 
 struct RouteOptions {
   std::size_t body_limit = 0;  // request body limit in bytes; 0: the server's default
+  // Runs the handler on the server's bounded slow pool instead of an io thread; for
+  // handlers that hash passwords or otherwise burn CPU for tens of milliseconds.
+  bool offload = false;
 };
 
 // One registered route.

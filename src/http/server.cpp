@@ -164,10 +164,19 @@ class Server::Impl {
   void LogAccess(const AccessRecord& record, int status, std::size_t bytes_out,
                  const std::string& remote);
 
+  // Runs an offloaded route on the slow pool and resumes on the connection's io thread;
+  // nullopt when the pool's queue is full.
+  asio::awaitable<std::optional<Response>> Offload(const Route& route, const Request& request);
+
   ServerOptions options_;
   ServerDeps deps_;
   Router router_;
   Metrics metrics_;
+
+  // Offloaded handlers; `slow_jobs_` counts queued and running ones against the bound.
+  asio::thread_pool slow_pool_;
+  std::size_t slow_capacity_;
+  std::atomic<std::size_t> slow_jobs_{0};
 
   // The calling thread of Run() only accepts and hands sockets out round-robin, so a
   // handler blocking a worker never delays accepting or the start of a shutdown.
@@ -344,7 +353,20 @@ class Server::Impl::Session {
     Response response;
     switch (match.kind) {
       case RouteMatch::Kind::kFound:
-        response = Dispatch(*match.route, request);
+        if (match.route->options.offload) {
+          std::optional<Response> offloaded = co_await server_.Offload(*match.route, request);
+          if (offloaded) {
+            response = std::move(*offloaded);
+          } else {
+            response = Problem(request,
+                               core::MakeError(core::ErrorCode::kUnavailable,
+                                               "the server is busy with other sign-ins; retry "
+                                               "shortly"),
+                               ProblemOptions{std::chrono::seconds(1)});
+          }
+        } else {
+          response = Dispatch(*match.route, request);
+        }
         break;
       case RouteMatch::Kind::kNotFound:
         response = Problem(
@@ -462,7 +484,12 @@ void Server::Shutdown() { impl_->Shutdown(); }
 Router& Server::router() { return impl_->router(); }
 
 Server::Impl::Impl(ServerOptions options, ServerDeps deps)
-    : options_(std::move(options)), deps_(std::move(deps)), metrics_(deps_.clock.Now()) {
+    : options_(std::move(options)),
+      deps_(std::move(deps)),
+      metrics_(deps_.clock.Now()),
+      slow_pool_(static_cast<std::size_t>(std::max(1, options_.slow_pool_threads))),
+      slow_capacity_(static_cast<std::size_t>(std::max(1, options_.slow_pool_threads)) +
+                     options_.slow_pool_queue) {
   if (options_.max_pipelined == 0) options_.max_pipelined = 1;
   int threads = options_.threads;
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -618,6 +645,26 @@ void Server::Impl::OnConnectionClosed() {
   if (metrics_.ConnectionClosed() == 0 && draining()) {
     asio::post(accept_context_, [this] { drain_timer_.cancel(); });
   }
+}
+
+asio::awaitable<std::optional<Response>> Server::Impl::Offload(const Route& route,
+                                                               const Request& request) {
+  std::size_t jobs = slow_jobs_.load(std::memory_order_relaxed);
+  do {
+    if (jobs >= slow_capacity_) co_return std::nullopt;
+  } while (!slow_jobs_.compare_exchange_weak(jobs, jobs + 1, std::memory_order_acq_rel));
+  struct Release {
+    std::atomic<std::size_t>& jobs;
+    ~Release() { jobs.fetch_sub(1, std::memory_order_acq_rel); }
+  };
+  // `route` and `request` outlive the job: this frame waits for it to finish.
+  auto job = [](const Route* r, const Request* q,
+                std::atomic<std::size_t>* count) -> asio::awaitable<Response> {
+    Release release{*count};
+    co_return Dispatch(*r, *q);
+  };
+  co_return co_await asio::co_spawn(slow_pool_, job(&route, &request, &slow_jobs_),
+                                    asio::use_awaitable);
 }
 
 void Server::Impl::LogAccess(const AccessRecord& record, int status, std::size_t bytes_out,

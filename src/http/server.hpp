@@ -27,6 +27,10 @@ struct ServerOptions {
   std::chrono::milliseconds drain_timeout{10'000};    // graceful shutdown bound
   std::size_t max_pipelined = 16;                     // requests read ahead on one connection
   bool handle_signals = true;                         // SIGTERM/SIGINT start a graceful shutdown
+  // Routes with RouteOptions::offload run on this separate pool (password hashing, token
+  // minting) so slow work never occupies the io threads that serve license checks.
+  int slow_pool_threads = 2;
+  std::size_t slow_pool_queue = 64;  // jobs waiting beyond the running ones; more answer 503
 };
 
 struct ServerDeps {
