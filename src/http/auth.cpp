@@ -1,0 +1,263 @@
+#include "http/auth.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <array>
+
+#include "http/problem.hpp"
+
+namespace seatwise::http {
+namespace {
+
+constexpr std::size_t kMaxUserAgent = 256;
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+    return lower(x) == lower(y);
+  });
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<std::string> FormDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c == '%') {
+      int hi = i + 1 < text.size() ? HexDigit(text[i + 1]) : -1;
+      int lo = i + 2 < text.size() ? HexDigit(text[i + 2]) : -1;
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// An IPv4 or IPv6 literal, in its canonical text form; nullopt otherwise.
+std::optional<std::string> CanonicalAddress(std::string_view text) {
+  std::string candidate(Trim(text));
+  if (candidate.size() > 2 && candidate.front() == '[' && candidate.back() == ']') {
+    candidate = candidate.substr(1, candidate.size() - 2);
+  }
+  std::array<unsigned char, 16> buf{};
+  std::array<char, INET6_ADDRSTRLEN> out{};
+  if (inet_pton(AF_INET, candidate.c_str(), buf.data()) == 1) {
+    return std::string(inet_ntop(AF_INET, buf.data(), out.data(), out.size()));
+  }
+  if (inet_pton(AF_INET6, candidate.c_str(), buf.data()) == 1) {
+    return std::string(inet_ntop(AF_INET6, buf.data(), out.data(), out.size()));
+  }
+  return std::nullopt;
+}
+
+// "1.2.3.4:5" → "1.2.3.4"; "[::1]:5" → "::1".
+std::string PeerAddress(std::string_view remote) {
+  if (remote.starts_with('[')) {
+    auto close = remote.find(']');
+    if (close != std::string_view::npos) return std::string(remote.substr(1, close - 1));
+  }
+  auto colon = remote.rfind(':');
+  return std::string(colon == std::string_view::npos ? remote : remote.substr(0, colon));
+}
+
+bool IsStateChanging(Method method) {
+  return method == Method::kPost || method == Method::kPut || method == Method::kPatch ||
+         method == Method::kDelete;
+}
+
+std::string CookieAttributes(bool secure) { return secure ? "; Path=/; Secure" : "; Path=/"; }
+
+}  // namespace
+
+std::optional<std::string> CookieValue(std::string_view cookie_header, std::string_view name) {
+  while (!cookie_header.empty()) {
+    std::size_t semi = cookie_header.find(';');
+    std::string_view pair = Trim(cookie_header.substr(0, semi));
+    cookie_header =
+        semi == std::string_view::npos ? std::string_view() : cookie_header.substr(semi + 1);
+    std::size_t eq = pair.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (Trim(pair.substr(0, eq)) != name) continue;
+    std::string_view value = Trim(pair.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    return std::string(value);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> BearerCredential(std::string_view authorization) {
+  authorization = Trim(authorization);
+  std::size_t space = authorization.find(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  if (!EqualsIgnoreCase(authorization.substr(0, space), "Bearer")) return std::nullopt;
+  std::string_view credential = Trim(authorization.substr(space + 1));
+  if (credential.empty() || credential.find_first_of(" \t,") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return std::string(credential);
+}
+
+core::Result<std::vector<std::pair<std::string, std::string>>> ParseForm(std::string_view body) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  while (!body.empty()) {
+    std::size_t amp = body.find('&');
+    std::string_view pair = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
+    if (pair.empty()) continue;
+    std::size_t eq = pair.find('=');
+    auto key = FormDecode(pair.substr(0, eq));
+    auto value =
+        FormDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+    if (!key || !value) {
+      return core::MakeError(core::ErrorCode::kInvalidArgument,
+                             "the form body has a malformed percent escape");
+    }
+    fields.emplace_back(std::move(*key), std::move(*value));
+  }
+  return fields;
+}
+
+bool IsFormRequest(const Request& request) {
+  auto content_type = request.Header("Content-Type");
+  if (!content_type) return false;
+  std::string_view media = Trim(content_type->substr(0, content_type->find(';')));
+  return EqualsIgnoreCase(media, "application/x-www-form-urlencoded");
+}
+
+std::string ClientAddress(const Request& request, bool trust_proxy) {
+  if (trust_proxy) {
+    if (auto forwarded = request.Header("X-Forwarded-For")) {
+      std::string_view first = forwarded->substr(0, forwarded->find(','));
+      if (auto address = CanonicalAddress(first)) return *address;
+    }
+  }
+  return PeerAddress(request.remote);
+}
+
+std::vector<std::string> SessionCookies(std::string_view session_token, std::string_view csrf_token,
+                                        bool secure) {
+  return {std::string(kSessionCookie) + "=" + std::string(session_token) +
+              CookieAttributes(secure) + "; HttpOnly; SameSite=Lax",
+          std::string(kCsrfCookie) + "=" + std::string(csrf_token) + CookieAttributes(secure) +
+              "; SameSite=Strict"};
+}
+
+std::vector<std::string> ClearedSessionCookies(bool secure) {
+  const std::string expired = "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT";
+  return {
+      std::string(kSessionCookie) + "=" + CookieAttributes(secure) + expired +
+          "; HttpOnly; SameSite=Lax",
+      std::string(kCsrfCookie) + "=" + CookieAttributes(secure) + expired + "; SameSite=Strict"};
+}
+
+void AddCookies(Response& response, const std::vector<std::string>& cookies) {
+  for (const auto& cookie : cookies) response.headers.emplace_back("Set-Cookie", cookie);
+}
+
+service::RequestMeta Authenticator::Meta(const Request& request) const {
+  service::RequestMeta meta;
+  meta.ip = ClientAddress(request, options_.trust_proxy);
+  meta.request_id = request.request_id;
+  meta.user_agent = std::string(request.Header("User-Agent").value_or("").substr(0, kMaxUserAgent));
+  return meta;
+}
+
+core::Result<service::Caller> Authenticator::Resolve(const Request& request) const {
+  service::Caller caller;
+  caller.meta = Meta(request);
+  if (auto authorization = request.Header("Authorization")) {
+    auto token = BearerCredential(*authorization);
+    if (!token) {
+      return core::MakeError(core::ErrorCode::kUnauthenticated,
+                             "the Authorization header must be \"Bearer <token>\"");
+    }
+    if (!token->starts_with("swp_") && !token->starts_with("swa_")) {
+      return core::MakeError(core::ErrorCode::kUnauthenticated,
+                             "the bearer token is not an API or access token");
+    }
+    SW_ASSIGN_OR_RETURN(caller.principal, check_.bearer(*token, caller.meta));
+    return caller;
+  }
+  std::optional<std::string> session;
+  if (auto cookies = request.Header("Cookie")) session = CookieValue(*cookies, kSessionCookie);
+  if (!session || session->empty()) return caller;  // anonymous
+  std::string csrf(request.Header(kCsrfHeader).value_or(""));
+  if (csrf.empty() && IsFormRequest(request)) {
+    // A plain HTML form (the device page) cannot set headers: it posts the token as a field.
+    if (auto fields = ParseForm(request.body); fields.ok()) {
+      for (const auto& [key, value] : *fields) {
+        if (key == "csrf_token") csrf = value;
+      }
+    }
+  }
+  SW_ASSIGN_OR_RETURN(caller.principal,
+                      check_.session(*session, csrf, IsStateChanging(request.method), caller.meta));
+  return caller;
+}
+
+Response Authenticator::Refuse(const Request& request, const core::Error& error) const {
+  ProblemOptions options;
+  if (error.retry_after_seconds > 0) {
+    options.retry_after = std::chrono::seconds(error.retry_after_seconds);
+  }
+  Response response = Problem(request, error, options);
+  if (response.status == 401) {
+    bool bearer_attempt = request.Header("Authorization").has_value();
+    response.SetHeader("WWW-Authenticate", bearer_attempt
+                                               ? R"(Bearer realm="seatwise", error="invalid_token")"
+                                               : R"(Bearer realm="seatwise")");
+  }
+  return response;
+}
+
+Handler Authenticator::Authenticated(CallerHandler handler) const {
+  return [this, handler = std::move(handler)](const Request& request) {
+    auto caller = Resolve(request);
+    if (!caller.ok()) return Refuse(request, caller.error());
+    if (!caller->principal.authenticated()) {
+      return Refuse(request,
+                    core::MakeError(core::ErrorCode::kUnauthenticated,
+                                    "sign in, or send an API token as Authorization: Bearer"));
+    }
+    return handler(request, *caller);
+  };
+}
+
+Handler Authenticator::Optional(CallerHandler handler) const {
+  return [this, handler = std::move(handler)](const Request& request) {
+    auto caller = Resolve(request);
+    if (!caller.ok()) return Refuse(request, caller.error());
+    return handler(request, *caller);
+  };
+}
+
+Handler Authenticator::Anonymous(CallerHandler handler) const {
+  return [this, handler = std::move(handler)](const Request& request) {
+    service::Caller caller;
+    caller.meta = Meta(request);
+    return handler(request, caller);
+  };
+}
+
+}  // namespace seatwise::http
