@@ -36,6 +36,9 @@ constexpr std::string_view kEraseUser =
     "UPDATE users SET email = ?, first_name = '', last_name = '', status = 'removed',"
     " password_hash = NULL, totp_secret = NULL, totp_enrolled = 0, erased = 1, updated_at = ?"
     " WHERE id = ?";
+constexpr std::string_view kClaimTotpStep =
+    "UPDATE users SET totp_last_step = ? WHERE id = ?"
+    " AND (totp_last_step IS NULL OR totp_last_step < ?)";
 
 constexpr std::string_view kInsertMembership =
     "INSERT INTO memberships (team_id, user_id, role, status, invited_by, created_at,"
@@ -165,6 +168,11 @@ class SqlUserRepository final : public UserRepository {
     SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectUsersPage, {page.after, limit + 1}));
     return MakePage(MapRows<core::User>(rows, [](const Row& r) { return UserFrom(r); }), limit,
                     [](const core::User& u) { return u.id; });
+  }
+
+  Result<bool> ClaimTotpStep(Tx& tx, const std::string& id, std::int64_t step) override {
+    SW_ASSIGN_OR_RETURN(std::int64_t changed, tx.Exec(kClaimTotpStep, {step, id, step}));
+    return changed == 1;
   }
 
   Result<void> AddMembership(Tx& tx, const core::Membership& m) override {

@@ -1,6 +1,7 @@
 #pragma once
 // Users (one identity per e-mail across the instance) and their team memberships.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,9 @@ class UserRepository {
   // Idempotent.
   virtual Result<void> Erase(Tx& tx, const std::string& id, core::TimePoint now) = 0;
   virtual Result<Page<core::User>> List(Tx& tx, const PageRequest& page) = 0;
+  // Records that the user's TOTP code of time step `step` was used. False (nothing written)
+  // when that step or a later one was already used: the code is a replay.
+  virtual Result<bool> ClaimTotpStep(Tx& tx, const std::string& id, std::int64_t step) = 0;
 
   // kAlreadyExists when the user is already in the team or the team already has a Primary
   // Admin (message names memberships_one_primary_admin).

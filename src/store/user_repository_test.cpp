@@ -51,6 +51,17 @@ TEST_P(UserRepositoryTest, MissingUserIsNotFound) {
   EXPECT_FALSE(none.has_value());
 }
 
+TEST_P(UserRepositoryTest, ClaimsEachTotpStepOnceAndNeverAnEarlierOne) {
+  auto user = NewUser("totp@example.com");
+  auto claim = [&](std::int64_t step) {
+    return Must(Write([&](Tx& tx) { return repos_.users->ClaimTotpStep(tx, user.id, step); }));
+  };
+  EXPECT_TRUE(claim(100));
+  EXPECT_FALSE(claim(100));
+  EXPECT_FALSE(claim(99));
+  EXPECT_TRUE(claim(101));
+}
+
 TEST_P(UserRepositoryTest, RefusesADuplicateEmailInAnyCase) {
   NewUser("bob@example.com");
   core::User dup;
