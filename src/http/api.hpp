@@ -1,0 +1,88 @@
+#pragma once
+// The /api/v1 surface of identity, roles and audit: what the route files share, and the one
+// registration function both the composition root and the spec test call.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "core/clock.hpp"
+#include "core/model.hpp"
+#include "core/result.hpp"
+#include "http/auth.hpp"
+#include "http/router.hpp"
+
+namespace seatwise::service {
+class IdentityService;
+class TokenService;
+class GdprService;
+class RoleService;
+class AuditQueryService;
+}  // namespace seatwise::service
+
+namespace seatwise::http {
+
+// The services behind the API; owned by the composition root, outliving the router.
+struct ApiServices {
+  service::IdentityService& identity;
+  service::TokenService& tokens;
+  service::GdprService& gdpr;
+  service::RoleService& roles;
+  service::AuditQueryService& audit;
+  const Authenticator& auth;
+  std::string public_url;  // origin of the portal, for links on the device page
+};
+
+// Every API route of the identity/roles/audit issue.
+void RegisterApiRoutes(Router& router, const ApiServices& services);
+
+void RegisterAuthRoutes(Router& router, const ApiServices& services);
+void RegisterMeRoutes(Router& router, const ApiServices& services);
+void RegisterTokenRoutes(Router& router, const ApiServices& services);
+void RegisterOAuthRoutes(Router& router, const ApiServices& services);
+void RegisterRoleRoutes(Router& router, const ApiServices& services);
+void RegisterAuditRoutes(Router& router, const ApiServices& services);
+
+// The problem response for a service error, with Retry-After when the error carries one.
+Response ErrorResponse(const Request& request, const core::Error& error);
+
+// "2026-01-02T03:04:05.678Z"
+std::string FormatTime(core::TimePoint t);
+// RFC 3339 date-time ("2026-01-02T03:04:05Z", fractions and offsets allowed).
+std::optional<core::TimePoint> ParseTime(std::string_view text);
+boost::json::value OptionalTime(const std::optional<core::TimePoint>& t);
+
+// Public views of domain objects; never a secret or hash.
+boost::json::object UserJson(const core::User& user);
+boost::json::object MembershipJson(const core::Membership& membership);
+boost::json::object ContractJson(const core::Contract& contract);
+
+// Reads typed fields of a JSON object body (or a form body where allowed), collecting one
+// field error per bad field; Finish() reports them together as a 400.
+class BodyFields {
+ public:
+  // kUnsupportedMediaType / kInvalidArgument when the body is not a JSON object.
+  static core::Result<BodyFields> FromJson(const Request& request);
+  // Also accepts application/x-www-form-urlencoded (values are strings).
+  static core::Result<BodyFields> FromJsonOrForm(const Request& request);
+
+  std::string RequiredString(std::string_view field, std::size_t max_length = 1024);
+  std::optional<std::string> OptionalString(std::string_view field, std::size_t max_length = 1024);
+  std::optional<int> OptionalInt(std::string_view field, int min, int max);
+  // The field is present with the value null.
+  bool IsNull(std::string_view field) const;
+
+  // Ok, or kInvalidArgument with every field error.
+  core::Result<void> Finish() const;
+
+ private:
+  boost::json::object object_;
+  std::vector<core::FieldError> errors_;
+};
+
+}  // namespace seatwise::http

@@ -1,0 +1,32 @@
+// Wiring of the API routes and of credential checks to the services.
+
+#include "http/api.hpp"
+#include "http/auth.hpp"
+#include "service/identity.hpp"
+#include "service/tokens.hpp"
+
+namespace seatwise::http {
+
+void RegisterApiRoutes(Router& router, const ApiServices& services) {
+  RegisterAuthRoutes(router, services);
+  RegisterMeRoutes(router, services);
+  RegisterTokenRoutes(router, services);
+  RegisterOAuthRoutes(router, services);
+  RegisterRoleRoutes(router, services);
+  RegisterAuditRoutes(router, services);
+}
+
+CredentialCheck CredentialCheckFor(service::IdentityService& identity,
+                                   service::TokenService& tokens) {
+  CredentialCheck check;
+  check.session = [&identity](std::string_view session, std::string_view csrf, bool state_changing,
+                              const service::RequestMeta& meta) {
+    return identity.AuthenticateSession(session, csrf, state_changing, meta);
+  };
+  check.bearer = [&tokens](std::string_view token, const service::RequestMeta& meta) {
+    return tokens.AuthenticateBearer(token, meta);
+  };
+  return check;
+}
+
+}  // namespace seatwise::http
