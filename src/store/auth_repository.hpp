@@ -14,6 +14,12 @@
 
 namespace seatwise::store {
 
+// A rate-limit counter's current window.
+struct RateLimitWindow {
+  int hits = 0;
+  core::TimePoint ends_at{};  // a new window (and a clean count) starts then
+};
+
 class AuthRepository {
  public:
   virtual ~AuthRepository() = default;
@@ -132,6 +138,9 @@ class AuthRepository {
   virtual Result<int> HitRateLimit(Tx& tx, const std::string& bucket,
                                    std::chrono::milliseconds window, core::TimePoint now) = 0;
   virtual Result<void> ResetRateLimit(Tx& tx, const std::string& bucket) = 0;
+  // The hits of `bucket`'s window current at `now` without adding one; {0, now} when none.
+  virtual Result<RateLimitWindow> PeekRateLimit(Tx& tx, const std::string& bucket,
+                                                core::TimePoint now) = 0;
 
   // Idempotency-Key records: Put is insert-if-absent (false when the key was taken).
   virtual Result<bool> PutIdempotencyRecord(Tx& tx, const core::IdempotencyRecord& record) = 0;

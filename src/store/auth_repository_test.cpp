@@ -246,6 +246,25 @@ TEST_P(AuthRepositoryTest, RateLimitCountsPerWindow) {
   Must(Write([&](Tx& tx) { return repos_.auth->ResetRateLimit(tx, "signin:ip:10.0.0.1"); }));
 }
 
+TEST_P(AuthRepositoryTest, PeekRateLimitReadsTheCurrentWindowWithoutCounting) {
+  const auto window = minutes(1);
+  const std::string bucket = "signin:acct:ann@example.com";
+  auto peek = [&] {
+    return Must(Read([&](Tx& tx) { return repos_.auth->PeekRateLimit(tx, bucket, Now()); }));
+  };
+  EXPECT_EQ(peek().hits, 0);
+  const auto started = Now();
+  for (int i = 0; i < 2; ++i) {
+    Must(Write([&](Tx& tx) { return repos_.auth->HitRateLimit(tx, bucket, window, Now()); }));
+  }
+  clock_.Advance(std::chrono::seconds(20));
+  EXPECT_EQ(peek().hits, 2);
+  EXPECT_EQ(peek().hits, 2);
+  EXPECT_EQ(peek().ends_at, started + window);
+  clock_.Advance(std::chrono::seconds(40));
+  EXPECT_EQ(peek().hits, 0);
+}
+
 TEST_P(AuthRepositoryTest, IdempotencyRecordsAreInsertIfAbsent) {
   core::IdempotencyRecord r{"usr_1", "key-1", "h", 201, R"({"id":"x"})", Now(), Now() + hours(24)};
   EXPECT_TRUE(Must(Write([&](Tx& tx) { return repos_.auth->PutIdempotencyRecord(tx, r); })));

@@ -170,6 +170,8 @@ constexpr std::string_view kHitRateLimit =
     " expires_at = CASE WHEN rate_limits.window_start <= ? THEN ? ELSE rate_limits.expires_at END"
     " RETURNING hits";
 constexpr std::string_view kResetRateLimit = "DELETE FROM rate_limits WHERE bucket_key = ?";
+constexpr std::string_view kPeekRateLimit =
+    "SELECT hits, expires_at FROM rate_limits WHERE bucket_key = ? AND expires_at > ?";
 
 // Idempotency records
 constexpr std::string_view kInsertIdempotency =
@@ -557,6 +559,14 @@ class SqlAuthRepository final : public AuthRepository {
   Result<void> ResetRateLimit(Tx& tx, const std::string& bucket) override {
     SW_RETURN_IF_ERROR(tx.Exec(kResetRateLimit, {bucket}));
     return core::Ok();
+  }
+
+  Result<RateLimitWindow> PeekRateLimit(Tx& tx, const std::string& bucket,
+                                        core::TimePoint now) override {
+    SW_ASSIGN_OR_RETURN(std::optional<Row> row,
+                        tx.QueryOptional(kPeekRateLimit, {bucket, Ms(now)}));
+    if (!row) return RateLimitWindow{0, now};
+    return RateLimitWindow{IntAt(*row, 0), TimeAt(*row, 1)};
   }
 
   Result<bool> PutIdempotencyRecord(Tx& tx, const core::IdempotencyRecord& r) override {
