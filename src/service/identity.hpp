@@ -54,7 +54,9 @@ struct SignInResult {
   std::string csrf_token;     // raw "swc_..." value every state-changing request echoes
   core::User user;
   core::TimePoint expires_at{};  // the idle expiry; it slides while the session is used
-  bool mfa_required = false;     // the user has TOTP enrolled and this session passed it
+  // The user has TOTP enrolled. From SignIn: the session passed it. From AcceptInvitation:
+  // no session was opened (tokens empty); the person signs in with their code next.
+  bool mfa_required = false;
 };
 
 // Completes an invitation; names are optional (kept when absent).
@@ -138,7 +140,9 @@ class IdentityService {
   core::Result<std::string> ResendInvitation(store::Tx& tx, const std::string& team_id,
                                              const std::string& user_id,
                                              const std::optional<std::string>& invited_by);
-  // Sets the password, activates the user and the membership, and signs the user in.
+  // Sets the password, activates the user and the membership, and signs the user in. A
+  // person who already has an account enters its password instead (kUnauthenticated when
+  // wrong) and keeps it.
   // kNotFound for an unknown token; kConflict when already used; kFailedPrecondition when
   // expired or revoked; kInvalidArgument (field "password") for a weak password.
   core::Result<SignInResult> AcceptInvitation(const Caller& caller, std::string_view token,
@@ -173,6 +177,17 @@ class IdentityService {
                                    const std::string& user_id);
 
  private:
+  core::Result<core::User> LoadUser(const std::string& user_id);
+  // Verifies a signed-in user's password, counted and limited like failed sign-ins;
+  // kInvalidArgument on `field` when wrong.
+  core::Result<void> CheckPasswordOf(const core::User& user, std::string_view password,
+                                     std::string_view field);
+  core::Result<std::vector<std::uint8_t>> OpenTotpSecret(const core::User& user);
+  // Verifies a TOTP code of an enrolled (or enrolling) user and uses up its time step.
+  core::Result<void> CheckTotpCode(store::Tx& tx, const core::User& user, std::string_view code);
+  core::Result<std::vector<std::string>> NewRecoveryCodes(store::Tx& tx,
+                                                          const std::string& user_id);
+
   Deps deps_;
   IdentityOptions options_;
   std::string dummy_hash_;  // verified against for unknown e-mails, to cost the same time
