@@ -8,9 +8,11 @@
 #include <cerrno>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <system_error>
 
+#include "app/admin_commands.hpp"
 #include "app/application.hpp"
 #include "app/config.hpp"
 #include "app/logging.hpp"
@@ -216,6 +218,12 @@ class Commands {
 
 int RunCli(const std::vector<std::string>& args, const Environment& environment, std::ostream& out,
            std::ostream& err) {
+  std::istringstream no_input;
+  return RunCli(args, environment, no_input, false, out, err);
+}
+
+int RunCli(const std::vector<std::string>& args, const Environment& environment, std::istream& in,
+           bool in_is_terminal, std::ostream& out, std::ostream& err) {
   CLI::App cli{"Seatwise: license and seat management server", "seatwise"};
   cli.require_subcommand(1);
 
@@ -243,6 +251,31 @@ int RunCli(const std::vector<std::string>& args, const Environment& environment,
   auto* check = config->add_subcommand("check", "validate and print the effective config");
   check_flags.AddTo(*check);
 
+  bool json = false;
+  std::string server;
+  std::optional<std::string> given_token;
+  auto* login = cli.add_subcommand("login", "sign in to a running server and store an API token");
+  login->add_option("--server", server, "server URL, e.g. http://127.0.0.1:8080")->required();
+  login->add_option("--token", given_token, "store this API token instead of signing in");
+  login->add_flag("--json", json, "machine-readable output");
+  auto* whoami = cli.add_subcommand("whoami", "show who the stored token belongs to");
+  whoami->add_flag("--json", json, "machine-readable output");
+  auto* token = cli.add_subcommand("token", "personal API tokens");
+  token->require_subcommand(1);
+  std::string token_name;
+  int token_days = 90;
+  std::string token_id;
+  auto* token_create = token->add_subcommand("create", "create a token (shown once)");
+  token_create->add_option("--name", token_name, "what the token is for")->required();
+  token_create->add_option("--days", token_days, "days until it expires")
+      ->check(CLI::Range(1, 3650));
+  token_create->add_flag("--json", json, "machine-readable output");
+  auto* token_list = token->add_subcommand("list", "list your tokens");
+  token_list->add_flag("--json", json, "machine-readable output");
+  auto* token_revoke = token->add_subcommand("revoke", "revoke one of your tokens");
+  token_revoke->add_option("id", token_id, "token id")->required();
+  token_revoke->add_flag("--json", json, "machine-readable output");
+
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back
   try {
     cli.parse(reversed);
@@ -257,6 +290,12 @@ int RunCli(const std::vector<std::string>& args, const Environment& environment,
   if (demo_command->parsed()) return commands.Demo(demo_flags);
   if (version->parsed()) return commands.Version();
   if (check->parsed()) return commands.ConfigCheck(check_flags);
+  AdminIo io{environment, in, in_is_terminal, out, err, json};
+  if (login->parsed()) return Login(io, server, given_token);
+  if (whoami->parsed()) return Whoami(io);
+  if (token_create->parsed()) return TokenCreate(io, token_name, token_days);
+  if (token_list->parsed()) return TokenList(io);
+  if (token_revoke->parsed()) return TokenRevoke(io, token_id);
   err << cli.help();
   return kExitUsage;
 }

@@ -1,6 +1,8 @@
 #pragma once
-// The `seatwise` command line: serve, migrate, demo, version, config check.
+// The `seatwise` command line: serve, migrate, demo, version, config check, and the admin
+// commands that use a running server (login, whoami, token).
 
+#include <istream>
 #include <map>
 #include <ostream>
 #include <string>
@@ -19,5 +21,9 @@ using Environment = std::map<std::string, std::string>;
 // environment; `out` gets the human-readable results, `err` the error messages.
 int RunCli(const std::vector<std::string>& args, const Environment& environment, std::ostream& out,
            std::ostream& err);
+// The same with `in` for commands that ask questions (login); `in_is_terminal` hides the
+// password as it is typed.
+int RunCli(const std::vector<std::string>& args, const Environment& environment, std::istream& in,
+           bool in_is_terminal, std::ostream& out, std::ostream& err);
 
 }  // namespace seatwise::app

@@ -149,7 +149,7 @@ TEST(ConfigTest, UnknownKeyInFileNamesItsLine) {
 TEST(ConfigTest, UnknownSectionInFile) {
   auto message = OnlyProblem(LoadConfig(FromFile("[srever]\nthreads = 4\n")));
   EXPECT_THAT(message, HasSubstr("unknown section [srever] (seatwise.toml:1)"));
-  EXPECT_THAT(message, HasSubstr("[server], [database], [log]"));
+  EXPECT_THAT(message, HasSubstr("[server], [database], [auth], [log]"));
 }
 
 TEST(ConfigTest, KeyOutsideAnySection) {

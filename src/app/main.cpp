@@ -16,5 +16,6 @@ int main(int argc, char** argv) {
     auto eq = text.find('=');
     if (eq != std::string::npos) environment.emplace(text.substr(0, eq), text.substr(eq + 1));
   }
-  return seatwise::app::RunCli(args, environment, std::cout, std::cerr);
+  return seatwise::app::RunCli(args, environment, std::cin, isatty(STDIN_FILENO) == 1, std::cout,
+                               std::cerr);
 }
