@@ -5,8 +5,17 @@
 #include <utility>
 
 #include "app/demo.hpp"
+#include "app/secret_key.hpp"
 #include "crypto/sodium_random.hpp"
+#include "http/api.hpp"
+#include "http/auth.hpp"
 #include "http/server.hpp"
+#include "service/audit_query.hpp"
+#include "service/gdpr.hpp"
+#include "service/identity.hpp"
+#include "service/roles.hpp"
+#include "service/tokens.hpp"
+#include "store/repositories.hpp"
 
 namespace seatwise::app {
 namespace {
@@ -23,6 +32,31 @@ http::ServerOptions ServerOptionsFrom(const ServerConfig& server) {
   options.drain_timeout = std::chrono::milliseconds(server.drain_timeout_ms);
   options.max_pipelined = static_cast<std::size_t>(server.max_pipelined);
   options.handle_signals = true;
+  options.slow_pool_threads = server.slow_pool_threads;
+  options.slow_pool_queue = static_cast<std::size_t>(server.slow_pool_queue);
+  return options;
+}
+
+service::IdentityOptions IdentityOptionsFrom(const Config& config, const SecretKey& key) {
+  service::IdentityOptions options;
+  options.session_idle_timeout = std::chrono::minutes(config.auth.session_idle_minutes);
+  options.session_absolute_lifetime = std::chrono::hours(config.auth.session_absolute_hours);
+  const int sign_in = config.auth.sign_in_failures_per_minute;
+  options.sign_in_failures_per_account = {sign_in, std::chrono::minutes(1)};
+  options.sign_in_failures_per_ip = {sign_in, std::chrono::minutes(1)};
+  const int resets = config.auth.reset_requests_per_hour;
+  options.reset_requests_per_account = {resets, std::chrono::hours(1)};
+  options.reset_requests_per_ip = {resets, std::chrono::hours(1)};
+  options.totp_sealing_key = key;
+  options.base_url = config.server.public_url;
+  return options;
+}
+
+service::TokenOptions TokenOptionsFrom(const Config& config) {
+  service::TokenOptions options;
+  options.access_token_ttl = std::chrono::seconds(config.auth.access_token_ttl_seconds);
+  options.refresh_token_ttl = std::chrono::hours(24 * config.auth.refresh_token_ttl_days);
+  options.verification_uri = config.server.public_url + "/device";
   return options;
 }
 
@@ -74,8 +108,26 @@ core::Result<void> Application::Readiness() {
 }
 
 core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
+  SW_ASSIGN_OR_RETURN(SecretKey key, LoadOrCreateSecretKey(config_.auth.secret_key,
+                                                           config_.auth.secret_key_file, *random_));
+  // The object graph of the API; everything below outlives the server that uses it.
+  store::Repositories repos = store::MakeRepositories(*random_);
+  service::Deps deps{*database_, repos, clock_, *random_};
+  service::IdentityService identity(deps, IdentityOptionsFrom(config_, key));
+  service::TokenService tokens(deps, TokenOptionsFrom(config_));
+  service::GdprService gdpr(deps);
+  service::RoleService roles(deps);
+  service::AuditQueryService audit(deps);
+  http::Authenticator authenticator(
+      http::CredentialCheckFor(identity, tokens),
+      http::AuthOptions{.trust_proxy = config_.server.trust_proxy,
+                        .secure_cookies = config_.server.public_url.starts_with("https://")});
+  http::ApiServices api{
+      identity, tokens, gdpr, roles, audit, authenticator, config_.server.public_url};
+
   http::Server server(ServerOptionsFrom(config_.server),
                       http::ServerDeps{*database_, clock_, [this] { return Readiness(); }});
+  http::RegisterApiRoutes(server.router(), api);
   SW_ASSIGN_OR_RETURN(std::uint16_t port, server.Listen());
   log_.Write(EventLevel::kInfo, "listening",
              {{"address", config_.server.host}, {"port", std::int64_t{port}}});

@@ -406,7 +406,8 @@ class Server::Impl::Session {
     if (!response.content_type.empty()) {
       message.set(bhttp::field::content_type, response.content_type);
     }
-    for (auto& [name, value] : response.headers) message.set(name, value);
+    // insert, not set: a response may carry several Set-Cookie headers.
+    for (auto& [name, value] : response.headers) message.insert(name, value);
     message.set("X-Request-Id", record.request_id);
     bool bodiless = response.status < 200 || response.status == 204 || response.status == 304;
     if (!bodiless) message.body() = std::move(response.body);
