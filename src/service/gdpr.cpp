@@ -68,13 +68,14 @@ core::Error Concealed() {
 }
 
 // Whether `who` may erase `target`: themself, an operator, or a Primary/Secondary Admin of a
-// team the target belongs to.
+// team the target belongs or belonged to.
 Result<bool> MayErase(store::Tx& tx, const Deps& deps, const Principal& who,
                       const std::vector<core::Membership>& memberships,
                       const std::string& target_id) {
   if (who.user_id == target_id || who.is_operator) return true;
+  // Removed memberships count too: a leaver may ask the team they left, and an erasure
+  // (which removes every membership) stays repeatable.
   for (const auto& membership : memberships) {
-    if (membership.status == core::MembershipStatus::kRemoved) continue;
     auto allowed = Authorize(tx, deps, who, core::Capability::kManageUsers,
                              Scope{membership.team_id, std::nullopt, std::nullopt});
     if (!allowed.ok()) {
