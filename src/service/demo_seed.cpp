@@ -24,7 +24,7 @@ struct Person {
 };
 
 // Everyone in the demo. Keys are used below to wire roles; e-mails are what people type.
-constexpr std::array<Person, 15> kPeople = {{
+constexpr std::array<Person, 17> kPeople = {{
     {"operator", "Olivia", "Operator", "operator@seatwise.example", "Operator (publisher)"},
     {"reseller", "Rafael", "Reseller", "rafael@northwind-cad.example",
      "Reseller staff (Northwind CAD Solutions)"},
@@ -41,6 +41,10 @@ constexpr std::array<Person, 15> kPeople = {{
     {"lea", "Lea", "Laurent", "lea", "Contract Manager (Plant contract)"},
     {"max", "Max", "Moreau", "max", "Secondary Admin (Plant)"},
     {"nia", "Nia", "Novak", "nia", "User (Plant)"},
+    {"rosa", "Rosa", "Romero", "rosa@fabrikam-resellers.example",
+     "Reseller staff (Fabrikam Resellers)"},
+    {"pat", "Pat", "Park", "pat@litware.example",
+     "Contract Manager + Primary Admin (Litware, another reseller's customer)"},
 }};
 
 std::string EmailOf(const Person& p) {
@@ -160,6 +164,8 @@ class Seeder {
     SW_RETURN_IF_ERROR(Assign(mot, "kim"));
     SW_RETURN_IF_ERROR(Assign(mot, "nia"));
 
+    SW_RETURN_IF_ERROR(SeedOtherReseller());
+
     DemoSummary summary = Unseeded();
     summary.seeded = true;
     summary.contracts = contracts_;
@@ -169,6 +175,32 @@ class Seeder {
   }
 
  private:
+  // A second reseller with a customer of its own, so that cross-customer refusals can be
+  // tried against real data.
+  Result<void> SeedOtherReseller() {
+    SW_ASSIGN_OR_RETURN(core::Reseller fabrikam, repos_.accounts->CreateReseller(tx_, [&] {
+      core::Reseller r;
+      r.name = "Fabrikam Resellers";
+      r.contact_email = "orders@fabrikam-resellers.example";
+      r.created_at = r.updated_at = now_;
+      return r;
+    }()));
+    SW_RETURN_IF_ERROR(Link("rosa", [&](core::User& u) { u.reseller_id = fabrikam.id; }));
+    core::Account litware;
+    litware.reseller_id = fabrikam.id;
+    litware.company = {"Litware Inc", "1 Main Street", "", "Springfield", "62701", "IL", "US"};
+    litware.created_at = litware.updated_at = now_;
+    SW_ASSIGN_OR_RETURN(litware, repos_.accounts->CreateAccount(tx_, litware));
+    SW_ASSIGN_OR_RETURN(core::Team team, Team(litware.id, "Litware"));
+    SW_RETURN_IF_ERROR(Member(team.id, "pat", core::TeamRole::kPrimaryAdmin));
+    SW_ASSIGN_OR_RETURN(core::Contract contract,
+                        Contract(litware, team, fabrikam, "110001234571", "pat", std::nullopt,
+                                 now_ - std::chrono::days(60), 12, 0));
+    SW_ASSIGN_OR_RETURN(auto drl, Sub(contract, "DRL", {}, {}, 2, Access::kSingleUser,
+                                      ActivationMethod::kSignIn, LicenseModel::kTerm));
+    return Assign(drl, "pat", "pat");
+  }
+
   Result<void> SeedPeople() {
     for (const Person& p : kPeople) {
       core::User user;
@@ -311,11 +343,12 @@ class Seeder {
     return repos_.contracts->CreateSubscription(tx_, s);
   }
 
-  Result<void> Assign(const core::Subscription& sub, const std::string& key) {
+  Result<void> Assign(const core::Subscription& sub, const std::string& key,
+                      const std::string& by = "ann") {
     core::Assignment a;
     a.subscription_id = sub.id;
     a.user_id = users_.at(key).id;
-    a.assigned_by = users_.at("ann").id;
+    a.assigned_by = users_.at(by).id;
     a.assigned_at = now_;
     SW_RETURN_IF_ERROR(repos_.assignments->AssignSeat(tx_, a));
     return core::Ok();

@@ -1,5 +1,6 @@
 #pragma once
-// The demo instance: a publisher, a reseller, one customer with two teams, a catalog with
+// The demo instance: a publisher, a reseller with one customer of two teams (and a second
+// reseller with a one-team customer, for cross-customer checks), a catalog with
 // a product group, an Industry Collection and services, contracts of every kind of seat, and
 // a dozen people covering every role. Used by `seatwise demo` and `seatwise serve --demo`.
 

@@ -37,13 +37,13 @@ TEST_P(DemoSeedTest, SeedsEveryKindOfSeatAndEveryRole) {
   auto summary = SeedDemo(*db_, repos_, clock_, random_);
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   EXPECT_TRUE(summary->seeded);
-  EXPECT_EQ(summary->contracts, 4);
+  EXPECT_EQ(summary->contracts, 5);
   EXPECT_GE(summary->users, 12);
 
   auto contracts = Read<store::Page<core::Contract>>([&](store::Tx& tx) {
     return repos_.contracts->ListContracts(tx, {}, {"", 100});
   });
-  ASSERT_EQ(contracts.items.size(), 4U);
+  ASSERT_EQ(contracts.items.size(), 5U);
   std::set<std::string> kinds;
   bool has_sc = false;
   for (const auto& contract : contracts.items) {
@@ -90,7 +90,7 @@ TEST_P(DemoSeedTest, LeavesAnExistingInstanceAlone) {
   auto contracts = Read<store::Page<core::Contract>>([&](store::Tx& tx) {
     return repos_.contracts->ListContracts(tx, {}, {"", 100});
   });
-  EXPECT_EQ(contracts.items.size(), 4U);
+  EXPECT_EQ(contracts.items.size(), 5U);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DemoSeedTest,
