@@ -72,6 +72,19 @@ Result<void> RequireSession(const Principal& principal, std::string_view what) {
   return core::Ok();
 }
 
+// API tokens may be minted from a portal session, or by a personal API token (the CLI's
+// `token create`); desktop OAuth access tokens never mint them.
+Result<void> RequireSessionOrApiToken(const Principal& principal, std::string_view what) {
+  if (principal.method == AuthMethod::kApiToken && !principal.user_id.empty()) {
+    return core::Ok();
+  }
+  if (principal.authenticated() && principal.method != AuthMethod::kSession) {
+    return MakeError(ErrorCode::kPermissionDenied,
+                     std::string(what) + " needs a portal session or a personal API token");
+  }
+  return RequireSession(principal, what);
+}
+
 bool CanAuthenticate(const core::User& user) {
   return user.status == core::UserStatus::kActive && !user.erased;
 }
@@ -146,7 +159,8 @@ Result<CreatedApiToken> TokenService::CreateApiToken(const Caller& caller, std::
                                           std::to_string(options_.max_api_token_days) + " days");
   }
   AuditRecord record = Record("api_token.create", "api_token");
-  if (auto allowed = RequireSession(caller.principal, "creating an API token"); !allowed.ok()) {
+  if (auto allowed = RequireSessionOrApiToken(caller.principal, "creating an API token");
+      !allowed.ok()) {
     if (allowed.error().code == ErrorCode::kPermissionDenied) {
       AuditDenied(deps_, caller, record, allowed.error());
     }
@@ -187,6 +201,16 @@ Result<CreatedApiToken> TokenService::CreateApiToken(const Caller& caller, std::
         token.display_prefix = created.token.substr(0, kDisplayPrefixLength);
         token.created_at = now;
         token.expires_at = now + std::chrono::days(expires_in_days);
+        if (caller.principal.method == AuthMethod::kApiToken) {
+          // A token never outlives the token that minted it, so a leaked one cannot be
+          // extended by minting successors.
+          for (const auto& minter : existing) {
+            if (minter.id == caller.principal.credential_id && minter.expires_at &&
+                *minter.expires_at < *token.expires_at) {
+              token.expires_at = minter.expires_at;
+            }
+          }
+        }
         SW_ASSIGN_OR_RETURN(token, deps_.repos.auth->CreateApiToken(tx, std::move(token)));
         created.info = Summarise(token, now);
 

@@ -126,14 +126,21 @@ TEST_P(TokenServiceTest, LastUseIsRecordedAtMostOnceAMinute) {
   EXPECT_EQ(last_used(), Now());
 }
 
-TEST_P(TokenServiceTest, ATokenCannotMintTokensAndOthersTokensAreConcealed) {
+TEST_P(TokenServiceTest, ATokenMintsNoLongerLivedTokensAndOthersTokensAreConcealed) {
   auto ann = NewUser("ann@acme.example");
   auto bob = NewUser("bob@acme.example");
   auto created = store::Must(tokens_->CreateApiToken(SessionOf(ann), "cli", 30));
   Caller by_token{store::Must(tokens_->AuthenticateBearer(created.token, {})), {}};
-  auto minted = tokens_->CreateApiToken(by_token, "another", 30);
-  ASSERT_FALSE(minted.ok());
-  EXPECT_EQ(minted.error().code, core::ErrorCode::kPermissionDenied);
+  auto minted = tokens_->CreateApiToken(by_token, "another", 300);
+  ASSERT_TRUE(minted.ok()) << minted.error().message;
+  ASSERT_TRUE(minted->info.expires_at.has_value());
+  EXPECT_EQ(*minted->info.expires_at, Now() + std::chrono::days(30));
+  Caller desktop;
+  desktop.principal.method = AuthMethod::kAccessToken;
+  desktop.principal.user_id = ann.id;
+  auto from_desktop = tokens_->CreateApiToken(desktop, "desktop", 30);
+  ASSERT_FALSE(from_desktop.ok());
+  EXPECT_EQ(from_desktop.error().code, core::ErrorCode::kPermissionDenied);
   EXPECT_EQ(tokens_->CreateApiToken(Caller{}, "anon", 30).error().code,
             core::ErrorCode::kUnauthenticated);
 

@@ -147,9 +147,12 @@ TEST_P(FlowsTest, ApiTokenWorksAsBearerUntilRevoked) {
   HttpReply me = server_->Call("GET", "/api/v1/me", bearer);
   ASSERT_EQ(me.status, 200) << me.Describe();
   EXPECT_EQ(me.Json().at("user").at("email").as_string(), DemoEmail("kim"));
-  // A token cannot mint further tokens: only a signed-in person can.
-  EXPECT_EQ(server_->Call("POST", "/api/v1/me/tokens", bearer, R"({"name":"by-token"})").status,
-            403);
+  // A token may mint another (the CLI's `token create`), never one that outlives it.
+  HttpReply minted = server_->Call("POST", "/api/v1/me/tokens", bearer,
+                                   R"({"name":"by-token","expires_in_days":300})");
+  ASSERT_EQ(minted.status, 201) << minted.Describe();
+  EXPECT_LE(std::string(minted.Json().at("expires_at").as_string()),
+            std::string(json.at("expires_at").as_string()));
   // The list never shows a token again.
   HttpReply list = server_->Call("GET", "/api/v1/me/tokens", bearer);
   EXPECT_THAT(list.body, Not(HasSubstr(bearer.bearer)));
