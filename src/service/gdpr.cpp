@@ -68,23 +68,30 @@ core::Error Concealed() {
 }
 
 // Whether `who` may erase `target`: themself, an operator, or a Primary/Secondary Admin of a
-// team the target belongs or belonged to.
-Result<bool> MayErase(store::Tx& tx, const Deps& deps, const Principal& who,
+// team the target belongs or belonged to. A refusal is concealed only from callers with no
+// relation to any of those teams' customers; people who know the team get a plain 403.
+Result<void> MayErase(store::Tx& tx, const Deps& deps, const Principal& who,
                       const std::vector<core::Membership>& memberships,
                       const std::string& target_id) {
-  if (who.user_id == target_id || who.is_operator) return true;
+  if (who.user_id == target_id || who.is_operator) return core::Ok();
+  bool related = false;
   // Removed memberships count too: a leaver may ask the team they left, and an erasure
   // (which removes every membership) stays repeatable.
   for (const auto& membership : memberships) {
     auto allowed = Authorize(tx, deps, who, core::Capability::kManageUsers,
                              Scope{membership.team_id, std::nullopt, std::nullopt});
     if (!allowed.ok()) {
-      if (allowed.error().code == ErrorCode::kPermissionDenied) continue;
-      return std::move(allowed).error();
+      if (allowed.error().code != ErrorCode::kPermissionDenied) return std::move(allowed).error();
+      related = related || !allowed.error().conceal_existence;
+      continue;
     }
-    if (allowed->grant == core::Grant::kEverything) return true;
+    if (allowed->grant == core::Grant::kEverything) return core::Ok();
+    related = true;  // a Software Coordinator: knows the team, may not erase its people
   }
-  return false;
+  if (!related) return Concealed();
+  return MakeError(ErrorCode::kPermissionDenied,
+                   "erasing a team member's personal data is open to the team's Primary and "
+                   "Secondary Admins; ask one of them");
 }
 
 }  // namespace
@@ -137,8 +144,7 @@ Result<ErasureOutcome> GdprService::EraseUser(const Caller& caller, const std::s
       return std::move(target).error();
     }
     SW_ASSIGN_OR_RETURN(auto memberships, deps_.repos.users->ListMemberships(tx, user_id));
-    SW_ASSIGN_OR_RETURN(bool allowed, MayErase(tx, deps_, caller.principal, memberships, user_id));
-    if (!allowed) return Concealed();
+    SW_RETURN_IF_ERROR(MayErase(tx, deps_, caller.principal, memberships, user_id));
     ErasureOutcome outcome{user_id, target->erased};
     if (target->erased) return outcome;
 

@@ -171,7 +171,8 @@ TEST_P(GdprServiceTest, UsersEraseThemselvesButNotOthers) {
   auto refused = gdpr_->EraseUser(SessionOf(dora), carl_.id);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, core::ErrorCode::kPermissionDenied);
-  EXPECT_TRUE(refused.error().conceal_existence);
+  // A teammate knows carl exists: a plain refusal, not a concealed one.
+  EXPECT_FALSE(refused.error().conceal_existence);
   EXPECT_TRUE(gdpr_->EraseUser(SessionOf(carl_), carl_.id).ok());
 }
 

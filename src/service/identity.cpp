@@ -944,6 +944,13 @@ core::Result<void> IdentityService::AdminResetMfa(const Caller& caller, const st
     SW_ASSIGN_OR_RETURN(Authorization authorization,
                         Authorize(tx, deps_, caller.principal, core::Capability::kManageUsers,
                                   Scope{team_id, {}, {}}));
+    // Sign-in factors belong to the person, across every team and contract, so only a
+    // whole-team grant reaches them; a Software Coordinator's contract-bound grant does not.
+    if (authorization.grant != core::Grant::kEverything) {
+      return MakeError(ErrorCode::kPermissionDenied,
+                       "resetting someone's two-step verification is open to the team's Primary "
+                       "and Secondary Admins; ask one of them");
+    }
     SW_ASSIGN_OR_RETURN(std::optional<core::Membership> membership,
                         deps_.repos.users->GetMembership(tx, team_id, user_id));
     if (!membership || membership->status == core::MembershipStatus::kRemoved) {
