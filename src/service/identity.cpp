@@ -73,16 +73,6 @@ core::Error FieldError(ErrorCode code, std::string message, std::string field,
   return error;
 }
 
-core::Error RateLimited(core::TimePoint ends_at, core::TimePoint now, std::string_view what) {
-  auto wait = std::chrono::ceil<std::chrono::seconds>(ends_at - now).count();
-  int seconds = static_cast<int>(std::max<std::int64_t>(wait, 1));
-  core::Error error = MakeError(ErrorCode::kRateLimited,
-                                std::string(what) + "; try again in " + std::to_string(seconds) +
-                                    (seconds == 1 ? " second" : " seconds"));
-  error.retry_after_seconds = seconds;
-  return error;
-}
-
 core::Result<void> RequireUser(const Caller& caller) {
   if (!caller.principal.authenticated() || caller.principal.user_id.empty()) {
     return MakeError(ErrorCode::kUnauthenticated, "sign in first");

@@ -15,14 +15,9 @@
 #include "core/model.hpp"
 #include "core/result.hpp"
 #include "service/context.hpp"
+#include "service/rate_limit.hpp"
 
 namespace seatwise::service {
-
-// At most `max_hits` in every fixed window of `window`.
-struct RateLimit {
-  int max_hits = 5;
-  std::chrono::milliseconds window{std::chrono::minutes(1)};
-};
 
 struct IdentityOptions {
   std::chrono::milliseconds session_idle_timeout{std::chrono::minutes(30)};

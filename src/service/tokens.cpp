@@ -328,7 +328,9 @@ Result<Principal> TokenService::AuthenticateBearer(std::string_view token,
 Result<DeviceAuthorizationStart> TokenService::StartDeviceAuthorization(const Caller& caller,
                                                                         std::string_view client_id,
                                                                         std::string_view scope) {
-  (void)caller;
+  SW_RETURN_IF_ERROR(ConsumeRateLimit(deps_, "device_auth:ip:" + caller.meta.ip,
+                                      options_.device_authorizations_per_ip,
+                                      "too many device sign-ins started from your network"));
   if (client_id.empty() || client_id.size() > kMaxClientIdLength || !PrintableAscii(client_id)) {
     return Invalid("client_id", "client_id must be 1 to 100 printable ASCII characters");
   }
@@ -483,7 +485,8 @@ Result<TokenResponse> IssueTokens(store::Tx& tx, const Deps& deps, const TokenOp
 Result<TokenOutcome> TokenService::PollDeviceToken(std::string_view device_code,
                                                    std::string_view client_id,
                                                    const RequestMeta& meta) {
-  (void)meta;
+  SW_RETURN_IF_ERROR(ConsumeRateLimit(deps_, "token:ip:" + meta.ip, options_.token_requests_per_ip,
+                                      "too many token requests from your network"));
   const std::string hash = crypto::HashToken(device_code);
   return deps_.db.Transact<TokenOutcome>(
       store::TxMode::kWrite, [&](store::Tx& tx) -> Result<TokenOutcome> {
@@ -544,6 +547,8 @@ Result<TokenOutcome> TokenService::PollDeviceToken(std::string_view device_code,
 Result<TokenOutcome> TokenService::RefreshAccessToken(std::string_view refresh_token,
                                                       std::string_view client_id,
                                                       const RequestMeta& meta) {
+  SW_RETURN_IF_ERROR(ConsumeRateLimit(deps_, "token:ip:" + meta.ip, options_.token_requests_per_ip,
+                                      "too many token requests from your network"));
   const std::string hash = crypto::HashToken(refresh_token);
   return deps_.db.Transact<TokenOutcome>(
       store::TxMode::kWrite, [&](store::Tx& tx) -> Result<TokenOutcome> {

@@ -14,6 +14,7 @@
 #include "core/model.hpp"
 #include "core/result.hpp"
 #include "service/context.hpp"
+#include "service/rate_limit.hpp"
 #include "store/database.hpp"
 
 namespace seatwise::service {
@@ -27,6 +28,11 @@ struct TokenOptions {
   std::string verification_uri = "http://127.0.0.1:8080/device";
   int max_api_tokens_per_user = 50;  // live (not revoked, not expired) tokens
   int max_api_token_days = 365;
+  // Per client address: device authorizations started, and token endpoint calls (device
+  // polls and refreshes). An office behind one address polls from many desktops, hence the
+  // generous token limit.
+  RateLimit device_authorizations_per_ip{30, std::chrono::minutes(1)};
+  RateLimit token_requests_per_ip{600, std::chrono::minutes(1)};
 };
 
 // An API token as its owner sees it in a list: never the secret, nor its hash.

@@ -169,6 +169,39 @@ TEST_P(TokenServiceTest, RemovedOrErasedUsersNeverAuthenticate) {
             core::ErrorCode::kUnauthenticated);
 }
 
+TEST_P(TokenServiceTest, TokenEndpointsAreBoundedPerClientAddress) {
+  TokenOptions options;
+  options.device_authorizations_per_ip = {2, std::chrono::minutes(1)};
+  options.token_requests_per_ip = {3, std::chrono::minutes(1)};
+  TokenService bounded(*deps_, options);
+  Caller office;
+  office.meta.ip = "192.0.2.7";
+  ASSERT_TRUE(bounded.StartDeviceAuthorization(office, "desktop", "").ok());
+  ASSERT_TRUE(bounded.StartDeviceAuthorization(office, "desktop", "").ok());
+  auto third = bounded.StartDeviceAuthorization(office, "desktop", "");
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.error().code, core::ErrorCode::kRateLimited);
+  EXPECT_GE(third.error().retry_after_seconds, 1);
+  Caller elsewhere;
+  elsewhere.meta.ip = "198.51.100.1";
+  EXPECT_TRUE(bounded.StartDeviceAuthorization(elsewhere, "desktop", "").ok());
+
+  for (int i = 0; i < 3; ++i) {
+    auto answered = bounded.RefreshAccessToken("swr_unknown", "desktop", office.meta);
+    ASSERT_TRUE(answered.ok());  // an OAuth error (invalid_grant), not a refusal
+  }
+  auto refused = bounded.RefreshAccessToken("swr_unknown", "desktop", office.meta);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, core::ErrorCode::kRateLimited);
+  auto poll = bounded.PollDeviceToken("swd_unknown", "desktop", office.meta);
+  ASSERT_FALSE(poll.ok());
+  EXPECT_EQ(poll.error().code, core::ErrorCode::kRateLimited);
+
+  clock_.Advance(std::chrono::minutes(1));
+  EXPECT_TRUE(bounded.RefreshAccessToken("swr_unknown", "desktop", office.meta).ok());
+  EXPECT_TRUE(bounded.StartDeviceAuthorization(office, "desktop", "").ok());
+}
+
 TEST_P(TokenServiceTest, DeviceFlowRunsEndToEnd) {
   auto ann = NewUser("ann@acme.example");
   auto start = store::Must(tokens_->StartDeviceAuthorization({}, "desktop", "licenses"));
