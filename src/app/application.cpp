@@ -57,6 +57,9 @@ service::TokenOptions TokenOptionsFrom(const Config& config) {
   options.access_token_ttl = std::chrono::seconds(config.auth.access_token_ttl_seconds);
   options.refresh_token_ttl = std::chrono::hours(24 * config.auth.refresh_token_ttl_days);
   options.verification_uri = config.server.public_url + "/device";
+  options.device_authorizations_per_ip = {config.auth.device_authorizations_per_minute,
+                                          std::chrono::minutes(1)};
+  options.token_requests_per_ip = {config.auth.token_requests_per_minute, std::chrono::minutes(1)};
   return options;
 }
 

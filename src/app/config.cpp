@@ -297,6 +297,10 @@ const std::vector<KeySpec>& Keys() {
                            &AuthConfig::sign_in_failures_per_minute));
     k.push_back(IntegerKey("auth", "reset_requests_per_hour", 1, 10'000, &Config::auth,
                            &AuthConfig::reset_requests_per_hour));
+    k.push_back(IntegerKey("auth", "device_authorizations_per_minute", 1, 100'000, &Config::auth,
+                           &AuthConfig::device_authorizations_per_minute));
+    k.push_back(IntegerKey("auth", "token_requests_per_minute", 1, 1'000'000, &Config::auth,
+                           &AuthConfig::token_requests_per_minute));
     k.push_back(IntegerKey("auth", "access_token_ttl_seconds", 60, 86'400, &Config::auth,
                            &AuthConfig::access_token_ttl_seconds));
     k.push_back(IntegerKey("auth", "refresh_token_ttl_days", 1, 365, &Config::auth,

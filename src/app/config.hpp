@@ -37,8 +37,10 @@ struct ServerConfig {
 struct AuthConfig {
   std::int64_t session_idle_minutes = 30;
   std::int64_t session_absolute_hours = 12;
-  int sign_in_failures_per_minute = 5;  // per account and per IP
-  int reset_requests_per_hour = 5;      // per account and per IP
+  int sign_in_failures_per_minute = 5;        // per account and per IP
+  int reset_requests_per_hour = 5;            // per account and per IP
+  int device_authorizations_per_minute = 30;  // device sign-ins started, per IP
+  int token_requests_per_minute = 600;        // OAuth token endpoint calls, per IP
   std::int64_t access_token_ttl_seconds = 3600;
   std::int64_t refresh_token_ttl_days = 30;
   // 32 random bytes sealing TOTP secrets; created (mode 0600) when missing.
