@@ -1,5 +1,7 @@
 #include "app/logging.hpp"
 
+#include "service/json_writer.hpp"
+
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -61,36 +63,7 @@ void ConfigureLogging(const LogConfig& config) {
   spdlog::set_default_logger(std::move(logger));
 }
 
-std::string JsonString(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
+std::string JsonString(std::string_view text) { return service::JsonQuote(text); }
 
 std::string EventLog::Format(EventLevel level, std::string_view event,
                              std::initializer_list<LogField> fields) const {

@@ -6,6 +6,7 @@
 #include "core/roles.hpp"
 #include "service/audit.hpp"
 #include "service/authorizer.hpp"
+#include "service/json_writer.hpp"
 
 namespace seatwise::service {
 namespace {
@@ -13,54 +14,19 @@ namespace {
 using core::ErrorCode;
 using core::Result;
 
-// A JSON string literal of `text`.
-std::string Quote(const std::string& text) {
-  std::string out = "\"";
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-        } else {
-          out += ch;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 std::string QuoteOrNull(const std::optional<std::string>& text) {
-  return text ? Quote(*text) : "null";
+  return text ? JsonQuote(*text) : "null";
 }
 
 std::string MembershipJson(const core::Membership& m) {
-  return "{\"team_id\":" + Quote(m.team_id) + ",\"user_id\":" + Quote(m.user_id) +
-         ",\"role\":" + Quote(std::string(core::EnumName(m.role))) +
-         ",\"status\":" + Quote(std::string(core::EnumName(m.status))) + "}";
+  return "{\"team_id\":" + JsonQuote(m.team_id) + ",\"user_id\":" + JsonQuote(m.user_id) +
+         ",\"role\":" + JsonQuote(std::string(core::EnumName(m.role))) +
+         ",\"status\":" + JsonQuote(std::string(core::EnumName(m.status))) + "}";
 }
 
 std::string ContractRolesJson(const core::Contract& c) {
-  return "{\"contract_id\":" + Quote(c.id) +
-         ",\"contract_manager_id\":" + Quote(c.contract_manager_id) +
+  return "{\"contract_id\":" + JsonQuote(c.id) +
+         ",\"contract_manager_id\":" + JsonQuote(c.contract_manager_id) +
          ",\"software_coordinator_id\":" + QuoteOrNull(c.software_coordinator_id) + "}";
 }
 
@@ -114,9 +80,9 @@ Result<void> EnqueueRoleMail(store::Tx& tx, const Deps& deps, const RoleMail& ma
                       ",\n\n" + mail.body +
                       "\n\nIf you did not expect this change, reply to the person named above or "
                       "contact your reseller.\n\nSeatwise\n";
-  message.payload_json = "{\"action\":" + Quote(mail.action) +
-                         ",\"team_id\":" + Quote(mail.team_id) +
-                         ",\"user_id\":" + Quote(mail.recipient->id) + "}";
+  message.payload_json = "{\"action\":" + JsonQuote(mail.action) +
+                         ",\"team_id\":" + JsonQuote(mail.team_id) +
+                         ",\"user_id\":" + JsonQuote(mail.recipient->id) + "}";
   message.team_id = mail.team_id;
   message.next_attempt_at = now;
   message.created_at = now;
@@ -252,7 +218,7 @@ Result<core::Membership> RoleService::HandOverPrimaryAdmin(const Caller& caller,
         done.account_id = team.account_id;
         done.actor_role = RoleLabel(authz.role);
         done.before_json = before;
-        done.after_json = "{\"primary_admin_id\":" + Quote(new_user_id) +
+        done.after_json = "{\"primary_admin_id\":" + JsonQuote(new_user_id) +
                           ",\"previous_admin\":" + (demoted ? MembershipJson(*demoted) : "null") +
                           "}";
         done.detail = "Primary Admin handed over to " + new_admin.email;
