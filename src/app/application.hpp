@@ -13,6 +13,7 @@
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "core/result.hpp"
+#include "service/catalog.hpp"
 #include "store/database.hpp"
 #include "store/migrator.hpp"
 
@@ -32,6 +33,8 @@ class Application {
   // Applies pending migrations; refuses a database newer than this binary.
   core::Result<store::MigrationReport> Migrate();
   core::Result<store::SchemaStatus> SchemaStatus();
+  // Upserts a catalog file into the database as the system (audited as "system").
+  core::Result<service::ImportReport> ImportCatalog(const service::CatalogFile& file);
   // Seeds the demo data if the database is empty; sign-in details go to `out`.
   core::Result<void> PrepareDemo(std::ostream& out);
 

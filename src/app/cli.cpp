@@ -13,6 +13,7 @@
 #include <system_error>
 
 #include "app/admin_commands.hpp"
+#include "app/catalog_toml.hpp"
 #include "app/application.hpp"
 #include "app/config.hpp"
 #include "app/logging.hpp"
@@ -152,6 +153,32 @@ class Commands {
     return kExitOk;
   }
 
+  int CatalogImport(const ConfigFlags& flags, const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      err_ << "seatwise: cannot read " << path << "\n";
+      return kExitUsage;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    auto file = ParseCatalogToml(text.str(), path);
+    if (!file.ok()) return Invalid(file.error());
+    std::unique_ptr<Application> app;
+    if (int code = Open(flags, app); code != kExitOk) return code;
+    auto report = app->ImportCatalog(*file);
+    if (!report.ok()) {
+      if (report.error().code == core::ErrorCode::kInvalidArgument) return Invalid(report.error());
+      return Fail(report.error());
+    }
+    for (const auto& item : report->items) {
+      out_ << service::ImportOutcomeName(item.outcome) << " " << item.kind << " " << item.code
+           << " (" << item.id << ")\n";
+    }
+    out_ << path << ": " << report->created << " created, " << report->updated << " updated, "
+         << report->unchanged << " unchanged\n";
+    return kExitOk;
+  }
+
   int ConfigCheck(const ConfigFlags& flags) {
     auto config = flags.Load(environment_);
     if (!config.ok()) return Usage(config.error());
@@ -196,6 +223,15 @@ class Commands {
   int Usage(const core::Error& error) {
     err_ << error.message << "\n";
     return kExitUsage;
+  }
+
+  // A refused input file: the message, then every field error on its own line.
+  int Invalid(const core::Error& error) {
+    err_ << "seatwise: " << error.message << "\n";
+    for (const auto& field : error.fields) {
+      err_ << "  " << field.field << ": " << field.message << "\n";
+    }
+    return kExitFailure;
   }
 
   int Fail(const core::Error& error) {
@@ -243,6 +279,15 @@ int RunCli(const std::vector<std::string>& args, const Environment& environment,
   auto* demo_command = cli.add_subcommand("demo", "migrate and seed a demo instance");
   demo_flags.AddTo(*demo_command);
 
+  ConfigFlags catalog_flags;
+  std::string catalog_file;
+  auto* catalog = cli.add_subcommand("catalog", "the publisher's product catalog");
+  catalog->require_subcommand(1);
+  auto* catalog_import = catalog->add_subcommand(
+      "import", "create or update products, groups, collections and services from a TOML file");
+  catalog_flags.AddTo(*catalog_import);
+  catalog_import->add_option("file", catalog_file, "catalog file (TOML)")->required();
+
   auto* version = cli.add_subcommand("version", "print the version");
 
   ConfigFlags check_flags;
@@ -288,6 +333,7 @@ int RunCli(const std::vector<std::string>& args, const Environment& environment,
   if (serve->parsed()) return commands.Serve(serve_flags, demo);
   if (migrate->parsed()) return commands.Migrate(migrate_flags, status_only);
   if (demo_command->parsed()) return commands.Demo(demo_flags);
+  if (catalog_import->parsed()) return commands.CatalogImport(catalog_flags, catalog_file);
   if (version->parsed()) return commands.Version();
   if (check->parsed()) return commands.ConfigCheck(check_flags);
   AdminIo io{environment, in, in_is_terminal, out, err, json};

@@ -55,6 +55,11 @@ TEST(RolesTest, MatrixMatchesDomainRules) {
   EXPECT_EQ(GrantFor(Role::kSoftwareCoordinator, Capability::kManageUsers), Grant::kOwnContracts);
   EXPECT_EQ(GrantFor(Role::kUser, Capability::kReportOwnUsage), Grant::kEverything);
   EXPECT_EQ(GrantFor(Role::kUser, Capability::kReportTeamUsage), Grant::kDenied);
+  // Only the publisher manages the catalog.
+  EXPECT_EQ(GrantFor(Role::kOperator, Capability::kManageCatalog), Grant::kEverything);
+  for (std::size_t i = 1; i < kRoleCount; ++i) {
+    EXPECT_EQ(GrantFor(static_cast<Role>(i), Capability::kManageCatalog), Grant::kDenied);
+  }
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ constexpr std::array<std::array<G, kRoleCount>, kCapabilityCount> kMatrix = {{
     /* change CM / PA      */ {E, R, E, D, D, D, D},
     /* change SC           */ {E, R, E, D, D, D, D},
     /* create orders       */ {E, R, D, D, D, D, D},
+    /* manage catalog      */ {E, D, D, D, D, D, D},
 }};
 
 }  // namespace

@@ -34,8 +34,9 @@ enum class Capability {
   kChangeContractManagerOrPrimaryAdmin,
   kChangeSoftwareCoordinator,
   kCreateOrders,  // and renew contracts
+  kManageCatalog,  // products, groups, collections, services: the publisher only
 };
-inline constexpr std::size_t kCapabilityCount = 9;
+inline constexpr std::size_t kCapabilityCount = 10;
 
 // How far a granted capability reaches for a role.
 enum class Grant {

@@ -296,6 +296,8 @@ Result<std::string> RefusalMessage(store::Tx& tx, const Deps& deps, const Resolv
         return std::string(
             "Billing & Orders is open to Contract Managers for their own contracts; ask your "
             "reseller");
+      case Capability::kManageCatalog:
+        return std::string("the catalog is managed by the publisher's operators only");
       default:
         return std::string("this is open to the publisher's operators only");
     }
@@ -350,6 +352,8 @@ Result<std::string> RefusalMessage(store::Tx& tx, const Deps& deps, const Resolv
     case Capability::kCreateOrders:
       return std::string(
           "orders and renewals are placed by the customer's reseller; contact your reseller");
+    case Capability::kManageCatalog:
+      return std::string("the catalog is managed by the publisher's operators only");
   }
   return std::string("your role does not allow this");
 }

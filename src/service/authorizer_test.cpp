@@ -40,6 +40,7 @@ constexpr std::array<Capability, core::kCapabilityCount> kCapabilities = {
     Capability::kChangeContractManagerOrPrimaryAdmin,
     Capability::kChangeSoftwareCoordinator,
     Capability::kCreateOrders,
+    Capability::kManageCatalog,
 };
 
 class AuthorizerTest : public AuthzTest {
@@ -89,43 +90,43 @@ class AuthorizerTest : public AuthzTest {
   }
 };
 
-// Columns: own usage, team usage, users, devices, billing, SAs, CM/PA, SC, orders.
+// Columns: own usage, team usage, users, devices, billing, SAs, CM/PA, SC, orders, catalog.
 TEST_P(AuthorizerTest, TeamScopeFollowsTheMatrixForEveryRole) {
   const Scope scope{team_.id, {}, {}};
   const auto both = O({c1_.id, c2_.id});
   const auto serial = O({c2_.id});
-  ExpectRow("operator", scope, {E, E, E, E, E, D, E, E, E});
-  ExpectRow("reseller", scope, {D, D, D, D, R, D, R, R, R});
-  ExpectRow("other_reseller", scope, {H, H, H, H, H, H, H, H, H});
-  ExpectRow("cm", scope, {E, E, D, D, both, D, E, E, D});
-  ExpectRow("pa", scope, {E, E, E, E, D, E, D, D, D});
-  ExpectRow("sa", scope, {E, E, E, E, D, E, D, D, D});
-  ExpectRow("sc", scope, {E, serial, serial, serial, D, D, D, D, D});
-  ExpectRow("user", scope, {E, D, D, D, D, D, D, D, D});
-  ExpectRow("other", scope, {D, D, D, D, D, D, D, D, D});  // another team, same customer
-  ExpectRow("outsider", scope, {H, H, H, H, H, H, H, H, H});
-  ExpectRow("newbie", scope, {D, D, D, D, D, D, D, D, D});  // invited, not yet accepted
-  ExpectRow("anonymous", scope, {U, U, U, U, U, U, U, U, U});
+  ExpectRow("operator", scope, {E, E, E, E, E, D, E, E, E, E});
+  ExpectRow("reseller", scope, {D, D, D, D, R, D, R, R, R, D});
+  ExpectRow("other_reseller", scope, {H, H, H, H, H, H, H, H, H, H});
+  ExpectRow("cm", scope, {E, E, D, D, both, D, E, E, D, D});
+  ExpectRow("pa", scope, {E, E, E, E, D, E, D, D, D, D});
+  ExpectRow("sa", scope, {E, E, E, E, D, E, D, D, D, D});
+  ExpectRow("sc", scope, {E, serial, serial, serial, D, D, D, D, D, D});
+  ExpectRow("user", scope, {E, D, D, D, D, D, D, D, D, D});
+  ExpectRow("other", scope, {D, D, D, D, D, D, D, D, D, D});  // another team, same customer
+  ExpectRow("outsider", scope, {H, H, H, H, H, H, H, H, H, H});
+  ExpectRow("newbie", scope, {D, D, D, D, D, D, D, D, D, D});  // invited, not yet accepted
+  ExpectRow("anonymous", scope, {U, U, U, U, U, U, U, U, U, U});
 }
 
 TEST_P(AuthorizerTest, ContractScopeLimitsCoordinatorsAndManagersToTheirContracts) {
   const Scope sign_in{{}, c1_.id, {}};
-  ExpectRow("operator", sign_in, {E, E, E, E, E, D, E, E, E});
-  ExpectRow("reseller", sign_in, {D, D, D, D, R, D, R, R, R});
-  ExpectRow("other_reseller", sign_in, {H, H, H, H, H, H, H, H, H});
-  ExpectRow("cm", sign_in, {E, E, D, D, O({c1_.id}), D, E, E, D});
-  ExpectRow("pa", sign_in, {E, E, E, E, D, E, D, D, D});
-  ExpectRow("sa", sign_in, {E, E, E, E, D, E, D, D, D});
-  ExpectRow("sc", sign_in, {E, D, D, D, D, D, D, D, D});  // not the SC of this contract
-  ExpectRow("user", sign_in, {E, D, D, D, D, D, D, D, D});
-  ExpectRow("other", sign_in, {D, D, D, D, D, D, D, D, D});
-  ExpectRow("outsider", sign_in, {H, H, H, H, H, H, H, H, H});
-  ExpectRow("anonymous", sign_in, {U, U, U, U, U, U, U, U, U});
+  ExpectRow("operator", sign_in, {E, E, E, E, E, D, E, E, E, E});
+  ExpectRow("reseller", sign_in, {D, D, D, D, R, D, R, R, R, D});
+  ExpectRow("other_reseller", sign_in, {H, H, H, H, H, H, H, H, H, H});
+  ExpectRow("cm", sign_in, {E, E, D, D, O({c1_.id}), D, E, E, D, D});
+  ExpectRow("pa", sign_in, {E, E, E, E, D, E, D, D, D, D});
+  ExpectRow("sa", sign_in, {E, E, E, E, D, E, D, D, D, D});
+  ExpectRow("sc", sign_in, {E, D, D, D, D, D, D, D, D, D});  // not the SC of this contract
+  ExpectRow("user", sign_in, {E, D, D, D, D, D, D, D, D, D});
+  ExpectRow("other", sign_in, {D, D, D, D, D, D, D, D, D, D});
+  ExpectRow("outsider", sign_in, {H, H, H, H, H, H, H, H, H, H});
+  ExpectRow("anonymous", sign_in, {U, U, U, U, U, U, U, U, U, U});
 
   const Scope serial{{}, c2_.id, {}};
-  ExpectRow("sc", serial, {E, O({c2_.id}), O({c2_.id}), O({c2_.id}), D, D, D, D, D});
-  ExpectRow("cm", serial, {E, E, D, D, O({c2_.id}), D, E, E, D});
-  ExpectRow("outsider", serial, {H, H, H, H, H, H, H, H, H});
+  ExpectRow("sc", serial, {E, O({c2_.id}), O({c2_.id}), O({c2_.id}), D, D, D, D, D, D});
+  ExpectRow("cm", serial, {E, E, D, D, O({c2_.id}), D, E, E, D, D});
+  ExpectRow("outsider", serial, {H, H, H, H, H, H, H, H, H, H});
 }
 
 TEST_P(AuthorizerTest, PrimaryAdminSeesBillingOnlyWhereAlsoContractManager) {
@@ -164,17 +165,17 @@ TEST_P(AuthorizerTest, RefusalsNameWhoCanHelp) {
 
 TEST_P(AuthorizerTest, AccountScopeAndInstanceScope) {
   const Scope account{{}, {}, account_a_.id};
-  ExpectRow("reseller", account, {D, D, D, D, R, D, R, R, R});
-  ExpectRow("other_reseller", account, {H, H, H, H, H, H, H, H, H});
-  ExpectRow("outsider", account, {H, H, H, H, H, H, H, H, H});
+  ExpectRow("reseller", account, {D, D, D, D, R, D, R, R, R, D});
+  ExpectRow("other_reseller", account, {H, H, H, H, H, H, H, H, H, H});
+  ExpectRow("outsider", account, {H, H, H, H, H, H, H, H, H, H});
 
   const Scope instance{};
-  ExpectRow("operator", instance, {E, E, E, E, E, D, E, E, E});
-  ExpectRow("reseller", instance, {D, D, D, D, R, D, R, R, R});
+  ExpectRow("operator", instance, {E, E, E, E, E, D, E, E, E, E});
+  ExpectRow("reseller", instance, {D, D, D, D, R, D, R, R, R, D});
   ExpectRow("cm", instance,
             {E, O({c1_.id, c2_.id}), D, D, O({c1_.id, c2_.id}), D, O({c1_.id, c2_.id}),
-             O({c1_.id, c2_.id}), D});
-  ExpectRow("pa", instance, {E, D, D, D, D, D, D, D, D});
+             O({c1_.id, c2_.id}), D, D});
+  ExpectRow("pa", instance, {E, D, D, D, D, D, D, D, D, D});
 }
 
 TEST_P(AuthorizerTest, UnknownObjectsAreNotFoundAndMismatchedScopesRefused) {

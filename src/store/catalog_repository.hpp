@@ -1,6 +1,7 @@
 #pragma once
 // The publisher's catalog: products, product groups, collections and services.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,10 +23,19 @@ class CatalogRepository {
                                                                  const std::string& code) = 0;
   virtual Result<void> UpdateProduct(Tx& tx, const core::Product& product) = 0;
   virtual Result<Page<core::Product>> ListProducts(Tx& tx, const PageRequest& page) = 0;
+  // Removes a product and its group and collection memberships. Callers check first that no
+  // subscription uses it (the schema refuses otherwise).
+  virtual Result<void> DeleteProduct(Tx& tx, const std::string& id) = 0;
+  // Subscriptions selling the product, directly or through a collection that contains it.
+  virtual Result<std::int64_t> CountProductSubscriptions(Tx& tx, const std::string& id) = 0;
 
   // Groups and collections are written together with their member lists.
   virtual Result<core::ProductGroup> CreateProductGroup(Tx& tx, core::ProductGroup group) = 0;
   virtual Result<core::ProductGroup> GetProductGroup(Tx& tx, const std::string& id) = 0;
+  virtual Result<std::optional<core::ProductGroup>> FindProductGroupByCode(
+      Tx& tx, const std::string& code) = 0;
+  // Writes code, name and updated_at; members through SetProductGroupMembers.
+  virtual Result<void> UpdateProductGroup(Tx& tx, const core::ProductGroup& group) = 0;
   virtual Result<std::vector<core::ProductGroup>> ListProductGroups(Tx& tx) = 0;
   virtual Result<void> SetProductGroupMembers(Tx& tx, const std::string& group_id,
                                               const std::vector<std::string>& product_ids,
@@ -33,6 +43,10 @@ class CatalogRepository {
 
   virtual Result<core::Collection> CreateCollection(Tx& tx, core::Collection collection) = 0;
   virtual Result<core::Collection> GetCollection(Tx& tx, const std::string& id) = 0;
+  virtual Result<std::optional<core::Collection>> FindCollectionByCode(Tx& tx,
+                                                                       const std::string& code) = 0;
+  // Writes code, name and updated_at; members through SetCollectionMembers.
+  virtual Result<void> UpdateCollection(Tx& tx, const core::Collection& collection) = 0;
   virtual Result<std::vector<core::Collection>> ListCollections(Tx& tx) = 0;
   virtual Result<void> SetCollectionMembers(Tx& tx, const std::string& collection_id,
                                             const std::vector<std::string>& product_ids,
@@ -40,6 +54,9 @@ class CatalogRepository {
 
   virtual Result<core::Service> CreateService(Tx& tx, core::Service service) = 0;
   virtual Result<core::Service> GetService(Tx& tx, const std::string& id) = 0;
+  virtual Result<std::optional<core::Service>> FindServiceByCode(Tx& tx,
+                                                                 const std::string& code) = 0;
+  virtual Result<void> UpdateService(Tx& tx, const core::Service& service) = 0;
   virtual Result<std::vector<core::Service>> ListServices(Tx& tx) = 0;
 };
 

@@ -17,6 +17,14 @@ constexpr std::string_view kSelectProductByCode = SW_SELECT_PRODUCTS " WHERE cod
 constexpr std::string_view kSelectProductsPage =
     SW_SELECT_PRODUCTS " WHERE id > ? ORDER BY id LIMIT ?";
 #undef SW_SELECT_PRODUCTS
+constexpr std::string_view kDeleteProductGroupMemberships =
+    "DELETE FROM product_group_members WHERE product_id = ?";
+constexpr std::string_view kDeleteProductCollectionMemberships =
+    "DELETE FROM collection_members WHERE product_id = ?";
+constexpr std::string_view kDeleteProduct = "DELETE FROM products WHERE id = ?";
+constexpr std::string_view kCountProductSubscriptions =
+    "SELECT COUNT(*) FROM subscriptions WHERE product_id = ? OR collection_id IN"
+    " (SELECT collection_id FROM collection_members WHERE product_id = ?)";
 constexpr std::string_view kUpdateProduct =
     "UPDATE products SET code = ?, name = ?, release_name = ?, description = ?, retired = ?,"
     " updated_at = ? WHERE id = ?";
@@ -28,6 +36,8 @@ struct ProductSetSql {
   std::string_view id_prefix;
   std::string_view insert;
   std::string_view select_by_id;
+  std::string_view select_by_code;
+  std::string_view update;
   std::string_view select_all;
   std::string_view touch;
   std::string_view delete_members;
@@ -40,6 +50,8 @@ constexpr ProductSetSql kGroupSql = {
     core::id_prefix::kProductGroup,
     "INSERT INTO product_groups (id, code, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
     "SELECT id, code, name, created_at, updated_at FROM product_groups WHERE id = ?",
+    "SELECT id, code, name, created_at, updated_at FROM product_groups WHERE code = ?",
+    "UPDATE product_groups SET code = ?, name = ?, updated_at = ? WHERE id = ?",
     "SELECT id, code, name, created_at, updated_at FROM product_groups ORDER BY code",
     "UPDATE product_groups SET updated_at = ? WHERE id = ?",
     "DELETE FROM product_group_members WHERE group_id = ?",
@@ -52,6 +64,8 @@ constexpr ProductSetSql kCollectionSql = {
     core::id_prefix::kCollection,
     "INSERT INTO collections (id, code, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
     "SELECT id, code, name, created_at, updated_at FROM collections WHERE id = ?",
+    "SELECT id, code, name, created_at, updated_at FROM collections WHERE code = ?",
+    "UPDATE collections SET code = ?, name = ?, updated_at = ? WHERE id = ?",
     "SELECT id, code, name, created_at, updated_at FROM collections ORDER BY code",
     "UPDATE collections SET updated_at = ? WHERE id = ?",
     "DELETE FROM collection_members WHERE collection_id = ?",
@@ -64,6 +78,12 @@ constexpr std::string_view kInsertService =
     " VALUES (?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kSelectServiceById =
     "SELECT id, code, name, kind, description, created_at, updated_at FROM services"
+    " WHERE id = ?";
+constexpr std::string_view kSelectServiceByCode =
+    "SELECT id, code, name, kind, description, created_at, updated_at FROM services"
+    " WHERE code = ?";
+constexpr std::string_view kUpdateService =
+    "UPDATE services SET code = ?, name = ?, kind = ?, description = ?, updated_at = ?"
     " WHERE id = ?";
 constexpr std::string_view kSelectServices =
     "SELECT id, code, name, kind, description, created_at, updated_at FROM services"
@@ -139,6 +159,21 @@ Result<T> GetSet(Tx& tx, const ProductSetSql& sql, const std::string& id) {
 }
 
 template <typename T>
+Result<std::optional<T>> FindSetByCode(Tx& tx, const ProductSetSql& sql, const std::string& code) {
+  SW_ASSIGN_OR_RETURN(auto row, tx.QueryOptional(sql.select_by_code, {code}));
+  if (!row) return std::optional<T>();
+  auto set = SetFrom<T>(*row);
+  SW_ASSIGN_OR_RETURN(set.product_ids, Members(tx, sql, set.id));
+  return std::optional<T>(std::move(set));
+}
+
+template <typename T>
+Result<void> UpdateSet(Tx& tx, const ProductSetSql& sql, const T& set) {
+  return ExpectChanged(tx.Exec(sql.update, {set.code, set.name, Ms(set.updated_at), set.id}),
+                       sql.what);
+}
+
+template <typename T>
 Result<std::vector<T>> ListSets(Tx& tx, const ProductSetSql& sql) {
   SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(sql.select_all));
   auto sets = MapRows<T>(rows, SetFrom<T>);
@@ -190,11 +225,29 @@ class SqlCatalogRepository final : public CatalogRepository {
                     [](const core::Product& p) { return p.id; });
   }
 
+  Result<void> DeleteProduct(Tx& tx, const std::string& id) override {
+    SW_RETURN_IF_ERROR(tx.Exec(kDeleteProductGroupMemberships, {id}));
+    SW_RETURN_IF_ERROR(tx.Exec(kDeleteProductCollectionMemberships, {id}));
+    return ExpectChanged(tx.Exec(kDeleteProduct, {id}), "product");
+  }
+
+  Result<std::int64_t> CountProductSubscriptions(Tx& tx, const std::string& id) override {
+    SW_ASSIGN_OR_RETURN(Row row, tx.QueryOne(kCountProductSubscriptions, {id, id}, "count"));
+    return row.Int(0);
+  }
+
   Result<core::ProductGroup> CreateProductGroup(Tx& tx, core::ProductGroup group) override {
     return CreateSet(tx, random_, kGroupSql, std::move(group));
   }
   Result<core::ProductGroup> GetProductGroup(Tx& tx, const std::string& id) override {
     return GetSet<core::ProductGroup>(tx, kGroupSql, id);
+  }
+  Result<std::optional<core::ProductGroup>> FindProductGroupByCode(
+      Tx& tx, const std::string& code) override {
+    return FindSetByCode<core::ProductGroup>(tx, kGroupSql, code);
+  }
+  Result<void> UpdateProductGroup(Tx& tx, const core::ProductGroup& group) override {
+    return UpdateSet(tx, kGroupSql, group);
   }
   Result<std::vector<core::ProductGroup>> ListProductGroups(Tx& tx) override {
     return ListSets<core::ProductGroup>(tx, kGroupSql);
@@ -210,6 +263,13 @@ class SqlCatalogRepository final : public CatalogRepository {
   }
   Result<core::Collection> GetCollection(Tx& tx, const std::string& id) override {
     return GetSet<core::Collection>(tx, kCollectionSql, id);
+  }
+  Result<std::optional<core::Collection>> FindCollectionByCode(Tx& tx,
+                                                               const std::string& code) override {
+    return FindSetByCode<core::Collection>(tx, kCollectionSql, code);
+  }
+  Result<void> UpdateCollection(Tx& tx, const core::Collection& collection) override {
+    return UpdateSet(tx, kCollectionSql, collection);
   }
   Result<std::vector<core::Collection>> ListCollections(Tx& tx) override {
     return ListSets<core::Collection>(tx, kCollectionSql);
@@ -230,6 +290,18 @@ class SqlCatalogRepository final : public CatalogRepository {
   Result<core::Service> GetService(Tx& tx, const std::string& id) override {
     SW_ASSIGN_OR_RETURN(Row row, tx.QueryOne(kSelectServiceById, {id}, "service"));
     return ServiceFrom(row);
+  }
+
+  Result<std::optional<core::Service>> FindServiceByCode(Tx& tx, const std::string& code) override {
+    SW_ASSIGN_OR_RETURN(auto row, tx.QueryOptional(kSelectServiceByCode, {code}));
+    if (!row) return std::optional<core::Service>();
+    return std::optional<core::Service>(ServiceFrom(*row));
+  }
+
+  Result<void> UpdateService(Tx& tx, const core::Service& s) override {
+    return ExpectChanged(tx.Exec(kUpdateService, {s.code, s.name, Enum(s.kind), s.description,
+                                                  Ms(s.updated_at), s.id}),
+                         "service");
   }
 
   Result<std::vector<core::Service>> ListServices(Tx& tx) override {

@@ -1,0 +1,416 @@
+// The publisher's catalog: products, product groups, collections, services, and the import of
+// a whole catalog file. Everyone signed in reads it; the service lets only operators change it.
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "http/api.hpp"
+#include "http/problem.hpp"
+#include "service/catalog.hpp"
+#include "store/page.hpp"
+
+namespace seatwise::http {
+namespace {
+
+namespace json = boost::json;
+
+// Reads the members of one JSON object, collecting a field error per bad member.
+class ObjectReader {
+ public:
+  ObjectReader(const json::object& object, std::string prefix,
+               std::vector<core::FieldError>& errors)
+      : object_(object), prefix_(std::move(prefix)), errors_(errors) {}
+
+  bool Has(std::string_view key) const { return object_.contains(key); }
+
+  std::optional<std::string> String(std::string_view key, bool required) {
+    const json::value* value = object_.if_contains(key);
+    if (value == nullptr || value->is_null()) {
+      if (required) Fail(key, "is required");
+      return std::nullopt;
+    }
+    if (!value->is_string()) {
+      Fail(key, "must be a string");
+      return std::nullopt;
+    }
+    return std::string(value->get_string());
+  }
+
+  std::optional<bool> Bool(std::string_view key) {
+    const json::value* value = object_.if_contains(key);
+    if (value == nullptr || value->is_null()) return std::nullopt;
+    if (!value->is_bool()) {
+      Fail(key, "must be true or false");
+      return std::nullopt;
+    }
+    return value->get_bool();
+  }
+
+  std::vector<std::string> Strings(std::string_view key, bool required) {
+    std::vector<std::string> out;
+    const json::value* value = object_.if_contains(key);
+    if (value == nullptr || value->is_null()) {
+      if (required) Fail(key, "is required");
+      return out;
+    }
+    if (!value->is_array()) {
+      Fail(key, "must be an array of strings");
+      return out;
+    }
+    const auto& array = value->get_array();
+    for (std::size_t i = 0; i < array.size(); ++i) {
+      if (!array[i].is_string()) {
+        Fail(std::string(key) + "[" + std::to_string(i) + "]", "must be a string");
+        continue;
+      }
+      out.emplace_back(array[i].get_string());
+    }
+    return out;
+  }
+
+ private:
+  void Fail(std::string_view key, std::string message) {
+    errors_.push_back({prefix_ + std::string(key), std::move(message)});
+  }
+
+  const json::object& object_;
+  std::string prefix_;
+  std::vector<core::FieldError>& errors_;
+};
+
+core::Result<void> Finish(std::vector<core::FieldError> errors) {
+  if (errors.empty()) return core::Ok();
+  core::Error error = core::MakeError(core::ErrorCode::kInvalidArgument,
+                                      errors.size() == 1 ? errors[0].field + " " + errors[0].message
+                                                         : "several fields are invalid");
+  error.fields = std::move(errors);
+  return error;
+}
+
+core::Result<json::object> BodyObject(const Request& request) {
+  SW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(request));
+  if (!body.is_object()) {
+    return core::MakeError(core::ErrorCode::kInvalidArgument, "the body must be a JSON object");
+  }
+  return std::move(body.get_object());
+}
+
+core::Result<store::PageRequest> PageOf(const Request& request) {
+  store::PageRequest page;
+  page.after = request.Query("after").value_or("");
+  if (auto limit = request.Query("limit")) {
+    int value = 0;
+    const bool digits = !limit->empty() && limit->size() <= 4 &&
+                        limit->find_first_not_of("0123456789") == std::string::npos;
+    if (digits) value = std::stoi(*limit);
+    if (!digits || value < 1 || value > store::kMaxPageSize) {
+      return Finish(
+                 {{"limit", "must be an integer from 1 to " + std::to_string(store::kMaxPageSize)}})
+          .error();
+    }
+    page.limit = value;
+  }
+  return page;
+}
+
+json::array Ids(const std::vector<std::string>& ids) {
+  json::array out;
+  for (const auto& id : ids) out.emplace_back(id);
+  return out;
+}
+
+json::object ProductJson(const core::Product& p) {
+  return {{"id", p.id},
+          {"code", p.code},
+          {"name", p.name},
+          {"release", p.release},
+          {"description", p.description},
+          {"retired", p.retired},
+          {"created_at", FormatTime(p.created_at)},
+          {"updated_at", FormatTime(p.updated_at)}};
+}
+
+template <typename T>
+json::object SetJson(const T& set) {
+  return {{"id", set.id},
+          {"code", set.code},
+          {"name", set.name},
+          {"product_ids", Ids(set.product_ids)},
+          {"created_at", FormatTime(set.created_at)},
+          {"updated_at", FormatTime(set.updated_at)}};
+}
+
+json::object ServiceJson(const core::Service& s) {
+  return {{"id", s.id},
+          {"code", s.code},
+          {"name", s.name},
+          {"kind", core::EnumName(s.kind)},
+          {"description", s.description},
+          {"created_at", FormatTime(s.created_at)},
+          {"updated_at", FormatTime(s.updated_at)}};
+}
+
+template <typename T, typename ToJson>
+json::object PageJson(const store::Page<T>& page, ToJson to_json) {
+  json::array items;
+  for (const auto& item : page.items) items.emplace_back(to_json(item));
+  return {{"items", std::move(items)},
+          {"next_after",
+           page.next_after.empty() ? json::value(nullptr) : json::value(page.next_after)}};
+}
+
+core::Result<service::ProductChange> ProductChangeOf(const Request& request, bool create) {
+  SW_ASSIGN_OR_RETURN(json::object body, BodyObject(request));
+  std::vector<core::FieldError> errors;
+  ObjectReader read(body, "", errors);
+  service::ProductChange change;
+  change.code = read.String("code", create);
+  change.name = read.String("name", create);
+  change.release = read.String("release", false);
+  change.description = read.String("description", false);
+  change.retired = read.Bool("retired");
+  SW_RETURN_IF_ERROR(Finish(std::move(errors)));
+  return change;
+}
+
+core::Result<service::ProductSetChange> SetChangeOf(const Request& request) {
+  SW_ASSIGN_OR_RETURN(json::object body, BodyObject(request));
+  std::vector<core::FieldError> errors;
+  ObjectReader read(body, "", errors);
+  service::ProductSetChange change;
+  change.code = read.String("code", true).value_or("");
+  change.name = read.String("name", true).value_or("");
+  change.product_ids = read.Strings("product_ids", true);
+  SW_RETURN_IF_ERROR(Finish(std::move(errors)));
+  return change;
+}
+
+core::Result<service::ServiceChange> ServiceChangeOf(const Request& request) {
+  SW_ASSIGN_OR_RETURN(json::object body, BodyObject(request));
+  std::vector<core::FieldError> errors;
+  ObjectReader read(body, "", errors);
+  service::ServiceChange change;
+  change.code = read.String("code", true).value_or("");
+  change.name = read.String("name", true).value_or("");
+  change.kind = read.String("kind", true).value_or("");
+  change.description = read.String("description", false).value_or("");
+  SW_RETURN_IF_ERROR(Finish(std::move(errors)));
+  return change;
+}
+
+// The objects of array `key` of a catalog file, each read by `read_one`.
+template <typename ReadOne>
+void ReadEntries(const json::object& body, std::string_view key,
+                 std::vector<core::FieldError>& errors, ReadOne read_one) {
+  const json::value* value = body.if_contains(key);
+  if (value == nullptr || value->is_null()) return;
+  if (!value->is_array()) {
+    errors.push_back({std::string(key), "must be an array of objects"});
+    return;
+  }
+  const auto& array = value->get_array();
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const std::string at = std::string(key) + "[" + std::to_string(i) + "]";
+    if (!array[i].is_object()) {
+      errors.push_back({at, "must be an object"});
+      continue;
+    }
+    ObjectReader read(array[i].get_object(), at + ".", errors);
+    read_one(read);
+  }
+}
+
+core::Result<service::CatalogFile> CatalogFileOf(const Request& request) {
+  SW_ASSIGN_OR_RETURN(json::object body, BodyObject(request));
+  std::vector<core::FieldError> errors;
+  service::CatalogFile file;
+  ReadEntries(body, "products", errors, [&](ObjectReader& read) {
+    file.products.push_back({read.String("code", true).value_or(""),
+                             read.String("name", true).value_or(""),
+                             read.String("release", false).value_or(""),
+                             read.String("description", false).value_or("")});
+  });
+  auto read_set = [&](std::vector<service::CatalogFile::ProductSet>& out) {
+    return [&out](ObjectReader& read) {
+      out.push_back({read.String("code", true).value_or(""), read.String("name", true).value_or(""),
+                     read.Strings("products", false)});
+    };
+  };
+  ReadEntries(body, "groups", errors, read_set(file.groups));
+  ReadEntries(body, "collections", errors, read_set(file.collections));
+  ReadEntries(body, "services", errors, [&](ObjectReader& read) {
+    file.services.push_back(
+        {read.String("code", true).value_or(""), read.String("name", true).value_or(""),
+         read.String("kind", true).value_or(""), read.String("description", false).value_or("")});
+  });
+  SW_RETURN_IF_ERROR(Finish(std::move(errors)));
+  return file;
+}
+
+json::object ReportJson(const service::ImportReport& report) {
+  json::array items;
+  for (const auto& item : report.items) {
+    items.push_back(json::object{{"kind", item.kind},
+                                 {"code", item.code},
+                                 {"id", item.id},
+                                 {"outcome", service::ImportOutcomeName(item.outcome)}});
+  }
+  return {{"created", report.created},
+          {"updated", report.updated},
+          {"unchanged", report.unchanged},
+          {"items", std::move(items)}};
+}
+
+}  // namespace
+
+void RegisterCatalogRoutes(Router& router, const ApiServices& services) {
+  service::CatalogService* catalog = &services.catalog;
+  const Authenticator* auth = &services.auth;
+
+  router.Add(Method::kGet, "/api/v1/products", "product_list",
+             auth->Authenticated([catalog](const Request& request, const service::Caller& caller) {
+               auto page = PageOf(request);
+               if (!page.ok()) return ErrorResponse(request, page.error());
+               auto products = catalog->ListProducts(caller, *page);
+               if (!products.ok()) return ErrorResponse(request, products.error());
+               return JsonResponse(PageJson(*products, ProductJson));
+             }));
+
+  router.Add(Method::kPost, "/api/v1/products", "product_create",
+             auth->Authenticated([catalog](const Request& request, const service::Caller& caller) {
+               auto change = ProductChangeOf(request, true);
+               if (!change.ok()) return ErrorResponse(request, change.error());
+               auto product = catalog->CreateProduct(caller, *change);
+               if (!product.ok()) return ErrorResponse(request, product.error());
+               return JsonResponse(ProductJson(*product), 201);
+             }));
+
+  router.Add(Method::kGet, "/api/v1/products/{product}", "product_get",
+             auth->Authenticated([catalog](const Request& request, const service::Caller& caller) {
+               auto product =
+                   catalog->GetProduct(caller, std::string(request.PathParam("product")));
+               if (!product.ok()) return ErrorResponse(request, product.error());
+               return JsonResponse(ProductJson(*product));
+             }));
+
+  router.Add(Method::kPatch, "/api/v1/products/{product}", "product_update",
+             auth->Authenticated([catalog](const Request& request, const service::Caller& caller) {
+               auto change = ProductChangeOf(request, false);
+               if (!change.ok()) return ErrorResponse(request, change.error());
+               auto product = catalog->UpdateProduct(
+                   caller, std::string(request.PathParam("product")), *change);
+               if (!product.ok()) return ErrorResponse(request, product.error());
+               return JsonResponse(ProductJson(*product));
+             }));
+
+  router.Add(Method::kDelete, "/api/v1/products/{product}", "product_delete",
+             auth->Authenticated([catalog](const Request& request, const service::Caller& caller) {
+               auto deleted =
+                   catalog->DeleteProduct(caller, std::string(request.PathParam("product")));
+               if (!deleted.ok()) return ErrorResponse(request, deleted.error());
+               Response response;
+               response.status = 204;
+               return response;
+             }));
+
+  router.Add(Method::kGet, "/api/v1/product-groups", "product_group_list",
+             auth->Authenticated([catalog](const Request& request, const service::Caller& caller) {
+               auto page = PageOf(request);
+               if (!page.ok()) return ErrorResponse(request, page.error());
+               auto groups = catalog->ListProductGroups(caller, *page);
+               if (!groups.ok()) return ErrorResponse(request, groups.error());
+               return JsonResponse(PageJson(*groups, SetJson<core::ProductGroup>));
+             }));
+
+  router.Add(Method::kPost, "/api/v1/product-groups", "product_group_create",
+             auth->Authenticated([catalog](const Request& request, const service::Caller& caller) {
+               auto change = SetChangeOf(request);
+               if (!change.ok()) return ErrorResponse(request, change.error());
+               auto group = catalog->CreateProductGroup(caller, *change);
+               if (!group.ok()) return ErrorResponse(request, group.error());
+               return JsonResponse(SetJson(*group), 201);
+             }));
+
+  router.Add(Method::kGet, "/api/v1/product-groups/{group}", "product_group_get",
+             auth->Authenticated([catalog](const Request& request, const service::Caller& caller) {
+               auto group =
+                   catalog->GetProductGroup(caller, std::string(request.PathParam("group")));
+               if (!group.ok()) return ErrorResponse(request, group.error());
+               return JsonResponse(SetJson(*group));
+             }));
+
+  router.Add(Method::kPut, "/api/v1/product-groups/{group}", "product_group_replace",
+             auth->Authenticated([catalog](const Request& request, const service::Caller& caller) {
+               auto change = SetChangeOf(request);
+               if (!change.ok()) return ErrorResponse(request, change.error());
+               auto group = catalog->ReplaceProductGroup(
+                   caller, std::string(request.PathParam("group")), *change);
+               if (!group.ok()) return ErrorResponse(request, group.error());
+               return JsonResponse(SetJson(*group));
+             }));
+
+  router.Add(Method::kGet, "/api/v1/collections", "collection_list",
+             auth->Authenticated([catalog](const Request& request, const service::Caller& caller) {
+               auto page = PageOf(request);
+               if (!page.ok()) return ErrorResponse(request, page.error());
+               auto collections = catalog->ListCollections(caller, *page);
+               if (!collections.ok()) return ErrorResponse(request, collections.error());
+               return JsonResponse(PageJson(*collections, SetJson<core::Collection>));
+             }));
+
+  router.Add(Method::kPost, "/api/v1/collections", "collection_create",
+             auth->Authenticated([catalog](const Request& request, const service::Caller& caller) {
+               auto change = SetChangeOf(request);
+               if (!change.ok()) return ErrorResponse(request, change.error());
+               auto collection = catalog->CreateCollection(caller, *change);
+               if (!collection.ok()) return ErrorResponse(request, collection.error());
+               return JsonResponse(SetJson(*collection), 201);
+             }));
+
+  router.Add(Method::kGet, "/api/v1/collections/{collection}", "collection_get",
+             auth->Authenticated([catalog](const Request& request, const service::Caller& caller) {
+               auto collection =
+                   catalog->GetCollection(caller, std::string(request.PathParam("collection")));
+               if (!collection.ok()) return ErrorResponse(request, collection.error());
+               return JsonResponse(SetJson(*collection));
+             }));
+
+  router.Add(Method::kPut, "/api/v1/collections/{collection}", "collection_replace",
+             auth->Authenticated([catalog](const Request& request, const service::Caller& caller) {
+               auto change = SetChangeOf(request);
+               if (!change.ok()) return ErrorResponse(request, change.error());
+               auto collection = catalog->ReplaceCollection(
+                   caller, std::string(request.PathParam("collection")), *change);
+               if (!collection.ok()) return ErrorResponse(request, collection.error());
+               return JsonResponse(SetJson(*collection));
+             }));
+
+  router.Add(Method::kGet, "/api/v1/services", "service_list",
+             auth->Authenticated([catalog](const Request& request, const service::Caller& caller) {
+               auto page = PageOf(request);
+               if (!page.ok()) return ErrorResponse(request, page.error());
+               auto list = catalog->ListServices(caller, *page);
+               if (!list.ok()) return ErrorResponse(request, list.error());
+               return JsonResponse(PageJson(*list, ServiceJson));
+             }));
+
+  router.Add(Method::kPost, "/api/v1/services", "service_create",
+             auth->Authenticated([catalog](const Request& request, const service::Caller& caller) {
+               auto change = ServiceChangeOf(request);
+               if (!change.ok()) return ErrorResponse(request, change.error());
+               auto created = catalog->CreateService(caller, *change);
+               if (!created.ok()) return ErrorResponse(request, created.error());
+               return JsonResponse(ServiceJson(*created), 201);
+             }));
+
+  router.Add(Method::kPost, "/api/v1/catalog/import", "catalog_import",
+             auth->Authenticated([catalog](const Request& request, const service::Caller& caller) {
+               auto file = CatalogFileOf(request);
+               if (!file.ok()) return ErrorResponse(request, file.error());
+               auto report = catalog->ImportCatalog(caller, *file);
+               if (!report.ok()) return ErrorResponse(request, report.error());
+               return JsonResponse(ReportJson(*report));
+             }));
+}
+
+}  // namespace seatwise::http
