@@ -23,7 +23,7 @@ class TokenService;
 class GdprService;
 class RoleService;
 class AuditQueryService;
-class CatalogService;
+class UserService;
 }  // namespace seatwise::service
 
 namespace seatwise::http {
@@ -35,7 +35,7 @@ struct ApiServices {
   service::GdprService& gdpr;
   service::RoleService& roles;
   service::AuditQueryService& audit;
-  service::CatalogService& catalog;
+  service::UserService& users;
   const Authenticator& auth;
   std::string public_url;  // origin of the portal, for links on the device page
 };
@@ -49,7 +49,7 @@ void RegisterTokenRoutes(Router& router, const ApiServices& services);
 void RegisterOAuthRoutes(Router& router, const ApiServices& services);
 void RegisterRoleRoutes(Router& router, const ApiServices& services);
 void RegisterAuditRoutes(Router& router, const ApiServices& services);
-void RegisterCatalogRoutes(Router& router, const ApiServices& services);
+void RegisterUserRoutes(Router& router, const ApiServices& services);
 
 // The problem response for a service error, with Retry-After when the error carries one.
 Response ErrorResponse(const Request& request, const core::Error& error);

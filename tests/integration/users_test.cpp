@@ -1,0 +1,100 @@
+// Team user management over real HTTP on both backends: a CSV import answered row by row,
+// the imported people listed as pending, and a plain user refused.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "fakes/test_databases.hpp"
+#include "support.hpp"
+
+namespace seatwise::itest {
+namespace {
+
+class UsersHttpTest : public ::testing::TestWithParam<store::Backend> {
+ protected:
+  static std::map<store::Backend, std::unique_ptr<DemoServer>>& Servers() {
+    static std::map<store::Backend, std::unique_ptr<DemoServer>> servers;
+    return servers;
+  }
+  static void TearDownTestSuite() { Servers().clear(); }
+
+  void SetUp() override {
+    auto& slot = Servers()[GetParam()];
+    if (!slot) slot = std::make_unique<DemoServer>(GetParam());
+    server_ = slot.get();
+    ASSERT_TRUE(server_->started()) << server_->Stderr();
+  }
+
+  std::string DesignTeam(const Credential& who) {
+    HttpReply me = server_->Call("GET", "/api/v1/me", who);
+    EXPECT_EQ(me.status, 200) << me.Describe();
+    if (me.status != 200) return "";
+    const boost::json::value json = me.Json();
+    for (const auto& m : json.at("memberships").as_array()) {
+      if (m.at("team_name") == "Contoso Design") return std::string(m.at("team_id").as_string());
+    }
+    return "";
+  }
+
+  DemoServer* server_ = nullptr;
+};
+
+TEST_P(UsersHttpTest, AdminImportsACsvAndSeesThePeoplePendingWhileAUserIsRefused) {
+  const Credential& ann = server_->Person(DemoEmail("ann"));
+  const std::string team = DesignTeam(ann);
+  ASSERT_FALSE(team.empty());
+  const std::string csv =
+      "\xEF\xBB\xBF"
+      "email,first_name,last_name\r\n"
+      "ivy@import.example,Ivy,\"Ng, PE\"\r\n"
+      "jon@import.example,Jon,Ode\r\n"
+      "not an e-mail,Bad,Row\r\n"
+      "kim@import.example,Kim,\"Lee\"\r\n";
+  const std::string target = "/api/v1/teams/" + team + "/users/import";
+  Headers headers = ann.HeadersFor();
+  headers.emplace_back("Content-Type", "text/csv; charset=utf-8");
+  HttpReply imported = Send(server_->port(), "POST", target, headers, csv);
+  ASSERT_EQ(imported.status, 200) << imported.Describe();
+  const boost::json::value result = imported.Json();
+  EXPECT_EQ(result.at("summary").at("invited").as_int64(), 3);
+  EXPECT_EQ(result.at("summary").at("invalid").as_int64(), 1);
+  const auto& rows = result.at("rows").as_array();
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[2].at("result"), "invalid_email");
+  EXPECT_EQ(rows[2].at("row").as_int64(), 3);
+
+  // The same file as JSON changes nothing.
+  HttpReply again =
+      server_->Call("POST", target, ann, boost::json::serialize(boost::json::object{{"csv", csv}}));
+  ASSERT_EQ(again.status, 200) << again.Describe();
+  EXPECT_EQ(again.Json().at("summary").at("already_member").as_int64(), 3);
+
+  HttpReply listed = server_->Call(
+      "GET", "/api/v1/teams/" + team + "/users?status=invited&search=import.example", ann);
+  ASSERT_EQ(listed.status, 200) << listed.Describe();
+  const boost::json::value listing = listed.Json();
+  const auto& items = listing.at("items").as_array();
+  ASSERT_EQ(items.size(), 3u);
+  for (const auto& item : items) {
+    EXPECT_EQ(item.at("pending"), true);
+    EXPECT_EQ(item.at("membership_status"), "invited");
+  }
+
+  const Credential& eve = server_->Person(DemoEmail("eve"));
+  Headers eve_headers = eve.HeadersFor();
+  eve_headers.emplace_back("Content-Type", "text/csv");
+  EXPECT_EQ(Send(server_->port(), "POST", target, eve_headers, csv).status, 403);
+  EXPECT_EQ(server_->Call("GET", "/api/v1/teams/" + team + "/users", eve).status, 403);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, UsersHttpTest,
+                         ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres),
+                         seatwise::testing::BackendParamName);
+
+}  // namespace
+}  // namespace seatwise::itest
