@@ -11,6 +11,7 @@
 #include "http/auth.hpp"
 #include "http/server.hpp"
 #include "service/audit_query.hpp"
+#include "service/catalog.hpp"
 #include "service/gdpr.hpp"
 #include "service/identity.hpp"
 #include "service/roles.hpp"
@@ -92,6 +93,16 @@ core::Result<store::MigrationReport> Application::Migrate() {
   return store::Migrate(*database_, clock_);
 }
 
+core::Result<service::ImportReport> Application::ImportCatalog(const service::CatalogFile& file) {
+  store::Repositories repos = store::MakeRepositories(*random_);
+  service::Deps deps{*database_, repos, clock_, *random_};
+  service::CatalogService catalog(deps);
+  service::Caller caller;
+  caller.principal.method = service::AuthMethod::kSystem;
+  caller.meta.request_id = "cli-catalog-import";
+  return catalog.ImportCatalog(caller, file);
+}
+
 core::Result<store::SchemaStatus> Application::SchemaStatus() {
   return store::GetSchemaStatus(*database_);
 }
@@ -122,13 +133,15 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
   service::GdprService gdpr(deps);
   service::RoleService roles(deps);
   service::AuditQueryService audit(deps);
+  service::CatalogService catalog(deps);
   service::UserService users(deps, identity);
   http::Authenticator authenticator(
       http::CredentialCheckFor(identity, tokens),
       http::AuthOptions{.trust_proxy = config_.server.trust_proxy,
                         .secure_cookies = config_.server.public_url.starts_with("https://")});
-  http::ApiServices api{identity, tokens, gdpr,          roles,
-                        audit,    users,  authenticator, config_.server.public_url};
+  http::ApiServices api{identity, tokens,        gdpr,
+                        roles,    audit,         users,
+                        catalog,  authenticator, config_.server.public_url};
 
   http::Server server(ServerOptionsFrom(config_.server),
                       http::ServerDeps{*database_, clock_, [this] { return Readiness(); }});

@@ -23,6 +23,7 @@ class TokenService;
 class GdprService;
 class RoleService;
 class AuditQueryService;
+class CatalogService;
 class UserService;
 }  // namespace seatwise::service
 
@@ -36,6 +37,7 @@ struct ApiServices {
   service::RoleService& roles;
   service::AuditQueryService& audit;
   service::UserService& users;
+  service::CatalogService& catalog;
   const Authenticator& auth;
   std::string public_url;  // origin of the portal, for links on the device page
 };
@@ -49,6 +51,7 @@ void RegisterTokenRoutes(Router& router, const ApiServices& services);
 void RegisterOAuthRoutes(Router& router, const ApiServices& services);
 void RegisterRoleRoutes(Router& router, const ApiServices& services);
 void RegisterAuditRoutes(Router& router, const ApiServices& services);
+void RegisterCatalogRoutes(Router& router, const ApiServices& services);
 void RegisterUserRoutes(Router& router, const ApiServices& services);
 
 // The problem response for a service error, with Retry-After when the error carries one.

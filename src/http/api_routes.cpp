@@ -14,6 +14,7 @@ void RegisterApiRoutes(Router& router, const ApiServices& services) {
   RegisterOAuthRoutes(router, services);
   RegisterRoleRoutes(router, services);
   RegisterAuditRoutes(router, services);
+  RegisterCatalogRoutes(router, services);
   RegisterUserRoutes(router, services);
 }
 

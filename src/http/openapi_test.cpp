@@ -9,6 +9,7 @@
 #include "http/server.hpp"
 #include "http/server_testing.hpp"
 #include "service/audit_query.hpp"
+#include "service/catalog.hpp"
 #include "service/gdpr.hpp"
 #include "service/identity.hpp"
 #include "service/roles.hpp"
@@ -78,10 +79,11 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
   service::GdprService gdpr(deps);
   service::RoleService roles(deps);
   service::AuditQueryService audit(deps);
+  service::CatalogService catalog(deps);
   service::UserService users(deps, identity);
   Authenticator authenticator(CredentialCheckFor(identity, tokens), AuthOptions{});
-  ApiServices api{identity, tokens, gdpr,          roles,
-                  audit,    users,  authenticator, "http://127.0.0.1:8080"};
+  ApiServices api{
+      identity, tokens, gdpr, roles, audit, users, catalog, authenticator, "http://127.0.0.1:8080"};
   Server server(testing::TestOptions(), ServerDeps{database, clock, {}});
   RegisterApiRoutes(server.router(), api);
   ASSERT_GT(server.router().routes().size(), 30u);
