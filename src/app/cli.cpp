@@ -13,8 +13,8 @@
 #include <system_error>
 
 #include "app/admin_commands.hpp"
-#include "app/catalog_toml.hpp"
 #include "app/application.hpp"
+#include "app/catalog_toml.hpp"
 #include "app/config.hpp"
 #include "app/logging.hpp"
 #include "app/version.hpp"

@@ -33,7 +33,7 @@ enum class Capability {
   kManageSecondaryAdmins,
   kChangeContractManagerOrPrimaryAdmin,
   kChangeSoftwareCoordinator,
-  kCreateOrders,  // and renew contracts
+  kCreateOrders,   // and renew contracts
   kManageCatalog,  // products, groups, collections, services: the publisher only
 };
 inline constexpr std::size_t kCapabilityCount = 10;
