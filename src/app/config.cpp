@@ -209,6 +209,20 @@ constexpr std::array<std::pair<std::string_view, LogLevel>, 6> kLogLevels = {{
     {"error", LogLevel::kError},
     {"off", LogLevel::kOff},
 }};
+// Sets `out` to the choice named `text` (any case); false when no choice has that name.
+template <typename E, std::size_t N>
+bool ParseChoice(const std::array<std::pair<std::string_view, E>, N>& choices,
+                 const std::string& text, E& out) {
+  const std::string name = Lower(text);
+  for (auto [n, value] : choices) {
+    if (n == name) {
+      out = value;
+      return true;
+    }
+  }
+  return false;
+}
+
 constexpr std::array<std::pair<std::string_view, LogFormat>, 2> kLogFormats = {{
     {"json", LogFormat::kJson},
     {"text", LogFormat::kText},
@@ -324,29 +338,11 @@ const std::vector<KeySpec>& Keys() {
 
     k.push_back(StringKey(
         "log", "level", "expected one of trace, debug, info, warn, error, off",
-        [](Config& c, const std::string& s) {
-          std::string name = Lower(s);
-          for (auto [n, level] : kLogLevels) {
-            if (n == name) {
-              c.log.level = level;
-              return true;
-            }
-          }
-          return false;
-        },
+        [](Config& c, const std::string& s) { return ParseChoice(kLogLevels, s, c.log.level); },
         [](const Config& c) { return JsonString(LogLevelName(c.log.level)); }));
     k.push_back(StringKey(
         "log", "format", "expected one of json, text",
-        [](Config& c, const std::string& s) {
-          std::string name = Lower(s);
-          for (auto [n, format] : kLogFormats) {
-            if (n == name) {
-              c.log.format = format;
-              return true;
-            }
-          }
-          return false;
-        },
+        [](Config& c, const std::string& s) { return ParseChoice(kLogFormats, s, c.log.format); },
         [](const Config& c) { return JsonString(LogFormatName(c.log.format)); }));
     return k;
   }();
