@@ -10,10 +10,13 @@
 #include "http/api.hpp"
 #include "http/auth.hpp"
 #include "http/server.hpp"
+#include "service/assignments.hpp"
 #include "service/audit_query.hpp"
 #include "service/catalog.hpp"
+#include "service/contracts.hpp"
 #include "service/gdpr.hpp"
 #include "service/identity.hpp"
+#include "service/orders.hpp"
 #include "service/roles.hpp"
 #include "service/tokens.hpp"
 #include "service/users.hpp"
@@ -135,13 +138,25 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
   service::AuditQueryService audit(deps);
   service::CatalogService catalog(deps);
   service::UserService users(deps, identity);
+  service::OrderService orders(deps, identity, config_.server.public_url);
+  service::ContractService contracts(deps, identity, config_.server.public_url);
+  service::AssignmentService assignments(deps, identity, config_.server.public_url);
   http::Authenticator authenticator(
       http::CredentialCheckFor(identity, tokens),
       http::AuthOptions{.trust_proxy = config_.server.trust_proxy,
                         .secure_cookies = config_.server.public_url.starts_with("https://")});
-  http::ApiServices api{identity, tokens,        gdpr,
-                        roles,    audit,         users,
-                        catalog,  authenticator, config_.server.public_url};
+  http::ApiServices api{.identity = identity,
+                        .tokens = tokens,
+                        .gdpr = gdpr,
+                        .roles = roles,
+                        .audit = audit,
+                        .users = users,
+                        .catalog = catalog,
+                        .orders = orders,
+                        .contracts = contracts,
+                        .assignments = assignments,
+                        .auth = authenticator,
+                        .public_url = config_.server.public_url};
 
   http::Server server(ServerOptionsFrom(config_.server),
                       http::ServerDeps{*database_, clock_, [this] { return Readiness(); }});

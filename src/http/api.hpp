@@ -1,6 +1,6 @@
 #pragma once
-// The /api/v1 surface of identity, roles and audit: what the route files share, and the one
-// registration function both the composition root and the spec test call.
+// The /api/v1 surface: what the route files share, and the one registration function both
+// the composition root and the spec test call.
 
 #include <cstddef>
 #include <optional>
@@ -25,6 +25,9 @@ class RoleService;
 class AuditQueryService;
 class CatalogService;
 class UserService;
+class OrderService;
+class ContractService;
+class AssignmentService;
 }  // namespace seatwise::service
 
 namespace seatwise::http {
@@ -38,11 +41,14 @@ struct ApiServices {
   service::AuditQueryService& audit;
   service::UserService& users;
   service::CatalogService& catalog;
+  service::OrderService& orders;
+  service::ContractService& contracts;
+  service::AssignmentService& assignments;
   const Authenticator& auth;
   std::string public_url;  // origin of the portal, for links on the device page
 };
 
-// Every API route of the identity/roles/audit issue.
+// Every API route.
 void RegisterApiRoutes(Router& router, const ApiServices& services);
 
 void RegisterAuthRoutes(Router& router, const ApiServices& services);
@@ -53,6 +59,9 @@ void RegisterRoleRoutes(Router& router, const ApiServices& services);
 void RegisterAuditRoutes(Router& router, const ApiServices& services);
 void RegisterCatalogRoutes(Router& router, const ApiServices& services);
 void RegisterUserRoutes(Router& router, const ApiServices& services);
+void RegisterOrderRoutes(Router& router, const ApiServices& services);
+void RegisterContractRoutes(Router& router, const ApiServices& services);
+void RegisterAssignmentRoutes(Router& router, const ApiServices& services);
 
 // The problem response for a service error, with Retry-After when the error carries one.
 Response ErrorResponse(const Request& request, const core::Error& error);

@@ -16,6 +16,9 @@ void RegisterApiRoutes(Router& router, const ApiServices& services) {
   RegisterAuditRoutes(router, services);
   RegisterCatalogRoutes(router, services);
   RegisterUserRoutes(router, services);
+  RegisterOrderRoutes(router, services);
+  RegisterContractRoutes(router, services);
+  RegisterAssignmentRoutes(router, services);
 }
 
 CredentialCheck CredentialCheckFor(service::IdentityService& identity,

@@ -8,10 +8,13 @@
 #include "http/auth.hpp"
 #include "http/server.hpp"
 #include "http/server_testing.hpp"
+#include "service/assignments.hpp"
 #include "service/audit_query.hpp"
 #include "service/catalog.hpp"
+#include "service/contracts.hpp"
 #include "service/gdpr.hpp"
 #include "service/identity.hpp"
+#include "service/orders.hpp"
 #include "service/roles.hpp"
 #include "service/tokens.hpp"
 #include "service/users.hpp"
@@ -81,9 +84,22 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
   service::AuditQueryService audit(deps);
   service::CatalogService catalog(deps);
   service::UserService users(deps, identity);
+  service::OrderService orders(deps, identity, "http://127.0.0.1:8080");
+  service::ContractService contracts(deps, identity, "http://127.0.0.1:8080");
+  service::AssignmentService assignments(deps, identity, "http://127.0.0.1:8080");
   Authenticator authenticator(CredentialCheckFor(identity, tokens), AuthOptions{});
-  ApiServices api{
-      identity, tokens, gdpr, roles, audit, users, catalog, authenticator, "http://127.0.0.1:8080"};
+  ApiServices api{.identity = identity,
+                  .tokens = tokens,
+                  .gdpr = gdpr,
+                  .roles = roles,
+                  .audit = audit,
+                  .users = users,
+                  .catalog = catalog,
+                  .orders = orders,
+                  .contracts = contracts,
+                  .assignments = assignments,
+                  .auth = authenticator,
+                  .public_url = "http://127.0.0.1:8080"};
   Server server(testing::TestOptions(), ServerDeps{database, clock, {}});
   RegisterApiRoutes(server.router(), api);
   ASSERT_GT(server.router().routes().size(), 30u);

@@ -1,0 +1,3 @@
+#include "service/assignments.hpp"
+
+namespace seatwise::service {}  // namespace seatwise::service

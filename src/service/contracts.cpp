@@ -1,0 +1,3 @@
+#include "service/contracts.hpp"
+
+namespace seatwise::service {}  // namespace seatwise::service

@@ -1,0 +1,3 @@
+#include "service/orders.hpp"
+
+namespace seatwise::service {}  // namespace seatwise::service
