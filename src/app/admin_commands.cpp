@@ -24,11 +24,6 @@ namespace {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-struct Credentials {
-  std::string server;
-  std::string token;
-};
-
 std::string EnvOr(const Environment& environment, const std::string& name) {
   auto it = environment.find(name);
   return it == environment.end() ? "" : it->second;
@@ -53,6 +48,8 @@ core::Result<void> SaveCredentials(const std::string& path, const Credentials& c
   return core::Ok();
 }
 
+}  // namespace
+
 core::Result<Credentials> LoadCredentials(const Environment& environment) {
   std::string path = CredentialsPath(environment);
   try {
@@ -70,7 +67,6 @@ core::Result<Credentials> LoadCredentials(const Environment& environment) {
   }
 }
 
-// The problem detail of an error reply, or its status.
 std::string Describe(const HttpReply& reply) {
   boost::system::error_code ec;
   auto body = boost::json::parse(reply.body, ec);
@@ -91,6 +87,8 @@ int Fail(const AdminIo& io, const std::string& message) {
   return kExitFailure;
 }
 
+namespace {
+
 std::string ReadLine(const AdminIo& io, const std::string& prompt, bool secret) {
   if (io.in_is_terminal) io.err << prompt << std::flush;
   termios saved{};
@@ -110,20 +108,23 @@ std::string ReadLine(const AdminIo& io, const std::string& prompt, bool secret) 
   return line;
 }
 
+}  // namespace
+
 std::string Str(const boost::json::value& v) {
   if (v.is_string()) return std::string(v.as_string());
   if (v.is_null()) return "-";
   return boost::json::serialize(v);
 }
 
-// An authenticated request with the stored token.
 core::Result<HttpReply> Call(const Credentials& credentials, const std::string& method,
-                             const std::string& target, const std::string& body = "") {
+                             const std::string& target, const std::string& body) {
   SW_ASSIGN_OR_RETURN(HttpClient client, HttpClient::ForUrl(credentials.server));
   Headers headers{{"Authorization", "Bearer " + credentials.token}, {"Accept", "application/json"}};
   if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
   return client.Send(method, target, headers, body);
 }
+
+namespace {
 
 void PrintTokens(std::ostream& out, const boost::json::array& items) {
   out << fmt::format("{:<30} {:<24} {:<14} {:<25} {}\n", "ID", "NAME", "PREFIX", "EXPIRES",

@@ -17,6 +17,7 @@
 #include "app/catalog_toml.hpp"
 #include "app/config.hpp"
 #include "app/logging.hpp"
+#include "app/team_commands.hpp"
 #include "app/version.hpp"
 
 namespace seatwise::app {
@@ -321,6 +322,66 @@ int RunCli(const std::vector<std::string>& args, const Environment& environment,
   token_revoke->add_option("id", token_id, "token id")->required();
   token_revoke->add_flag("--json", json, "machine-readable output");
 
+  // Customer administration over the API.
+  std::string team;
+  UserListOptions list_options;
+  std::string email, first_name, last_name, csv_file, person;
+  std::vector<std::string> products, people;
+  std::string contract, unassign_product;
+  std::optional<int> months;
+  bool dry_run = false;
+  auto* users = cli.add_subcommand("users", "the people of a team");
+  users->require_subcommand(1);
+  auto* users_list = users->add_subcommand("list", "list the team's users");
+  users_list->add_option("--team", list_options.team, "team id or name");
+  users_list->add_option("--search", list_options.search, "part of a name or e-mail");
+  users_list->add_option("--role", list_options.role, "primary_admin, secondary_admin or user");
+  users_list->add_option("--status", list_options.status, "invited, active or removed");
+  auto* users_invite = users->add_subcommand("invite", "invite one person to the team");
+  users_invite->add_option("--team", team, "team id or name");
+  users_invite->add_option("--email", email, "their e-mail address")->required();
+  users_invite->add_option("--first-name", first_name, "first name")->required();
+  users_invite->add_option("--last-name", last_name, "last name")->required();
+  auto* users_import = users->add_subcommand(
+      "import", "invite many from a CSV file with columns first_name, last_name, email");
+  users_import->add_option("--team", team, "team id or name");
+  users_import->add_option("file", csv_file, "CSV file, or - for standard input")->required();
+  auto* users_remove =
+      users->add_subcommand("remove", "remove a leaver: every seat freed, activations revoked");
+  users_remove->add_option("--team", team, "team id or name");
+  users_remove->add_option("user", person, "user id or e-mail")->required();
+  auto* products_command = cli.add_subcommand("products", "the team's subscriptions");
+  products_command->require_subcommand(1);
+  auto* products_list =
+      products_command->add_subcommand("list", "every subscription with seats and assignments");
+  products_list->add_option("--team", team, "team id or name");
+  auto* assign = cli.add_subcommand(
+      "assign", "assign seats: several people to one product, or several products to one person");
+  assign->add_option("--team", team, "team id or name");
+  assign->add_option("--product", products, "subscription id or product/collection/service code")
+      ->required();
+  assign->add_option("--user", people, "user id or e-mail")->required();
+  auto* unassign = cli.add_subcommand("unassign", "free seats of one product");
+  unassign->add_option("--team", team, "team id or name");
+  unassign->add_option("--product", unassign_product, "subscription id or product code")
+      ->required();
+  unassign->add_option("--user", people, "user id or e-mail")->required();
+  auto* contracts = cli.add_subcommand("contracts", "contracts: list, renew, migrate to sign-in");
+  contracts->require_subcommand(1);
+  auto* contracts_list = contracts->add_subcommand("list", "the contracts you may see");
+  auto* contracts_renew =
+      contracts->add_subcommand("renew", "renew a contract (reseller, operator)");
+  contracts_renew->add_option("contract", contract, "contract id or number")->required();
+  contracts_renew->add_option("--months", months, "term of the renewal")->check(CLI::Range(1, 60));
+  auto* contracts_migrate = contracts->add_subcommand(
+      "migrate", "switch single-user serial-number subscriptions to sign-in");
+  contracts_migrate->add_option("contract", contract, "contract id or number")->required();
+  contracts_migrate->add_flag("--dry-run", dry_run, "show what would change; change nothing");
+  for (auto* command : {users_list, users_invite, users_import, users_remove, products_list, assign,
+                        unassign, contracts_list, contracts_renew, contracts_migrate}) {
+    command->add_flag("--json", json, "machine-readable output");
+  }
+
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back
   try {
     cli.parse(reversed);
@@ -342,6 +403,16 @@ int RunCli(const std::vector<std::string>& args, const Environment& environment,
   if (token_create->parsed()) return TokenCreate(io, token_name, token_days);
   if (token_list->parsed()) return TokenList(io);
   if (token_revoke->parsed()) return TokenRevoke(io, token_id);
+  if (users_list->parsed()) return UsersList(io, list_options);
+  if (users_invite->parsed()) return UsersInvite(io, team, email, first_name, last_name);
+  if (users_import->parsed()) return UsersImport(io, team, csv_file);
+  if (users_remove->parsed()) return UsersRemove(io, team, person);
+  if (products_list->parsed()) return ProductsList(io, team);
+  if (assign->parsed()) return Assign(io, team, products, people);
+  if (unassign->parsed()) return Unassign(io, team, unassign_product, people);
+  if (contracts_list->parsed()) return ContractsList(io);
+  if (contracts_renew->parsed()) return ContractRenew(io, contract, months);
+  if (contracts_migrate->parsed()) return ContractMigrate(io, contract, dry_run);
   err << cli.help();
   return kExitUsage;
 }
