@@ -399,13 +399,13 @@ core::TimePoint AddMonths(core::TimePoint t, int months) {
 Result<CreatedAccount> OrderService::CreateAccount(const Caller& caller,
                                                    const AccountRequest& request) {
   AccountRequest input = request;
-  std::vector<core::FieldError> errors = ValidateCompany(input.company, "company.");
+  std::vector<core::FieldError> input_errors = ValidateCompany(input.company, "company.");
   for (auto& e : ValidateInvite(input.contract_manager)) {
-    errors.push_back({"contract_manager." + e.field, e.message});
+    input_errors.push_back({"contract_manager." + e.field, e.message});
   }
   input.team_name = Trimmed(input.team_name);
   if (input.team_name.size() > kCompanyFieldMax || HasControl(input.team_name)) {
-    errors.push_back({"team_name", "must be at most 200 printable characters"});
+    input_errors.push_back({"team_name", "must be at most 200 printable characters"});
   }
   AuditRecord record;
   record.action = "account.create";
@@ -413,6 +413,7 @@ Result<CreatedAccount> OrderService::CreateAccount(const Caller& caller,
   record.target_id = input.company.name;
   return RunAudited<CreatedAccount>(
       deps_, caller, record, [&](store::Tx& tx) -> Result<CreatedAccount> {
+        std::vector<core::FieldError> errors = input_errors;  // a retried transaction starts over
         SW_ASSIGN_OR_RETURN(Authorization authz, Authorize(tx, deps_, caller.principal,
                                                            core::Capability::kCreateOrders, {}));
         std::optional<std::string> reseller_id;
@@ -598,13 +599,14 @@ Result<core::Account> OrderService::UpdateAccount(const Caller& caller,
 
 Result<PlacedOrder> OrderService::PlaceOrder(const Caller& caller, const std::string& account_id,
                                              const OrderRequest& request) {
-  std::vector<core::FieldError> errors = ValidateOrder(request);
+  const std::vector<core::FieldError> input_errors = ValidateOrder(request);
   AuditRecord record;
   record.action = "order.create";
   record.target_type = "account";
   record.target_id = account_id;
   record.account_id = account_id;
   return RunAudited<PlacedOrder>(deps_, caller, record, [&](store::Tx& tx) -> Result<PlacedOrder> {
+    std::vector<core::FieldError> errors = input_errors;  // a retried transaction starts over
     Scope scope;
     scope.account_id = account_id;
     scope.team_id = request.team_id;
@@ -854,14 +856,14 @@ Result<PlacedOrder> OrderService::PlaceOrder(const Caller& caller, const std::st
 
 Result<Renewal> OrderService::Renew(const Caller& caller, const std::string& contract_id,
                                     const RenewRequest& request) {
-  std::vector<core::FieldError> errors;
+  std::vector<core::FieldError> input_errors;
   if (request.term_months &&
       (*request.term_months < kMinTermMonths || *request.term_months > kMaxTermMonths)) {
-    errors.push_back({"term_months", "must be from 1 to 60"});
+    input_errors.push_back({"term_months", "must be from 1 to 60"});
   }
   for (std::size_t i = 0; i < request.seats.size(); ++i) {
     if (request.seats[i].seats < 1) {
-      errors.push_back({"seats[" + std::to_string(i) + "].seats", "must be at least 1"});
+      input_errors.push_back({"seats[" + std::to_string(i) + "].seats", "must be at least 1"});
     }
   }
   AuditRecord record;
@@ -869,6 +871,7 @@ Result<Renewal> OrderService::Renew(const Caller& caller, const std::string& con
   record.target_type = "contract";
   record.target_id = contract_id;
   return RunAudited<Renewal>(deps_, caller, record, [&](store::Tx& tx) -> Result<Renewal> {
+    std::vector<core::FieldError> errors = input_errors;  // a retried transaction starts over
     Scope scope;
     scope.contract_id = contract_id;
     SW_ASSIGN_OR_RETURN(Authorization authz, Authorize(tx, deps_, caller.principal,
