@@ -139,7 +139,8 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
   service::CatalogService catalog(deps);
   service::UserService users(deps, identity);
   service::OrderService orders(deps, identity, config_.server.public_url);
-  service::ContractService contracts(deps, identity, config_.server.public_url);
+  service::ContractService contracts(deps, identity, config_.server.public_url,
+                                     {config_.credits.allow_negative});
   service::AssignmentService assignments(deps, identity, config_.server.public_url);
   http::Authenticator authenticator(
       http::CredentialCheckFor(identity, tokens),

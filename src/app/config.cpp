@@ -125,28 +125,30 @@ KeySpec StringKey(std::string_view section, std::string_view key, std::string ex
                  std::move(show)};
 }
 
-KeySpec BoolKey(std::string_view section, std::string_view key, bool ServerConfig::*member) {
+template <typename Field>
+KeySpec BoolKey(std::string_view section, std::string_view key, Field Config::*part,
+                bool Field::*member) {
   return KeySpec{
       section, key,
       [=](Config& config, const RawValue& value) -> std::optional<std::string> {
         if (value.node != nullptr) {
           if (const auto* b = value.node->as_boolean()) {
-            config.server.*member = b->get();
+            config.*part.*member = b->get();
             return std::nullopt;
           }
           return "expected true or false";
         }
         std::string text = Lower(value.text);
         if (text == "true" || text == "1") {
-          config.server.*member = true;
+          config.*part.*member = true;
         } else if (text == "false" || text == "0") {
-          config.server.*member = false;
+          config.*part.*member = false;
         } else {
           return "expected true or false";
         }
         return std::nullopt;
       },
-      [=](const Config& config) { return std::string(config.server.*member ? "true" : "false"); }};
+      [=](const Config& config) { return std::string(config.*part.*member ? "true" : "false"); }};
 }
 
 bool IsHexKey(std::string_view text) {
@@ -259,7 +261,7 @@ const std::vector<KeySpec>& Keys() {
                            &ServerConfig::slow_pool_threads));
     k.push_back(IntegerKey("server", "slow_pool_queue", 0, 100'000, &Config::server,
                            &ServerConfig::slow_pool_queue));
-    k.push_back(BoolKey("server", "trust_proxy", &ServerConfig::trust_proxy));
+    k.push_back(BoolKey("server", "trust_proxy", &Config::server, &ServerConfig::trust_proxy));
     k.push_back(StringKey(
         "server", "public_url",
         "expected an http:// or https:// origin without a trailing slash, e.g. "
@@ -344,6 +346,9 @@ const std::vector<KeySpec>& Keys() {
         "log", "format", "expected one of json, text",
         [](Config& c, const std::string& s) { return ParseChoice(kLogFormats, s, c.log.format); },
         [](const Config& c) { return JsonString(LogFormatName(c.log.format)); }));
+
+    k.push_back(
+        BoolKey("credits", "allow_negative", &Config::credits, &CreditsConfig::allow_negative));
     return k;
   }();
   return keys;

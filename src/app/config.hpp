@@ -60,11 +60,16 @@ struct LogConfig {
   LogFormat format = LogFormat::kJson;
 };
 
+struct CreditsConfig {
+  bool allow_negative = false;  // a consumption may take a contract's cloud credits below zero
+};
+
 struct Config {
   ServerConfig server;
   DatabaseConfig database;
   AuthConfig auth;
   LogConfig log;
+  CreditsConfig credits;
   // "section.key" -> where its effective value came from, for keys not left at the
   // default: "seatwise.toml:3", "environment SEATWISE_SERVER_LISTEN", "flag --listen".
   std::map<std::string, std::string> origins;

@@ -40,6 +40,11 @@ constexpr std::string_view kDailyUserIs = " AND user_id = ?";
 constexpr std::string_view kDailyOrder =
     " ORDER BY day_start, subscription_id, product_id, user_id";
 
+constexpr std::string_view kSelectUsersWithUsage =
+    "SELECT DISTINCT user_id FROM usage_events WHERE user_id IS NOT NULL AND at >= ? AND at < ?"
+    " AND (";
+constexpr std::string_view kUsersWithUsageOrder = ") ORDER BY user_id";
+
 #define SW_SELECT_CREDITS                                                          \
   "SELECT id, contract_id, user_id, service_id, actor_id, usage_event_id, amount," \
   " balance_after, reason, note, at FROM credit_entries"
@@ -154,6 +159,27 @@ class SqlUsageRepository final : public UsageRepository {
     sql += kDailyOrder;
     SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(sql, params));
     return MapRows<core::UsageDaily>(rows, DailyFrom);
+  }
+
+  Result<std::vector<std::string>> ListUsersWithUsage(Tx& tx, const UsageUsersQuery& q) override {
+    if (q.product_ids.empty() && !q.service_id) return std::vector<std::string>{};
+    std::string sql(kSelectUsersWithUsage);
+    Params params{Ms(q.from), Ms(q.to)};
+    if (!q.product_ids.empty()) {
+      sql += "product_id IN (";
+      for (std::size_t i = 0; i < q.product_ids.size(); ++i) {
+        sql += i == 0 ? "?" : ", ?";
+        params.emplace_back(q.product_ids[i]);
+      }
+      sql += ")";
+    }
+    if (q.service_id) {
+      sql += q.product_ids.empty() ? "service_id = ?" : " OR service_id = ?";
+      params.emplace_back(*q.service_id);
+    }
+    sql += kUsersWithUsageOrder;
+    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(sql, params));
+    return MapRows<std::string>(rows, [](const Row& r) { return r.Text(0); });
   }
 
   Result<core::CreditEntry> AddCreditEntry(Tx& tx, core::CreditEntry e,

@@ -28,6 +28,10 @@ constexpr std::string_view kSelectUserByEmail =
     "SELECT " SW_USER_COLUMNS " FROM users u WHERE lower(u.email) = lower(?)";
 constexpr std::string_view kSelectUsersPage =
     "SELECT " SW_USER_COLUMNS " FROM users u WHERE u.id > ? ORDER BY u.id LIMIT ?";
+constexpr std::string_view kSelectOperators =
+    "SELECT " SW_USER_COLUMNS
+    " FROM users u WHERE u.is_operator = 1 AND u.erased = 0"
+    " AND u.status <> 'removed' ORDER BY u.id";
 constexpr std::string_view kUpdateUser =
     "UPDATE users SET email = ?, first_name = ?, last_name = ?, status = ?, password_hash = ?,"
     " totp_secret = ?, totp_enrolled = ?, is_operator = ?, reseller_id = ?,"
@@ -168,6 +172,11 @@ class SqlUserRepository final : public UserRepository {
     SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectUsersPage, {page.after, limit + 1}));
     return MakePage(MapRows<core::User>(rows, [](const Row& r) { return UserFrom(r); }), limit,
                     [](const core::User& u) { return u.id; });
+  }
+
+  Result<std::vector<core::User>> ListOperators(Tx& tx) override {
+    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectOperators, {}));
+    return MapRows<core::User>(rows, [](const Row& r) { return UserFrom(r); });
   }
 
   Result<bool> ClaimTotpStep(Tx& tx, const std::string& id, std::int64_t step) override {

@@ -20,6 +20,15 @@ struct UsageDailyQuery {
   std::optional<std::string> user_id;
 };
 
+// Who used something in [from, to): users with a usage event for one of `product_ids` or
+// for `service_id`.
+struct UsageUsersQuery {
+  std::vector<std::string> product_ids;
+  std::optional<std::string> service_id;
+  core::TimePoint from{};
+  core::TimePoint to{};
+};
+
 struct CreditQuery {
   std::optional<std::string> contract_id;
   std::optional<std::string> user_id;
@@ -42,6 +51,9 @@ class UsageRepository {
   // returns the new cursor (the last seq consumed; `after_seq` when nothing was new).
   virtual Result<std::int64_t> RollUp(Tx& tx, std::int64_t after_seq, int max_events) = 0;
   virtual Result<std::vector<core::UsageDaily>> ListDaily(Tx& tx, const UsageDailyQuery& query) = 0;
+  // The distinct ids of the users matching `query`, sorted; empty when it names nothing.
+  virtual Result<std::vector<std::string>> ListUsersWithUsage(Tx& tx,
+                                                              const UsageUsersQuery& query) = 0;
 
   // Records a credit movement and updates the contract balance under its row lock.
   // A consumption that would take the balance below zero is kFailedPrecondition unless

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "store/repository_test_fixture.hpp"
 
 namespace seatwise::store {
@@ -81,6 +83,43 @@ TEST_P(UsageRepositoryTest, RollsUpDailyAndResumesFromTheCursor) {
   EXPECT_EQ(rows[1].user_id, bob.id);
   q.user_id = bob.id;
   EXPECT_EQ(Must(Read([&](Tx& tx) { return repos_.usage->ListDaily(tx, q); })).size(), 1u);
+}
+
+TEST_P(UsageRepositoryTest, ListsTheUsersOfProductsOrAServiceInAWindow) {
+  auto c = NewCustomer();
+  auto sub = NewSubscription(c, 3);
+  auto d = NewDevice(c.team, "1");
+  auto bob = NewUser("bob@acme.example");
+  auto eve = NewUser("eve@acme.example");
+  auto kim = NewUser("kim@acme.example");
+  const auto start = Now();
+  auto credit = Event("s", core::UsageKind::kCredit, d, kim, sub, c.autocad.id, start + hours(2));
+  credit.product_id.reset();
+  credit.service_id = c.service.id;
+  credit.credits = 3;
+  std::vector<core::UsageEvent> batch{
+      Event("a", core::UsageKind::kStart, d, c.admin, sub, c.autocad.id, start + hours(1)),
+      Event("b", core::UsageKind::kStart, d, bob, sub, c.revit.id, start + hours(1)),
+      Event("c", core::UsageKind::kStart, d, eve, sub, c.autocad.id, start + days(3)), credit};
+  Must(Write([&](Tx& tx) { return repos_.usage->RecordEvents(tx, batch); }));
+
+  UsageUsersQuery q;
+  q.product_ids = {c.autocad.id};
+  q.from = start;
+  q.to = start + days(1);
+  auto users = Must(Read([&](Tx& tx) { return repos_.usage->ListUsersWithUsage(tx, q); }));
+  EXPECT_EQ(users, std::vector<std::string>{c.admin.id});
+  q.product_ids = {c.autocad.id, c.revit.id};
+  users = Must(Read([&](Tx& tx) { return repos_.usage->ListUsersWithUsage(tx, q); }));
+  std::vector<std::string> both{c.admin.id, bob.id};
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(users, both);
+  q.product_ids.clear();
+  q.service_id = c.service.id;
+  users = Must(Read([&](Tx& tx) { return repos_.usage->ListUsersWithUsage(tx, q); }));
+  EXPECT_EQ(users, std::vector<std::string>{kim.id});
+  q.service_id.reset();
+  EXPECT_TRUE(Must(Read([&](Tx& tx) { return repos_.usage->ListUsersWithUsage(tx, q); })).empty());
 }
 
 TEST_P(UsageRepositoryTest, CreditLedgerKeepsTheBalanceAndRefusesOverdraft) {

@@ -43,6 +43,21 @@ TEST_P(UserRepositoryTest, RoundTripsAUser) {
   EXPECT_EQ(updated.last_sign_in_at, got.last_sign_in_at);
 }
 
+TEST_P(UserRepositoryTest, ListsTheOperatorsWhoMaySignIn) {
+  auto staff = NewUser("ops@publisher.example");
+  staff.is_operator = true;
+  Must(Write([&](Tx& tx) { return repos_.users->Update(tx, staff); }));
+  auto former = NewUser("former@publisher.example");
+  former.is_operator = true;
+  former.status = core::UserStatus::kRemoved;
+  Must(Write([&](Tx& tx) { return repos_.users->Update(tx, former); }));
+  NewUser("customer@acme.example");
+  auto operators = Must(Read([&](Tx& tx) { return repos_.users->ListOperators(tx); }));
+  ASSERT_EQ(operators.size(), 1u);
+  EXPECT_EQ(operators[0].id, staff.id);
+  EXPECT_TRUE(operators[0].is_operator);
+}
+
 TEST_P(UserRepositoryTest, MissingUserIsNotFound) {
   auto got = Read([&](Tx& tx) { return repos_.users->Get(tx, "usr_missing"); });
   ASSERT_FALSE(got.ok());
