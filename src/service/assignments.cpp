@@ -503,13 +503,12 @@ Result<UserProducts> AssignmentService::ListUserProducts(const Caller& caller,
       });
 }
 
-Result<store::Page<SeatHolder>> AssignmentService::ListHolders(const Caller& caller,
-                                                               const std::string& team_id,
-                                                               const std::string& subscription_id,
-                                                               const store::PageRequest& page) {
-  return ReadAudited<store::Page<SeatHolder>>(
+Result<store::Page<SubscriptionHolder>> AssignmentService::ListHolders(
+    const Caller& caller, const std::string& team_id, const std::string& subscription_id,
+    const store::PageRequest& page) {
+  return ReadAudited<store::Page<SubscriptionHolder>>(
       deps_, caller, Attempt("assignment.list_holders", "subscription", subscription_id, team_id),
-      [&](store::Tx& tx) -> Result<store::Page<SeatHolder>> {
+      [&](store::Tx& tx) -> Result<store::Page<SubscriptionHolder>> {
         SW_ASSIGN_OR_RETURN(Authorization authz, AuthorizeTeam(tx, deps_, caller, team_id));
         SW_ASSIGN_OR_RETURN(core::Subscription sub,
                             SubscriptionInReach(tx, deps_, authz, team_id, subscription_id));
@@ -517,10 +516,10 @@ Result<store::Page<SeatHolder>> AssignmentService::ListHolders(const Caller& cal
                             deps_.repos.contracts->GetContract(tx, sub.contract_id));
         SW_ASSIGN_OR_RETURN(auto assignments,
                             deps_.repos.assignments->ListActiveBySubscription(tx, sub.id, page));
-        store::Page<SeatHolder> out;
+        store::Page<SubscriptionHolder> out;
         out.next_after = assignments.next_after;
         for (auto& a : assignments.items) {
-          SeatHolder holder;
+          SubscriptionHolder holder;
           SW_ASSIGN_OR_RETURN(holder.user, deps_.repos.users->Get(tx, a.user_id));
           holder.user.password_hash.reset();
           holder.user.totp_secret.reset();

@@ -61,7 +61,7 @@ struct UserProducts {
 };
 
 // One holder of a subscription's seats.
-struct SeatHolder {
+struct SubscriptionHolder {
   core::User user;
   std::optional<core::TeamRole> role;  // unset when no longer a member of the team
   bool primary_admin = false;
@@ -117,10 +117,10 @@ class AssignmentService {
   core::Result<UserProducts> ListUserProducts(const Caller& caller, const std::string& team_id,
                                               const std::string& user_id);
 
-  core::Result<store::Page<SeatHolder>> ListHolders(const Caller& caller,
-                                                    const std::string& team_id,
-                                                    const std::string& subscription_id,
-                                                    const store::PageRequest& page);
+  core::Result<store::Page<SubscriptionHolder>> ListHolders(const Caller& caller,
+                                                            const std::string& team_id,
+                                                            const std::string& subscription_id,
+                                                            const store::PageRequest& page);
 
   // One seat for one member. kAlreadyExists when they hold one; kSeatLimitReached naming who
   // holds the seats when the subscription is full.
