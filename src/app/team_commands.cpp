@@ -444,9 +444,11 @@ int ContractMigrate(const AdminIo& io, const std::string& contract_name, bool dr
     client.out() << (dry_run ? "Would switch to sign-in:\n" : "Switched to sign-in:\n");
     if (const json::value* moved = Field(r, "migrated"); moved && moved->is_array()) {
       for (const auto& m : moved->as_array()) {
-        client.out() << "  " << Text(m, "product") << "  serial " << Text(m, "serial_number")
-                     << ", " << Text(m, "seats") << " seat(s) now with " << Text(m, "seats_held_by")
-                     << "\n";
+        client.out() << "  " << Text(m, "product") << " (serial " << Text(m, "serial_number")
+                     << "): " << Text(m, "seats") << " seat(s); " << Text(m, "assignments_ended")
+                     << " assignment(s) ended, " << Text(m, "activations_revoked")
+                     << " serial activation(s) told to sign in; the Primary Admin holds the "
+                        "seat until it is reassigned\n";
       }
     }
     if (const json::value* kept = Field(r, "skipped"); kept && kept->is_array()) {
