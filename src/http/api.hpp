@@ -72,6 +72,10 @@ std::string FormatTime(core::TimePoint t);
 std::optional<core::TimePoint> ParseTime(std::string_view text);
 boost::json::value OptionalTime(const std::optional<core::TimePoint>& t);
 
+// The page size a list request asks for in `limit` (1 to store::kMaxPageSize), or nullopt
+// when it names none or a bad one; a bad one adds a field error to `errors`.
+std::optional<int> PageLimit(const Request& request, std::vector<core::FieldError>& errors);
+
 // Public views of domain objects; never a secret or hash.
 boost::json::object UserJson(const core::User& user);
 boost::json::object MembershipJson(const core::Membership& membership);

@@ -5,6 +5,7 @@
 
 #include "http/api.hpp"
 #include "http/problem.hpp"
+#include "store/page.hpp"
 
 namespace seatwise::http {
 
@@ -31,6 +32,20 @@ std::string FormatTime(core::TimePoint t) {
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                 static_cast<int>(millis));
   return buffer;
+}
+
+std::optional<int> PageLimit(const Request& request, std::vector<core::FieldError>& errors) {
+  auto text = request.Query("limit");
+  if (!text) return std::nullopt;
+  const bool digits = !text->empty() && text->size() <= 4 &&
+                      text->find_first_not_of("0123456789") == std::string::npos;
+  const int value = digits ? std::stoi(*text) : 0;
+  if (value < 1 || value > store::kMaxPageSize) {
+    errors.push_back(
+        {"limit", "must be an integer from 1 to " + std::to_string(store::kMaxPageSize)});
+    return std::nullopt;
+  }
+  return value;
 }
 
 std::optional<core::TimePoint> ParseTime(std::string_view text) {

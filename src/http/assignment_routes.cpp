@@ -127,18 +127,21 @@ core::Result<void> FieldErrors(std::vector<core::FieldError> errors) {
 core::Result<store::PageRequest> ParsePage(const Request& request) {
   store::PageRequest page;
   page.after = request.Query("after").value_or("");
-  if (auto limit = request.Query("limit")) {
-    const bool digits = !limit->empty() && limit->size() <= 4 &&
-                        limit->find_first_not_of("0123456789") == std::string::npos;
-    const int value = digits ? std::stoi(*limit) : 0;
-    if (value < 1 || value > store::kMaxPageSize) {
-      return FieldErrors(
-                 {{"limit", "must be an integer from 1 to " + std::to_string(store::kMaxPageSize)}})
-          .error();
-    }
-    page.limit = value;
-  }
+  std::vector<core::FieldError> errors;
+  if (auto limit = PageLimit(request, errors)) page.limit = *limit;
+  SW_RETURN_IF_ERROR(FieldErrors(std::move(errors)));
   return page;
+}
+
+// The array of strings `field` of the request's JSON object body, which must be there.
+core::Result<std::vector<std::string>> RequiredStringArray(const Request& request,
+                                                           std::string_view field) {
+  SW_ASSIGN_OR_RETURN(boost::json::object body, ObjectBody(request));
+  std::vector<core::FieldError> errors;
+  auto values = StringArray(body, field, errors);
+  if (!values && errors.empty()) errors.push_back({std::string(field), "is required"});
+  SW_RETURN_IF_ERROR(FieldErrors(std::move(errors)));
+  return std::move(*values);
 }
 
 std::string Param(const Request& request, std::string_view name) {
@@ -186,14 +189,8 @@ void RegisterAssignmentRoutes(Router& router, const ApiServices& services) {
   router.Add(
       Method::kPost, "/api/v1/teams/{team}/users/{user}/products", "team_user_product_assign",
       auth->Authenticated([assignments](const Request& request, const service::Caller& caller) {
-        auto body = ObjectBody(request);
-        if (!body.ok()) return ErrorResponse(request, body.error());
-        std::vector<core::FieldError> errors;
-        auto ids = StringArray(*body, "subscription_ids", errors);
-        if (!ids && errors.empty()) errors.push_back({"subscription_ids", "is required"});
-        if (auto ok = FieldErrors(std::move(errors)); !ok.ok()) {
-          return ErrorResponse(request, ok.error());
-        }
+        auto ids = RequiredStringArray(request, "subscription_ids");
+        if (!ids.ok()) return ErrorResponse(request, ids.error());
         auto bulk =
             assignments->AssignToUser(caller, Param(request, "team"), Param(request, "user"), *ids);
         if (!bulk.ok()) return ErrorResponse(request, bulk.error());
@@ -289,14 +286,8 @@ void RegisterAssignmentRoutes(Router& router, const ApiServices& services) {
       Method::kDelete, "/api/v1/teams/{team}/subscriptions/{subscription}/assignments",
       "subscription_assignment_delete_many",
       auth->Authenticated([assignments](const Request& request, const service::Caller& caller) {
-        auto body = ObjectBody(request);
-        if (!body.ok()) return ErrorResponse(request, body.error());
-        std::vector<core::FieldError> errors;
-        auto user_ids = StringArray(*body, "user_ids", errors);
-        if (!user_ids && errors.empty()) errors.push_back({"user_ids", "is required"});
-        if (auto ok = FieldErrors(std::move(errors)); !ok.ok()) {
-          return ErrorResponse(request, ok.error());
-        }
+        auto user_ids = RequiredStringArray(request, "user_ids");
+        if (!user_ids.ok()) return ErrorResponse(request, user_ids.error());
         auto ended = assignments->UnassignMany(caller, Param(request, "team"),
                                                Param(request, "subscription"), *user_ids);
         if (!ended.ok()) return ErrorResponse(request, ended.error());
@@ -334,14 +325,8 @@ void RegisterAssignmentRoutes(Router& router, const ApiServices& services) {
   router.Add(
       Method::kPut, "/api/v1/contracts/{contract}/users/{user}/access", "contract_user_access_set",
       auth->Authenticated([assignments](const Request& request, const service::Caller& caller) {
-        auto body = ObjectBody(request);
-        if (!body.ok()) return ErrorResponse(request, body.error());
-        std::vector<core::FieldError> errors;
-        auto ids = StringArray(*body, "subscription_ids", errors);
-        if (!ids && errors.empty()) errors.push_back({"subscription_ids", "is required"});
-        if (auto ok = FieldErrors(std::move(errors)); !ok.ok()) {
-          return ErrorResponse(request, ok.error());
-        }
+        auto ids = RequiredStringArray(request, "subscription_ids");
+        if (!ids.ok()) return ErrorResponse(request, ids.error());
         auto change = assignments->SetClassicAccess(caller, Param(request, "contract"),
                                                     Param(request, "user"), *ids);
         if (!change.ok()) return ErrorResponse(request, change.error());

@@ -120,17 +120,7 @@ void ParsePage(const Request& request, std::string& after, int& limit,
                std::vector<core::FieldError>& errors) {
   after = request.Query("after").value_or("");
   if (after.size() > 200) errors.push_back({"after", "must be at most 200 characters"});
-  if (auto text = request.Query("limit")) {
-    const bool digits = !text->empty() && text->size() <= 4 &&
-                        text->find_first_not_of("0123456789") == std::string::npos;
-    const int value = digits ? std::stoi(*text) : 0;
-    if (value < 1 || value > store::kMaxPageSize) {
-      errors.push_back(
-          {"limit", "must be an integer from 1 to " + std::to_string(store::kMaxPageSize)});
-    } else {
-      limit = value;
-    }
-  }
+  if (auto value = PageLimit(request, errors)) limit = *value;
 }
 
 core::Result<service::ContractQuery> ParseContractQuery(const Request& request) {

@@ -321,18 +321,9 @@ core::Result<service::MigrationRequest> ParseMigrationRequest(const Request& htt
 core::Result<store::PageRequest> ParsePage(const Request& request) {
   store::PageRequest page;
   page.after = request.Query("after").value_or("");
-  if (auto limit = request.Query("limit")) {
-    const bool digits = !limit->empty() && limit->size() <= 4 &&
-                        limit->find_first_not_of("0123456789") == std::string::npos;
-    const int value = digits ? std::stoi(*limit) : 0;
-    if (value < 1 || value > store::kMaxPageSize) {
-      return Finish(
-                 {{"limit", "must be an integer from 1 to " + std::to_string(store::kMaxPageSize)}},
-                 "the account query has invalid parameters")
-          .error();
-    }
-    page.limit = value;
-  }
+  std::vector<core::FieldError> errors;
+  if (auto limit = PageLimit(request, errors)) page.limit = *limit;
+  SW_RETURN_IF_ERROR(Finish(std::move(errors), "the account query has invalid parameters"));
   return page;
 }
 

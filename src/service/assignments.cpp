@@ -400,6 +400,39 @@ AuditRecord Attempt(const std::string& action, const std::string& target_type,
   return record;
 }
 
+// A team's subscription whose seats the caller may manage, described with its seat count.
+struct SeatPool {
+  core::Team team;
+  Authorization authz;
+  TeamProduct product;
+};
+
+Result<SeatPool> OpenSeatPool(store::Tx& tx, const Deps& deps, const Caller& caller,
+                              const std::string& team_id, const std::string& subscription_id) {
+  SeatPool pool;
+  SW_ASSIGN_OR_RETURN(pool.team, deps.repos.accounts->GetTeam(tx, team_id));
+  SW_ASSIGN_OR_RETURN(pool.authz, AuthorizeTeam(tx, deps, caller, team_id));
+  SW_ASSIGN_OR_RETURN(core::Subscription sub,
+                      SubscriptionInReach(tx, deps, pool.authz, team_id, subscription_id));
+  Lookups seen;
+  SW_ASSIGN_OR_RETURN(pool.product, DescribeCounted(tx, deps, seen, sub));
+  return pool;
+}
+
+// kInvalidArgument carrying `errors`: the message of the only one, or `several`.
+core::Error InvalidSubscriptions(std::vector<core::FieldError> errors, std::string several) {
+  core::Error error = core::MakeError(ErrorCode::kInvalidArgument,
+                                      errors.size() == 1 ? errors[0].message : std::move(several));
+  error.fields = std::move(errors);
+  return error;
+}
+
+// The refusal of a bulk request naming none, or more than kMaxBulkAssignees, `what`.
+core::Error NameOneToMax(const std::string& what) {
+  return core::MakeError(ErrorCode::kInvalidArgument,
+                         "name 1 to " + std::to_string(kMaxBulkAssignees) + " " + what);
+}
+
 // Runs a read; a refusal is recorded like a refused write.
 template <typename T>
 Result<T> ReadAudited(const Deps& deps, const Caller& caller, const AuditRecord& record,
@@ -545,12 +578,11 @@ Result<core::Assignment> AssignmentService::Assign(const Caller& caller, const s
   return RunAudited<core::Assignment>(
       deps_, caller, Attempt("assignment.create", "subscription", subscription_id, team_id),
       [&](store::Tx& tx) -> Result<core::Assignment> {
-        SW_ASSIGN_OR_RETURN(core::Team team, deps_.repos.accounts->GetTeam(tx, team_id));
-        SW_ASSIGN_OR_RETURN(Authorization authz, AuthorizeTeam(tx, deps_, caller, team_id));
-        SW_ASSIGN_OR_RETURN(core::Subscription sub,
-                            SubscriptionInReach(tx, deps_, authz, team_id, subscription_id));
-        Lookups seen;
-        SW_ASSIGN_OR_RETURN(TeamProduct product, DescribeCounted(tx, deps_, seen, sub));
+        SW_ASSIGN_OR_RETURN(SeatPool pool,
+                            OpenSeatPool(tx, deps_, caller, team_id, subscription_id));
+        const core::Team& team = pool.team;
+        const Authorization& authz = pool.authz;
+        const TeamProduct& product = pool.product;
         SW_RETURN_IF_ERROR(CheckAssignable(product));
         SW_ASSIGN_OR_RETURN(auto members, ResolveAssignees(tx, deps_, team_id, one, true));
         const SeatContext ctx{deps_, caller, team, public_url_};
@@ -566,26 +598,23 @@ Result<BulkAssignment> AssignmentService::AssignMany(const Caller& caller,
                                                      const Assignees& assignees) {
   const std::size_t named = assignees.user_ids.size() + assignees.emails.size();
   if (named == 0 || named > kMaxBulkAssignees) {
-    return core::MakeError(
-        ErrorCode::kInvalidArgument,
-        "name 1 to " + std::to_string(kMaxBulkAssignees) + " people in user_ids or emails");
+    return NameOneToMax("people in user_ids or emails");
   }
   return RunAudited<BulkAssignment>(
       deps_, caller, Attempt("assignment.create", "subscription", subscription_id, team_id),
       [&](store::Tx& tx) -> Result<BulkAssignment> {
-        SW_ASSIGN_OR_RETURN(core::Team team, deps_.repos.accounts->GetTeam(tx, team_id));
-        SW_ASSIGN_OR_RETURN(Authorization authz, AuthorizeTeam(tx, deps_, caller, team_id));
-        SW_ASSIGN_OR_RETURN(core::Subscription sub,
-                            SubscriptionInReach(tx, deps_, authz, team_id, subscription_id));
-        Lookups seen;
-        SW_ASSIGN_OR_RETURN(TeamProduct product, DescribeCounted(tx, deps_, seen, sub));
+        SW_ASSIGN_OR_RETURN(SeatPool pool,
+                            OpenSeatPool(tx, deps_, caller, team_id, subscription_id));
+        const core::Team& team = pool.team;
+        const Authorization& authz = pool.authz;
+        const TeamProduct& product = pool.product;
         SW_RETURN_IF_ERROR(CheckAssignable(product));
         SW_ASSIGN_OR_RETURN(auto members, ResolveAssignees(tx, deps_, team_id, assignees, false));
         BulkAssignment out;
         std::vector<const Assignee*> fresh;
         for (const auto& m : members) {
-          SW_ASSIGN_OR_RETURN(auto held,
-                              deps_.repos.assignments->FindActive(tx, sub.id, m.user.id));
+          SW_ASSIGN_OR_RETURN(auto held, deps_.repos.assignments->FindActive(
+                                             tx, product.subscription.id, m.user.id));
           if (held) {
             out.already_assigned.push_back(m.user.id);
           } else {
@@ -600,8 +629,9 @@ Result<BulkAssignment> AssignmentService::AssignMany(const Caller& caller,
             if (error.code == ErrorCode::kSeatLimitReached && !out.assigned.empty()) {
               const std::size_t free = out.assigned.size();
               error.message = std::to_string(fresh.size()) + " people to assign but only " +
-                              std::to_string(free) + " of the " + std::to_string(sub.seats) +
-                              " seats of " + product.item.name + (free == 1 ? " is" : " are") +
+                              std::to_string(free) + " of the " +
+                              std::to_string(product.subscription.seats) + " seats of " +
+                              product.item.name + (free == 1 ? " is" : " are") +
                               " free; unassign " + std::to_string(fresh.size() - free) +
                               " first or assign fewer — nothing was assigned";
             }
@@ -625,19 +655,16 @@ Result<std::vector<Unassignment>> AssignmentService::UnassignMany(
     const Caller& caller, const std::string& team_id, const std::string& subscription_id,
     const std::vector<std::string>& user_ids) {
   if (user_ids.empty() || user_ids.size() > kMaxBulkAssignees) {
-    return core::MakeError(
-        ErrorCode::kInvalidArgument,
-        "name 1 to " + std::to_string(kMaxBulkAssignees) + " people in user_ids");
+    return NameOneToMax("people in user_ids");
   }
   return RunAudited<std::vector<Unassignment>>(
       deps_, caller, Attempt("assignment.delete", "subscription", subscription_id, team_id),
       [&](store::Tx& tx) -> Result<std::vector<Unassignment>> {
-        SW_ASSIGN_OR_RETURN(core::Team team, deps_.repos.accounts->GetTeam(tx, team_id));
-        SW_ASSIGN_OR_RETURN(Authorization authz, AuthorizeTeam(tx, deps_, caller, team_id));
-        SW_ASSIGN_OR_RETURN(core::Subscription sub,
-                            SubscriptionInReach(tx, deps_, authz, team_id, subscription_id));
-        Lookups seen;
-        SW_ASSIGN_OR_RETURN(TeamProduct product, DescribeCounted(tx, deps_, seen, sub));
+        SW_ASSIGN_OR_RETURN(SeatPool pool,
+                            OpenSeatPool(tx, deps_, caller, team_id, subscription_id));
+        const core::Team& team = pool.team;
+        const Authorization& authz = pool.authz;
+        const TeamProduct& product = pool.product;
         std::vector<Unassignment> out;
         std::set<std::string> done;
         for (const auto& user_id : user_ids) {
@@ -654,9 +681,7 @@ Result<BulkAssignment> AssignmentService::AssignToUser(
     const Caller& caller, const std::string& team_id, const std::string& user_id,
     const std::vector<std::string>& subscription_ids) {
   if (subscription_ids.empty() || subscription_ids.size() > kMaxBulkAssignees) {
-    return core::MakeError(
-        ErrorCode::kInvalidArgument,
-        "name 1 to " + std::to_string(kMaxBulkAssignees) + " subscriptions in subscription_ids");
+    return NameOneToMax("subscriptions in subscription_ids");
   }
   return RunAudited<BulkAssignment>(
       deps_, caller, Attempt("assignment.create", "user", user_id, team_id),
@@ -684,13 +709,9 @@ Result<BulkAssignment> AssignmentService::AssignToUser(
           products.push_back(std::move(product));
         }
         if (!errors.empty()) {
-          core::Error error = core::MakeError(
-              ErrorCode::kInvalidArgument,
-              errors.size() == 1 ? errors[0].message
-                                 : "several subscriptions are not of this team; nothing was "
-                                   "assigned");
-          error.fields = std::move(errors);
-          return error;
+          return InvalidSubscriptions(
+              std::move(errors),
+              "several subscriptions are not of this team; nothing was assigned");
         }
         const SeatContext ctx{deps_, caller, team, public_url_};
         BulkAssignment out;
@@ -789,14 +810,10 @@ Result<AccessChange> AssignmentService::SetClassicAccess(
           wanted.insert(subscription_ids[i]);
         }
         if (!errors.empty()) {
-          core::Error error = core::MakeError(
-              ErrorCode::kInvalidArgument,
-              errors.size() == 1 ? errors[0].message
-                                 : "several subscriptions are not serial-number subscriptions "
-                                   "of contract " +
-                                       contract.number);
-          error.fields = std::move(errors);
-          return error;
+          return InvalidSubscriptions(
+              std::move(errors),
+              "several subscriptions are not serial-number subscriptions of contract " +
+                  contract.number);
         }
         AccessChange change;
         for (const auto& [id, sub] : classic) {

@@ -11,6 +11,7 @@
 #include "core/roles.hpp"
 #include "service/audit.hpp"
 #include "service/authorizer.hpp"
+#include "service/company.hpp"
 #include "service/json_writer.hpp"
 #include "service/mail.hpp"
 
@@ -20,30 +21,8 @@ namespace {
 using core::ErrorCode;
 using core::Result;
 
-constexpr std::size_t kCompanyFieldMax = 200;
 constexpr std::size_t kNoteMax = 2000;
 constexpr std::string_view kCompanyChangeType = "\"type\":\"company_info\"";
-
-std::string Trimmed(std::string_view text) {
-  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!text.empty() && blank(text.front())) text.remove_prefix(1);
-  while (!text.empty() && blank(text.back())) text.remove_suffix(1);
-  return std::string(text);
-}
-
-bool HasControl(std::string_view text, bool allow_newlines) {
-  return std::any_of(text.begin(), text.end(), [&](char ch) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (allow_newlines && (c == '\n' || c == '\r' || c == '\t')) return false;
-    return c < 0x20 || c == 0x7F;
-  });
-}
-
-std::size_t CodePoints(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
 
 // `json` without the whitespace between tokens (stored JSON may come back reformatted).
 std::string CompactJson(std::string_view json) {
@@ -191,27 +170,6 @@ Result<std::set<std::string>> SignedInBetween(store::Tx& tx, const Deps& deps,
   }
 }
 
-std::string CompanyJson(const core::CompanyInfo& c) {
-  JsonWriter json;
-  json.BeginObject()
-      .Key("name")
-      .String(c.name)
-      .Key("address_line1")
-      .String(c.address_line1)
-      .Key("address_line2")
-      .String(c.address_line2)
-      .Key("city")
-      .String(c.city)
-      .Key("postal_code")
-      .String(c.postal_code)
-      .Key("region")
-      .String(c.region)
-      .Key("country")
-      .String(c.country)
-      .EndObject();
-  return json.str();
-}
-
 // The proposed fields, in a fixed order.
 std::vector<std::pair<std::string, std::string>> ProposedFields(const CompanyChange& change) {
   std::vector<std::pair<std::string, std::string>> out;
@@ -328,10 +286,8 @@ std::vector<core::FieldError> ValidateCompanyChange(CompanyChange& change) {
     *value = Trimmed(*value);
     if (required && value->empty()) {
       errors.push_back({field, "must not be empty"});
-    } else if (CodePoints(*value) > kCompanyFieldMax) {
-      errors.push_back({field, "must be at most 200 characters"});
-    } else if (HasControl(*value, false)) {
-      errors.push_back({field, "must not contain control characters"});
+    } else if (auto problem = CompanyTextProblem(*value, CodePoints(*value))) {
+      errors.push_back({field, std::move(*problem)});
     }
   };
   check("name", change.name, true);
@@ -340,18 +296,8 @@ std::vector<core::FieldError> ValidateCompanyChange(CompanyChange& change) {
   check("city", change.city, false);
   check("postal_code", change.postal_code, false);
   check("region", change.region, false);
-  if (change.country) {
-    std::string country = Trimmed(*change.country);
-    for (char& c : country) {
-      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    }
-    const bool alpha2 =
-        country.size() == 2 &&
-        std::all_of(country.begin(), country.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-    if (!alpha2) {
-      errors.push_back({"country", "must be an ISO 3166-1 alpha-2 code, like DE or US"});
-    }
-    change.country = country;
+  if (change.country && !NormalizeCountry(*change.country)) {
+    errors.push_back({"country", "must be an ISO 3166-1 alpha-2 code, like DE or US"});
   }
   if (change.note) {
     *change.note = Trimmed(*change.note);

@@ -14,6 +14,7 @@
 
 #include "core/model.hpp"
 #include "core/result.hpp"
+#include "service/company.hpp"
 #include "service/context.hpp"
 #include "store/page.hpp"
 
@@ -72,14 +73,7 @@ struct ContractDetails {
 };
 
 // Proposed company information; unset fields stay as they are.
-struct CompanyChange {
-  std::optional<std::string> name;
-  std::optional<std::string> address_line1;
-  std::optional<std::string> address_line2;
-  std::optional<std::string> city;
-  std::optional<std::string> postal_code;
-  std::optional<std::string> region;
-  std::optional<std::string> country;  // ISO 3166-1 alpha-2
+struct CompanyChange : CompanyPatch {
   std::optional<std::string> note;
 };
 

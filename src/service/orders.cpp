@@ -12,6 +12,7 @@
 #include "core/roles.hpp"
 #include "service/audit.hpp"
 #include "service/authorizer.hpp"
+#include "service/company.hpp"
 #include "service/identity.hpp"
 #include "service/json_writer.hpp"
 #include "service/mail.hpp"
@@ -22,24 +23,9 @@ namespace {
 using core::ErrorCode;
 using core::Result;
 
-constexpr std::size_t kCompanyFieldMax = 200;
 constexpr std::size_t kNumberMax = 20;
 constexpr std::size_t kReferenceMax = 64;
 constexpr int kSerialAttempts = 20;
-
-std::string Trimmed(std::string_view text) {
-  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!text.empty() && blank(text.front())) text.remove_prefix(1);
-  while (!text.empty() && blank(text.back())) text.remove_suffix(1);
-  return std::string(text);
-}
-
-bool HasControl(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char ch) {
-    const auto c = static_cast<unsigned char>(ch);
-    return c < 0x20 || c == 0x7F;
-  });
-}
 
 bool AllDigits(std::string_view text) {
   return !text.empty() &&
@@ -90,10 +76,8 @@ std::vector<core::FieldError> ValidateCompany(core::CompanyInfo& company,
       if (required) errors.push_back({prefix + field, "is required"});
       return;
     }
-    if (value.size() > kCompanyFieldMax) {
-      errors.push_back({prefix + field, "must be at most 200 characters"});
-    } else if (HasControl(value)) {
-      errors.push_back({prefix + field, "must not contain control characters"});
+    if (auto problem = CompanyTextProblem(value, value.size())) {
+      errors.push_back({prefix + field, std::move(*problem)});
     }
   };
   check(company.name, "name", true);
@@ -102,40 +86,13 @@ std::vector<core::FieldError> ValidateCompany(core::CompanyInfo& company,
   check(company.city, "city", true);
   check(company.postal_code, "postal_code", true);
   check(company.region, "region", false);
-  company.country = Trimmed(company.country);
-  for (char& c : company.country) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  const bool letters =
-      company.country.size() == 2 && std::all_of(company.country.begin(), company.country.end(),
-                                                 [](char c) { return c >= 'A' && c <= 'Z'; });
+  const bool letters = NormalizeCountry(company.country);
   if (company.country.empty()) {
     errors.push_back({prefix + "country", "is required"});
   } else if (!letters) {
     errors.push_back({prefix + "country", "must be a two-letter ISO 3166-1 code, like US or DE"});
   }
   return errors;
-}
-
-std::string CompanyJson(const core::CompanyInfo& c) {
-  JsonWriter json;
-  json.BeginObject()
-      .Key("name")
-      .String(c.name)
-      .Key("address_line1")
-      .String(c.address_line1)
-      .Key("address_line2")
-      .String(c.address_line2)
-      .Key("city")
-      .String(c.city)
-      .Key("postal_code")
-      .String(c.postal_code)
-      .Key("region")
-      .String(c.region)
-      .Key("country")
-      .String(c.country)
-      .EndObject();
-  return json.str();
 }
 
 std::string ContractStateJson(const core::Contract& c,
@@ -226,6 +183,30 @@ Result<std::vector<core::Contract>> ContractsOfAccount(store::Tx& tx, const Deps
     page.after = batch.next_after;
   }
   return out;
+}
+
+// A contract locked for an order on it, with its subscriptions, and the caller's right to.
+struct LockedContract {
+  Authorization authz;
+  core::Contract contract;
+  std::vector<core::Subscription> subscriptions;
+};
+
+Result<LockedContract> LockForOrder(store::Tx& tx, const Deps& deps, const Caller& caller,
+                                    const std::string& contract_id) {
+  Scope scope;
+  scope.contract_id = contract_id;
+  LockedContract out;
+  SW_ASSIGN_OR_RETURN(
+      out.authz, Authorize(tx, deps, caller.principal, core::Capability::kCreateOrders, scope));
+  SW_ASSIGN_OR_RETURN(out.contract, deps.repos.contracts->LockContract(tx, contract_id));
+  SW_ASSIGN_OR_RETURN(out.subscriptions, deps.repos.contracts->ListSubscriptions(tx, contract_id));
+  return out;
+}
+
+bool HasSubscription(const std::vector<core::Subscription>& subs, const std::string& id) {
+  return std::any_of(subs.begin(), subs.end(),
+                     [&](const core::Subscription& s) { return s.id == id; });
 }
 
 Result<std::vector<core::Assignment>> ActiveAssignments(store::Tx& tx, const Deps& deps,
@@ -872,19 +853,12 @@ Result<Renewal> OrderService::Renew(const Caller& caller, const std::string& con
   record.target_id = contract_id;
   return RunAudited<Renewal>(deps_, caller, record, [&](store::Tx& tx) -> Result<Renewal> {
     std::vector<core::FieldError> errors = input_errors;  // a retried transaction starts over
-    Scope scope;
-    scope.contract_id = contract_id;
-    SW_ASSIGN_OR_RETURN(Authorization authz, Authorize(tx, deps_, caller.principal,
-                                                       core::Capability::kCreateOrders, scope));
-    SW_ASSIGN_OR_RETURN(core::Contract contract,
-                        deps_.repos.contracts->LockContract(tx, contract_id));
-    SW_ASSIGN_OR_RETURN(auto subs, deps_.repos.contracts->ListSubscriptions(tx, contract_id));
+    SW_ASSIGN_OR_RETURN(LockedContract locked, LockForOrder(tx, deps_, caller, contract_id));
+    const Authorization& authz = locked.authz;
+    core::Contract& contract = locked.contract;
+    std::vector<core::Subscription>& subs = locked.subscriptions;
     for (std::size_t i = 0; i < request.seats.size(); ++i) {
-      const auto& change = request.seats[i];
-      const bool ours = std::any_of(subs.begin(), subs.end(), [&](const core::Subscription& s) {
-        return s.id == change.subscription_id;
-      });
-      if (!ours) {
+      if (!HasSubscription(subs, request.seats[i].subscription_id)) {
         errors.push_back({"seats[" + std::to_string(i) + "].subscription_id",
                           "is not a subscription of contract " + contract.number});
       }
@@ -1002,21 +976,15 @@ Result<Migration> OrderService::MigrateToSignIn(const Caller& caller,
   record.target_type = "contract";
   record.target_id = contract_id;
   return RunAudited<Migration>(deps_, caller, record, [&](store::Tx& tx) -> Result<Migration> {
-    Scope scope;
-    scope.contract_id = contract_id;
-    SW_ASSIGN_OR_RETURN(Authorization authz, Authorize(tx, deps_, caller.principal,
-                                                       core::Capability::kCreateOrders, scope));
-    SW_ASSIGN_OR_RETURN(core::Contract contract,
-                        deps_.repos.contracts->LockContract(tx, contract_id));
-    SW_ASSIGN_OR_RETURN(auto subs, deps_.repos.contracts->ListSubscriptions(tx, contract_id));
+    SW_ASSIGN_OR_RETURN(LockedContract locked, LockForOrder(tx, deps_, caller, contract_id));
+    const Authorization& authz = locked.authz;
+    core::Contract& contract = locked.contract;
+    std::vector<core::Subscription>& subs = locked.subscriptions;
     const std::set<std::string> named(request.subscription_ids.begin(),
                                       request.subscription_ids.end());
     std::vector<core::FieldError> errors;
     for (std::size_t i = 0; i < request.subscription_ids.size(); ++i) {
-      const auto& id = request.subscription_ids[i];
-      const bool ours = std::any_of(subs.begin(), subs.end(),
-                                    [&](const core::Subscription& s) { return s.id == id; });
-      if (!ours) {
+      if (!HasSubscription(subs, request.subscription_ids[i])) {
         errors.push_back({"subscription_ids[" + std::to_string(i) + "]",
                           "is not a subscription of contract " + contract.number});
       }

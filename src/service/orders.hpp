@@ -14,6 +14,7 @@
 
 #include "core/model.hpp"
 #include "core/result.hpp"
+#include "service/company.hpp"
 #include "service/context.hpp"
 #include "service/users.hpp"
 #include "store/page.hpp"
@@ -47,17 +48,6 @@ struct AccountDetails {
   core::Account account;
   std::vector<core::Team> teams;
   std::vector<core::Contract> contracts;
-};
-
-// Company fields to change; unset fields stay as they are.
-struct CompanyPatch {
-  std::optional<std::string> name;
-  std::optional<std::string> address_line1;
-  std::optional<std::string> address_line2;
-  std::optional<std::string> city;
-  std::optional<std::string> postal_code;
-  std::optional<std::string> region;
-  std::optional<std::string> country;
 };
 
 // One seat pool of an order; exactly one of the three codes is set.
