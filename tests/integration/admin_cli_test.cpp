@@ -20,35 +20,10 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct CliRun {
-  int code = -2;
-  std::string out;
-  std::string err;
-};
-
-class AdminCliTest : public ::testing::TestWithParam<store::Backend> {
+class AdminCliTest : public DemoServerTest {
  protected:
-  static std::map<store::Backend, std::unique_ptr<DemoServer>>& Servers() {
-    static std::map<store::Backend, std::unique_ptr<DemoServer>> servers;
-    return servers;
-  }
-  static void TearDownTestSuite() { Servers().clear(); }
-
-  void SetUp() override {
-    auto& slot = Servers()[GetParam()];
-    if (!slot) slot = std::make_unique<DemoServer>(GetParam());
-    server_ = slot.get();
-    ASSERT_TRUE(server_->started()) << server_->Stderr();
-  }
-
   CliRun Run(const std::vector<std::string>& args, const std::optional<std::string>& input = {}) {
-    Process process(args, CleanEnvironment({"HOME=" + home_.path()}), home_.path() + "/cli.stderr",
-                    input);
-    CliRun run;
-    run.out = process.ReadAll(kExitBound);
-    run.code = process.WaitExit(kExitBound).value_or(-2);
-    run.err = process.Stderr();
-    return run;
+    return RunSeatwise(args, home_.path(), input);
   }
 
   void Login(const std::string& who) {
@@ -76,7 +51,6 @@ class AdminCliTest : public ::testing::TestWithParam<store::Backend> {
     return {};
   }
 
-  DemoServer* server_ = nullptr;
   TempDir home_;
 };
 

@@ -19,21 +19,8 @@
 namespace seatwise::itest {
 namespace {
 
-class AssignmentsHttpTest : public ::testing::TestWithParam<store::Backend> {
+class AssignmentsHttpTest : public DemoServerTest {
  protected:
-  static std::map<store::Backend, std::unique_ptr<DemoServer>>& Servers() {
-    static std::map<store::Backend, std::unique_ptr<DemoServer>> servers;
-    return servers;
-  }
-  static void TearDownTestSuite() { Servers().clear(); }
-
-  void SetUp() override {
-    auto& slot = Servers()[GetParam()];
-    if (!slot) slot = std::make_unique<DemoServer>(GetParam());
-    server_ = slot.get();
-    ASSERT_TRUE(server_->started()) << server_->Stderr();
-  }
-
   static std::string DesignTeam(DemoServer& server, const Credential& who) {
     HttpReply me = server.Call("GET", "/api/v1/me", who);
     EXPECT_EQ(me.status, 200) << me.Describe();
@@ -69,8 +56,6 @@ class AssignmentsHttpTest : public ::testing::TestWithParam<store::Backend> {
   }
 
   static std::string Str(const boost::json::value& v) { return std::string(v.as_string()); }
-
-  DemoServer* server_ = nullptr;
 };
 
 TEST_P(AssignmentsHttpTest, AdminAssignsByProductAndByUserAndAFullPoolNamesItsHolder) {

@@ -17,22 +17,8 @@ namespace {
 
 constexpr std::string_view kOperator = "operator@seatwise.example";
 
-class CatalogApiTest : public ::testing::TestWithParam<store::Backend> {
+class CatalogApiTest : public DemoServerTest {
  protected:
-  static std::map<store::Backend, std::unique_ptr<DemoServer>>& Servers() {
-    static std::map<store::Backend, std::unique_ptr<DemoServer>> servers;
-    return servers;
-  }
-  static void TearDownTestSuite() { Servers().clear(); }
-
-  void SetUp() override {
-    auto& slot = Servers()[GetParam()];
-    if (!slot) slot = std::make_unique<DemoServer>(GetParam());
-    server_ = slot.get();
-    ASSERT_TRUE(server_->started()) << server_->Stderr();
-  }
-
-  DemoServer* server_ = nullptr;
 };
 
 TEST_P(CatalogApiTest, OperatorCreatesAndEveryoneSignedInLists) {

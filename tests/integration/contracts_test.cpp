@@ -18,21 +18,8 @@ namespace {
 
 constexpr const char* kDesignContract = "110001234567";
 
-class ContractsHttpTest : public ::testing::TestWithParam<store::Backend> {
+class ContractsHttpTest : public DemoServerTest {
  protected:
-  static std::map<store::Backend, std::unique_ptr<DemoServer>>& Servers() {
-    static std::map<store::Backend, std::unique_ptr<DemoServer>> servers;
-    return servers;
-  }
-  static void TearDownTestSuite() { Servers().clear(); }
-
-  void SetUp() override {
-    auto& slot = Servers()[GetParam()];
-    if (!slot) slot = std::make_unique<DemoServer>(GetParam());
-    server_ = slot.get();
-    ASSERT_TRUE(server_->started()) << server_->Stderr();
-  }
-
   // The id of the Design term contract, as ann's listing shows it.
   std::string DesignContract(const Credential& ann) {
     HttpReply listed = server_->Call("GET", "/api/v1/contracts", ann);
@@ -44,8 +31,6 @@ class ContractsHttpTest : public ::testing::TestWithParam<store::Backend> {
     }
     return "";
   }
-
-  DemoServer* server_ = nullptr;
 };
 
 TEST_P(ContractsHttpTest, TheContractManagerListsAndOpensHerContract) {

@@ -26,28 +26,11 @@ using ::testing::StartsWith;
 
 constexpr std::string_view kDeviceGrant = "urn:ietf:params:oauth:grant-type:device_code";
 
-class FlowsTest : public ::testing::TestWithParam<store::Backend> {
+class FlowsTest : public DemoServerTest {
  protected:
-  static std::map<store::Backend, std::unique_ptr<DemoServer>>& Servers() {
-    static std::map<store::Backend, std::unique_ptr<DemoServer>> servers;
-    return servers;
-  }
-  static void TearDownTestSuite() { Servers().clear(); }
-
-  void SetUp() override {
-    auto& slot = Servers()[GetParam()];
-    // Forwarded addresses are honoured so the lock-out test can use an address of its own.
-    if (!slot)
-      slot = std::make_unique<DemoServer>(
-          GetParam(), std::vector<std::string>{"SEATWISE_SERVER_TRUST_PROXY=true"});
-    server_ = slot.get();
-    ASSERT_TRUE(server_->started()) << server_->Stderr();
-  }
-
-  std::string UserId(const Credential& who) {
-    HttpReply me = server_->Call("GET", "/api/v1/me", who);
-    EXPECT_EQ(me.status, 200) << me.Describe();
-    return me.status == 200 ? std::string(me.Json().at("user").at("id").as_string()) : "";
+  // Forwarded addresses are honoured so the lock-out test can use an address of its own.
+  std::vector<std::string> ServerEnvironment() const override {
+    return {"SEATWISE_SERVER_TRUST_PROXY=true"};
   }
 
   // A form post to the OAuth endpoints, as desktop clients send them.
@@ -55,8 +38,6 @@ class FlowsTest : public ::testing::TestWithParam<store::Backend> {
     return Send(server_->port(), "POST", target,
                 {{"Content-Type", "application/x-www-form-urlencoded"}}, body);
   }
-
-  DemoServer* server_ = nullptr;
 };
 
 TEST_P(FlowsTest, SignOutClearsTheCookiesAndTheOldSessionIsRefused) {
@@ -265,13 +246,7 @@ TEST_P(FlowsTest, InvitedUserAcceptsOnceAndIsSignedIn) {
 
 TEST_P(FlowsTest, TeamAuditDownloadsAsCsv) {
   const Credential& ann = server_->Person(DemoEmail("ann"));
-  HttpReply me = server_->Call("GET", "/api/v1/me", ann);
-  ASSERT_EQ(me.status, 200);
-  std::string design;
-  const boost::json::value json = me.Json();
-  for (const auto& m : json.at("memberships").as_array()) {
-    if (m.at("team_name") == "Contoso Design") design = std::string(m.at("team_id").as_string());
-  }
+  const std::string design = TeamId(ann);
   ASSERT_FALSE(design.empty());
   HttpReply csv = server_->Call("GET", "/api/v1/teams/" + design + "/audit?format=csv", ann);
   ASSERT_EQ(csv.status, 200) << csv.Describe();

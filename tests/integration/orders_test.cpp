@@ -19,21 +19,8 @@
 namespace seatwise::itest {
 namespace {
 
-class OrdersHttpTest : public ::testing::TestWithParam<store::Backend> {
+class OrdersHttpTest : public DemoServerTest {
  protected:
-  static std::map<store::Backend, std::unique_ptr<DemoServer>>& Servers() {
-    static std::map<store::Backend, std::unique_ptr<DemoServer>> servers;
-    return servers;
-  }
-  static void TearDownTestSuite() { Servers().clear(); }
-
-  void SetUp() override {
-    auto& slot = Servers()[GetParam()];
-    if (!slot) slot = std::make_unique<DemoServer>(GetParam());
-    server_ = slot.get();
-    ASSERT_TRUE(server_->started()) << server_->Stderr();
-  }
-
   static std::string AccountBody(const std::string& company, const std::string& cm_email) {
     return boost::json::serialize(boost::json::object{
         {"company", boost::json::object{{"name", company},
@@ -49,36 +36,6 @@ class OrdersHttpTest : public ::testing::TestWithParam<store::Backend> {
     EXPECT_EQ(reply.status, status) << reply.Describe();
     EXPECT_EQ(reply.Header("content-type"), "application/problem+json") << reply.Describe();
   }
-
-  // The raw token of the newest invitation e-mailed to `recipient` ("" when none).
-  std::string InvitationTokenFor(const std::string& recipient) {
-    auto db = server_->OpenDatabase();
-    EXPECT_TRUE(db.ok()) << db.error().message;
-    if (!db.ok()) return "";
-    seatwise::testing::FakeRandom random(5);
-    store::Repositories repos = store::MakeRepositories(random);
-    std::string token;
-    store::PageRequest page{"", store::kMaxPageSize};
-    for (;;) {
-      auto batch = (*db)->Transact<store::Page<core::OutboxMessage>>(
-          store::TxMode::kRead,
-          [&](store::Tx& tx) { return repos.outbox->List(tx, std::nullopt, page); });
-      EXPECT_TRUE(batch.ok()) << batch.error().message;
-      if (!batch.ok()) return "";
-      for (const auto& m : batch->items) {
-        std::smatch found;
-        if (m.recipient == recipient && m.template_name == "invitation" &&
-            std::regex_search(m.body_text, found, std::regex("swi_[A-Za-z0-9_-]+"))) {
-          token = found.str();
-        }
-      }
-      if (batch->next_after.empty()) break;
-      page.after = batch->next_after;
-    }
-    return token;
-  }
-
-  DemoServer* server_ = nullptr;
 };
 
 TEST_P(OrdersHttpTest, AResellerCreatesACustomerOrdersRenewsAndPreviewsTheSwitchToSignIn) {
@@ -138,7 +95,7 @@ TEST_P(OrdersHttpTest, AResellerCreatesACustomerOrdersRenewsAndPreviewsTheSwitch
   EXPECT_EQ(contract.at("software_coordinator_id"), contract.at("contract_manager_id"));
 
   // The Contract Manager accepts the invitation and finds the new team as its Primary Admin.
-  const std::string token = InvitationTokenFor("zed@globex.example");
+  const std::string token = InvitationTokenFor(*server_, "zed@globex.example");
   ASSERT_FALSE(token.empty());
   HttpReply accepted = server_->Call("POST", "/api/v1/invitations/" + token + "/accept", {},
                                      R"({"password":"globex-harbour-kites-and-tea-7"})");

@@ -12,14 +12,11 @@
 
 #include <map>
 #include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "core/model.hpp"
-#include "fakes/fake_random.hpp"
 #include "fakes/test_databases.hpp"
-#include "store/repositories.hpp"
 #include "support.hpp"
 
 namespace seatwise::itest {
@@ -27,54 +24,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class StoriesTest : public ::testing::TestWithParam<store::Backend> {
+class StoriesTest : public DemoServerTest {
  protected:
-  static std::map<store::Backend, std::unique_ptr<DemoServer>>& Servers() {
-    static std::map<store::Backend, std::unique_ptr<DemoServer>> servers;
-    return servers;
-  }
-  static void TearDownTestSuite() { Servers().clear(); }
-
-  void SetUp() override {
-    auto& slot = Servers()[GetParam()];
-    if (!slot) slot = std::make_unique<DemoServer>(GetParam());
-    server_ = slot.get();
-    ASSERT_TRUE(server_->started()) << server_->Stderr();
-  }
-
-  // Every e-mail queued for `recipient`, oldest first.
-  std::vector<core::OutboxMessage> MailsTo(const std::string& recipient) {
-    std::vector<core::OutboxMessage> found;
-    auto db = server_->OpenDatabase();
-    EXPECT_TRUE(db.ok()) << db.error().message;
-    if (!db.ok()) return found;
-    seatwise::testing::FakeRandom random(3);
-    store::Repositories repos = store::MakeRepositories(random);
-    std::string after;
-    for (;;) {
-      auto page = (*db)->Transact<store::Page<core::OutboxMessage>>(
-          store::TxMode::kRead, [&](store::Tx& tx) {
-            return repos.outbox->List(tx, std::nullopt, store::PageRequest{after, 500});
-          });
-      EXPECT_TRUE(page.ok()) << page.error().message;
-      if (!page.ok()) break;
-      for (auto& m : page->items) {
-        if (m.recipient == recipient) found.push_back(std::move(m));
-      }
-      if (page->next_after.empty()) break;
-      after = page->next_after;
-    }
-    return found;
-  }
-
-  static const core::OutboxMessage* Find(const std::vector<core::OutboxMessage>& mails,
-                                         const std::string& template_name) {
-    for (const auto& m : mails) {
-      if (m.template_name == template_name) return &m;
-    }
-    return nullptr;
-  }
-
   // The subscription row of `code` in the team's product list.
   boost::json::object Product(const Credential& who, const std::string& team,
                               const std::string& code) {
@@ -88,8 +39,6 @@ class StoriesTest : public ::testing::TestWithParam<store::Backend> {
     ADD_FAILURE() << "no " << code << " in " << products.body;
     return {};
   }
-
-  DemoServer* server_ = nullptr;
 };
 
 TEST_P(StoriesTest, FromTheOrderToTheFirstAssignedUser) {
@@ -125,16 +74,14 @@ TEST_P(StoriesTest, FromTheOrderToTheFirstAssignedUser) {
   ASSERT_EQ(order.status, 201) << order.Describe();
 
   // The Contract Manager hears about it, and is invited to the new team as Primary Admin.
-  auto mails = MailsTo(cm_email);
-  ASSERT_NE(Find(mails, "order_processed"), nullptr) << "no order-processed e-mail";
-  ASSERT_NE(Find(mails, "get_started"), nullptr) << "no get-started e-mail";
-  const core::OutboxMessage* invitation = Find(mails, "invitation");
-  ASSERT_NE(invitation, nullptr) << "no invitation e-mail";
-  std::smatch token;
-  ASSERT_TRUE(std::regex_search(invitation->body_text, token, std::regex("swi_[A-Za-z0-9_-]+")))
-      << invitation->body_text;
+  auto mails = QueuedMails(*server_, cm_email);
+  ASSERT_NE(FindMail(mails, "order_processed"), nullptr) << "no order-processed e-mail";
+  ASSERT_NE(FindMail(mails, "get_started"), nullptr) << "no get-started e-mail";
+  ASSERT_NE(FindMail(mails, "invitation"), nullptr) << "no invitation e-mail";
+  const std::string token = InvitationTokenFor(*server_, cm_email);
+  ASSERT_FALSE(token.empty());
 
-  HttpReply accepted = server_->Call("POST", "/api/v1/invitations/" + token.str() + "/accept", {},
+  HttpReply accepted = server_->Call("POST", "/api/v1/invitations/" + token + "/accept", {},
                                      R"({"password":"harbour-lights-and-kites-42"})");
   ASSERT_EQ(accepted.status, 201) << accepted.Describe();
   Credential cm;
@@ -203,8 +150,8 @@ TEST_P(StoriesTest, FromTheOrderToTheFirstAssignedUser) {
   EXPECT_EQ(Product(cm, team, "DRL").at("assigned").as_int64(), 3);
 
   // Wes is told, with a sign-in link.
-  const auto wes_mails = MailsTo("wes." + tag + "@tailspin.example");
-  const core::OutboxMessage* told = Find(wes_mails, "assignment");
+  const auto wes_mails = QueuedMails(*server_, "wes." + tag + "@tailspin.example");
+  const core::OutboxMessage* told = FindMail(wes_mails, "assignment");
   ASSERT_NE(told, nullptr) << "no assignment e-mail";
   EXPECT_THAT(told->body_text, HasSubstr("/sign-in"));
 
@@ -217,13 +164,7 @@ TEST_P(StoriesTest, FromTheOrderToTheFirstAssignedUser) {
 TEST_P(StoriesTest, ASerialContractMovesToSignInAndTheSeatsWaitWithThePrimaryAdmin) {
   const Credential& reseller = server_->Person(DemoEmail("rafael"));
   const Credential& ann = server_->Person(DemoEmail("ann"));
-  HttpReply me = server_->Call("GET", "/api/v1/me", ann);
-  ASSERT_EQ(me.status, 200);
-  std::string team;
-  const boost::json::value me_json = me.Json();
-  for (const auto& m : me_json.at("memberships").as_array()) {
-    if (m.at("team_name") == "Contoso Design") team = std::string(m.at("team_id").as_string());
-  }
+  const std::string team = TeamId(ann);
   ASSERT_FALSE(team.empty());
   boost::json::object frm = Product(ann, team, "FRM");
   ASSERT_FALSE(frm.empty());
@@ -240,7 +181,7 @@ TEST_P(StoriesTest, ASerialContractMovesToSignInAndTheSeatsWaitWithThePrimaryAdm
                     reseller, "{}");
   EXPECT_EQ(refused.status, 409) << refused.Describe();
 
-  const auto notices_before = MailsTo(DemoEmail("ann")).size();
+  const auto notices_before = QueuedMails(*server_, DemoEmail("ann")).size();
   HttpReply migrated = server_->Call(
       "POST", "/api/v1/contracts/" + contract + "/migrate-to-sign-in", reseller, "{}");
   ASSERT_EQ(migrated.status, 200) << migrated.Describe();
@@ -249,9 +190,9 @@ TEST_P(StoriesTest, ASerialContractMovesToSignInAndTheSeatsWaitWithThePrimaryAdm
   frm = Product(ann, team, "FRM");
   EXPECT_EQ(frm.at("activation"), "sign_in");
   EXPECT_EQ(frm.at("assigned").as_int64(), 1);  // the Primary Admin's, until reassigned
-  const auto notices = MailsTo(DemoEmail("ann"));
+  const auto notices = QueuedMails(*server_, DemoEmail("ann"));
   ASSERT_GT(notices.size(), notices_before);
-  EXPECT_NE(Find(notices, "migration_notice"), nullptr);
+  EXPECT_NE(FindMail(notices, "migration_notice"), nullptr);
 
   // A second request has nothing left to switch.
   HttpReply again = server_->Call("POST", "/api/v1/contracts/" + contract + "/migrate-to-sign-in",

@@ -22,10 +22,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <system_error>
 
+#include "fakes/fake_random.hpp"
 #include "fakes/test_databases.hpp"
+#include "store/repositories.hpp"
 
 namespace seatwise::itest {
 namespace {
@@ -383,6 +386,98 @@ std::string DemoEmail(const std::string& who) {
   if (who == "rosa") return "rosa@fabrikam-resellers.example";
   if (who == "pat") return "pat@litware.example";
   return who + "@contoso.example";
+}
+
+namespace {
+
+std::map<store::Backend, std::unique_ptr<DemoServer>>& SuiteServers() {
+  static std::map<store::Backend, std::unique_ptr<DemoServer>> servers;
+  return servers;
+}
+
+}  // namespace
+
+void DemoServerTest::TearDownTestSuite() { SuiteServers().clear(); }
+
+void DemoServerTest::SetUp() {
+  auto& slot = SuiteServers()[GetParam()];
+  if (!slot) slot = std::make_unique<DemoServer>(GetParam(), ServerEnvironment());
+  server_ = slot.get();
+  ASSERT_TRUE(server_->started()) << server_->Stderr();
+}
+
+std::string DemoServerTest::TeamId(const Credential& who, const std::string& team_name) {
+  HttpReply me = server_->Call("GET", "/api/v1/me", who);
+  EXPECT_EQ(me.status, 200) << me.Describe();
+  if (me.status != 200) return "";
+  const boost::json::value json = me.Json();
+  for (const auto& m : json.at("memberships").as_array()) {
+    if (m.at("team_name") == boost::json::value(team_name)) {
+      return std::string(m.at("team_id").as_string());
+    }
+  }
+  ADD_FAILURE() << "no team named " << team_name << " in " << me.body;
+  return "";
+}
+
+std::string DemoServerTest::UserId(const Credential& who) {
+  HttpReply me = server_->Call("GET", "/api/v1/me", who);
+  EXPECT_EQ(me.status, 200) << me.Describe();
+  return me.status == 200 ? std::string(me.Json().at("user").at("id").as_string()) : "";
+}
+
+std::vector<core::OutboxMessage> QueuedMails(const DemoServer& server,
+                                             const std::string& recipient) {
+  std::vector<core::OutboxMessage> found;
+  auto db = server.OpenDatabase();
+  EXPECT_TRUE(db.ok()) << db.error().message;
+  if (!db.ok()) return found;
+  seatwise::testing::FakeRandom random(3);
+  store::Repositories repos = store::MakeRepositories(random);
+  store::PageRequest page{"", store::kMaxPageSize};
+  for (;;) {
+    auto batch = (*db)->Transact<store::Page<core::OutboxMessage>>(
+        store::TxMode::kRead,
+        [&](store::Tx& tx) { return repos.outbox->List(tx, std::nullopt, page); });
+    EXPECT_TRUE(batch.ok()) << batch.error().message;
+    if (!batch.ok()) break;
+    for (auto& m : batch->items) {
+      if (m.recipient == recipient) found.push_back(std::move(m));
+    }
+    if (batch->next_after.empty()) break;
+    page.after = batch->next_after;
+  }
+  return found;
+}
+
+const core::OutboxMessage* FindMail(const std::vector<core::OutboxMessage>& mails,
+                                    const std::string& template_name) {
+  for (const auto& m : mails) {
+    if (m.template_name == template_name) return &m;
+  }
+  return nullptr;
+}
+
+std::string InvitationTokenFor(const DemoServer& server, const std::string& recipient) {
+  std::string token;
+  for (const auto& m : QueuedMails(server, recipient)) {
+    std::smatch found;
+    if (m.template_name == "invitation" &&
+        std::regex_search(m.body_text, found, std::regex("swi_[A-Za-z0-9_-]+"))) {
+      token = found.str();
+    }
+  }
+  return token;
+}
+
+CliRun RunSeatwise(const std::vector<std::string>& args, const std::string& home,
+                   const std::optional<std::string>& input) {
+  Process process(args, CleanEnvironment({"HOME=" + home}), home + "/cli.stderr", input);
+  CliRun run;
+  run.out = process.ReadAll(kExitBound);
+  run.code = process.WaitExit(kExitBound).value_or(-2);
+  run.err = process.Stderr();
+  return run;
 }
 
 }  // namespace seatwise::itest

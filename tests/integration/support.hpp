@@ -3,6 +3,7 @@
 // process with bounded waits, a small HTTP/1.1 client over loopback, and a demo server on
 // either backend with the demo people signed in once. Every wait is bounded; nothing sleeps.
 
+#include <gtest/gtest.h>
 #include <boost/json/value.hpp>
 
 #include <sys/types.h>
@@ -14,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/model.hpp"
 #include "store/database.hpp"
 
 namespace seatwise::itest {
@@ -150,5 +152,40 @@ class DemoServer {
 
 // "ann" → "ann@contoso.example"; full addresses are returned unchanged.
 std::string DemoEmail(const std::string& who);
+
+// A suite whose tests share one demo server per backend, started on first use and stopped
+// when the suite ends (each suite gets fresh data). Override ServerEnvironment() for extra
+// SEATWISE_* settings.
+class DemoServerTest : public ::testing::TestWithParam<store::Backend> {
+ protected:
+  static void TearDownTestSuite();
+  void SetUp() override;
+  virtual std::vector<std::string> ServerEnvironment() const { return {}; }
+
+  // The id of the team named `team_name` among `who`'s memberships ("" with a failure).
+  std::string TeamId(const Credential& who, const std::string& team_name = "Contoso Design");
+  // The user id of a signed-in person.
+  std::string UserId(const Credential& who);
+
+  DemoServer* server_ = nullptr;
+};
+
+// Every e-mail the server queued for `recipient`, oldest first.
+std::vector<core::OutboxMessage> QueuedMails(const DemoServer& server,
+                                             const std::string& recipient);
+// The first of `mails` made from `template_name`, or nullptr.
+const core::OutboxMessage* FindMail(const std::vector<core::OutboxMessage>& mails,
+                                    const std::string& template_name);
+// The newest invitation token (swi_...) e-mailed to `recipient`; "" when none.
+std::string InvitationTokenFor(const DemoServer& server, const std::string& recipient);
+
+// One run of the seatwise command line with HOME set to `home`.
+struct CliRun {
+  int code = -2;
+  std::string out;
+  std::string err;
+};
+CliRun RunSeatwise(const std::vector<std::string>& args, const std::string& home,
+                   const std::optional<std::string>& input = {});
 
 }  // namespace seatwise::itest

@@ -15,38 +15,13 @@
 namespace seatwise::itest {
 namespace {
 
-class UsersHttpTest : public ::testing::TestWithParam<store::Backend> {
+class UsersHttpTest : public DemoServerTest {
  protected:
-  static std::map<store::Backend, std::unique_ptr<DemoServer>>& Servers() {
-    static std::map<store::Backend, std::unique_ptr<DemoServer>> servers;
-    return servers;
-  }
-  static void TearDownTestSuite() { Servers().clear(); }
-
-  void SetUp() override {
-    auto& slot = Servers()[GetParam()];
-    if (!slot) slot = std::make_unique<DemoServer>(GetParam());
-    server_ = slot.get();
-    ASSERT_TRUE(server_->started()) << server_->Stderr();
-  }
-
-  std::string DesignTeam(const Credential& who) {
-    HttpReply me = server_->Call("GET", "/api/v1/me", who);
-    EXPECT_EQ(me.status, 200) << me.Describe();
-    if (me.status != 200) return "";
-    const boost::json::value json = me.Json();
-    for (const auto& m : json.at("memberships").as_array()) {
-      if (m.at("team_name") == "Contoso Design") return std::string(m.at("team_id").as_string());
-    }
-    return "";
-  }
-
-  DemoServer* server_ = nullptr;
 };
 
 TEST_P(UsersHttpTest, AdminImportsACsvAndSeesThePeoplePendingWhileAUserIsRefused) {
   const Credential& ann = server_->Person(DemoEmail("ann"));
-  const std::string team = DesignTeam(ann);
+  const std::string team = TeamId(ann);
   ASSERT_FALSE(team.empty());
   const std::string csv =
       "\xEF\xBB\xBF"
