@@ -433,17 +433,6 @@ core::Error NameOneToMax(const std::string& what) {
                          "name 1 to " + std::to_string(kMaxBulkAssignees) + " " + what);
 }
 
-// Runs a read; a refusal is recorded like a refused write.
-template <typename T>
-Result<T> ReadAudited(const Deps& deps, const Caller& caller, const AuditRecord& record,
-                      const std::function<Result<T>(store::Tx&)>& fn) {
-  auto result = deps.db.Transact<T>(store::TxMode::kRead, fn);
-  if (!result.ok() && result.error().code == ErrorCode::kPermissionDenied) {
-    AuditDenied(deps, caller, record, result.error());
-  }
-  return result;
-}
-
 Result<std::vector<store::TeamMember>> AllMembers(store::Tx& tx, const Deps& deps,
                                                   const std::string& team_id) {
   std::vector<store::TeamMember> out;

@@ -48,4 +48,15 @@ core::Result<T> RunAudited(const Deps& deps, const Caller& caller, const AuditRe
   return result;
 }
 
+// RunAudited for a read-only use case: a refused read is recorded too.
+template <typename T>
+core::Result<T> ReadAudited(const Deps& deps, const Caller& caller, const AuditRecord& record,
+                            const std::function<core::Result<T>(store::Tx&)>& fn) {
+  auto result = deps.db.Transact<T>(store::TxMode::kRead, fn);
+  if (!result.ok() && result.error().code == core::ErrorCode::kPermissionDenied) {
+    AuditDenied(deps, caller, record, result.error());
+  }
+  return result;
+}
+
 }  // namespace seatwise::service

@@ -83,17 +83,6 @@ Result<Authorization> AuthorizeBilling(store::Tx& tx, const Deps& deps, const Ca
   return authz;
 }
 
-// Runs a read-only use case; a refusal is audited like a refused change.
-template <typename T>
-Result<T> ReadAudited(const Deps& deps, const Caller& caller, const AuditRecord& record,
-                      const std::function<Result<T>(store::Tx&)>& fn) {
-  auto result = deps.db.Transact<T>(store::TxMode::kRead, fn);
-  if (!result.ok() && result.error().code == ErrorCode::kPermissionDenied) {
-    AuditDenied(deps, caller, record, result.error());
-  }
-  return result;
-}
-
 AuditRecord ContractRecord(const std::string& action, const std::string& contract_id) {
   AuditRecord record;
   record.action = action;
