@@ -201,21 +201,23 @@ core::Result<service::AccountRequest> ParseAccountRequest(const boost::json::obj
   service::AccountRequest request;
   if (const auto* company = fields.Object("company", true)) {
     JsonFields c(*company, "company.", errors);
-    request.company.name = c.String("name", true).value_or("");
-    request.company.address_line1 = c.String("address_line1", true).value_or("");
+    request.company.name = c.String("name").value_or("");
+    request.company.address_line1 = c.String("address_line1").value_or("");
     request.company.address_line2 = c.String("address_line2").value_or("");
-    request.company.city = c.String("city", true).value_or("");
-    request.company.postal_code = c.String("postal_code", true).value_or("");
+    request.company.city = c.String("city").value_or("");
+    request.company.postal_code = c.String("postal_code").value_or("");
     request.company.region = c.String("region").value_or("");
-    request.company.country = c.String("country", true).value_or("");
+    request.company.country = c.String("country").value_or("");
   }
   request.team_name = fields.String("team_name").value_or("");
   if (const auto* cm = fields.Object("contract_manager", true)) {
     JsonFields m(*cm, "contract_manager.", errors);
-    request.contract_manager.email = m.String("email", true).value_or("");
-    request.contract_manager.first_name = m.String("first_name", true).value_or("");
-    request.contract_manager.last_name = m.String("last_name", true).value_or("");
+    request.contract_manager.email = m.String("email").value_or("");
+    request.contract_manager.first_name = m.String("first_name").value_or("");
+    request.contract_manager.last_name = m.String("last_name").value_or("");
   }
+  // Empty or missing company and person fields are the service's to name, together with
+  // every other problem of the request.
   request.reseller_id = fields.String("reseller_id");
   SW_RETURN_IF_ERROR(Finish(std::move(errors), "the account is invalid"));
   return request;

@@ -9,11 +9,10 @@
 #include <map>
 #include <memory>
 #include <regex>
+#include <set>
 #include <string>
 
-#include "fakes/fake_random.hpp"
 #include "fakes/test_databases.hpp"
-#include "store/repositories.hpp"
 #include "support.hpp"
 
 namespace seatwise::itest {
@@ -182,6 +181,24 @@ TEST_P(OrdersHttpTest, StrangersAreRefusedWithProblemDetails) {
   const boost::json::value problem = unknown.Json();
   ASSERT_TRUE(problem.as_object().contains("errors")) << unknown.Describe();
   EXPECT_EQ(problem.at("errors").as_array()[0].at("field"), "subscriptions[0].product_code");
+}
+
+TEST_P(OrdersHttpTest, ABadAccountIsAnsweredWithEveryProblemAtOnce) {
+  const Credential& rafael = server_->Person("rafael@northwind-cad.example");
+  HttpReply bad = server_->Call(
+      "POST", "/api/v1/accounts", rafael,
+      R"({"company":{"name":"","country":"Germany"},"contract_manager":{"email":"x"}})");
+  ExpectProblem(bad, 400);
+  std::set<std::string> fields;
+  const boost::json::value problem = bad.Json();
+  for (const auto& e : problem.at("errors").as_array()) {
+    fields.insert(std::string(e.at("field").as_string()));
+  }
+  for (const char* field : {"company.name", "company.address_line1", "company.city",
+                            "company.postal_code", "company.country", "contract_manager.email",
+                            "contract_manager.first_name", "contract_manager.last_name"}) {
+    EXPECT_TRUE(fields.contains(field)) << field << " missing in " << bad.body;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, OrdersHttpTest,
