@@ -14,8 +14,10 @@
 #include "service/audit_query.hpp"
 #include "service/catalog.hpp"
 #include "service/contracts.hpp"
+#include "service/entitlements.hpp"
 #include "service/gdpr.hpp"
 #include "service/identity.hpp"
+#include "service/leases.hpp"
 #include "service/orders.hpp"
 #include "service/roles.hpp"
 #include "service/tokens.hpp"
@@ -54,6 +56,13 @@ service::IdentityOptions IdentityOptionsFrom(const Config& config, const SecretK
   options.reset_requests_per_ip = {resets, std::chrono::hours(1)};
   options.totp_sealing_key = key;
   options.base_url = config.server.public_url;
+  return options;
+}
+
+service::EntitlementOptions EntitlementOptionsFrom(const Config& config, const SecretKey& key) {
+  service::EntitlementOptions options;
+  options.sealing_key = key;
+  options.issuer = config.server.public_url;
   return options;
 }
 
@@ -142,6 +151,8 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
   service::ContractService contracts(deps, identity, config_.server.public_url,
                                      {config_.credits.allow_negative});
   service::AssignmentService assignments(deps, identity, config_.server.public_url);
+  service::EntitlementService entitlements(deps, EntitlementOptionsFrom(config_, key));
+  service::LeaseService leases(deps);
   http::Authenticator authenticator(
       http::CredentialCheckFor(identity, tokens),
       http::AuthOptions{.trust_proxy = config_.server.trust_proxy,
@@ -156,6 +167,8 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
                         .orders = orders,
                         .contracts = contracts,
                         .assignments = assignments,
+                        .entitlements = entitlements,
+                        .leases = leases,
                         .auth = authenticator,
                         .public_url = config_.server.public_url};
 

@@ -28,6 +28,8 @@ class UserService;
 class OrderService;
 class ContractService;
 class AssignmentService;
+class EntitlementService;
+class LeaseService;
 }  // namespace seatwise::service
 
 namespace seatwise::http {
@@ -44,6 +46,8 @@ struct ApiServices {
   service::OrderService& orders;
   service::ContractService& contracts;
   service::AssignmentService& assignments;
+  service::EntitlementService& entitlements;
+  service::LeaseService& leases;
   const Authenticator& auth;
   std::string public_url;  // origin of the portal, for links on the device page
 };
@@ -62,6 +66,8 @@ void RegisterUserRoutes(Router& router, const ApiServices& services);
 void RegisterOrderRoutes(Router& router, const ApiServices& services);
 void RegisterContractRoutes(Router& router, const ApiServices& services);
 void RegisterAssignmentRoutes(Router& router, const ApiServices& services);
+void RegisterClientRoutes(Router& router, const ApiServices& services);
+void RegisterLeaseRoutes(Router& router, const ApiServices& services);
 
 // The problem response for a service error, with Retry-After when the error carries one.
 Response ErrorResponse(const Request& request, const core::Error& error);

@@ -19,6 +19,8 @@ void RegisterApiRoutes(Router& router, const ApiServices& services) {
   RegisterOrderRoutes(router, services);
   RegisterContractRoutes(router, services);
   RegisterAssignmentRoutes(router, services);
+  RegisterClientRoutes(router, services);
+  RegisterLeaseRoutes(router, services);
 }
 
 CredentialCheck CredentialCheckFor(service::IdentityService& identity,

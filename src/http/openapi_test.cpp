@@ -12,8 +12,10 @@
 #include "service/audit_query.hpp"
 #include "service/catalog.hpp"
 #include "service/contracts.hpp"
+#include "service/entitlements.hpp"
 #include "service/gdpr.hpp"
 #include "service/identity.hpp"
+#include "service/leases.hpp"
 #include "service/orders.hpp"
 #include "service/roles.hpp"
 #include "service/tokens.hpp"
@@ -87,6 +89,8 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
   service::OrderService orders(deps, identity, "http://127.0.0.1:8080");
   service::ContractService contracts(deps, identity, "http://127.0.0.1:8080");
   service::AssignmentService assignments(deps, identity, "http://127.0.0.1:8080");
+  service::EntitlementService entitlements(deps, service::EntitlementOptions{});
+  service::LeaseService leases(deps);
   Authenticator authenticator(CredentialCheckFor(identity, tokens), AuthOptions{});
   ApiServices api{.identity = identity,
                   .tokens = tokens,
@@ -98,6 +102,8 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
                   .orders = orders,
                   .contracts = contracts,
                   .assignments = assignments,
+                  .entitlements = entitlements,
+                  .leases = leases,
                   .auth = authenticator,
                   .public_url = "http://127.0.0.1:8080"};
   Server server(testing::TestOptions(), ServerDeps{database, clock, {}});

@@ -1,0 +1,10 @@
+#include "http/api.hpp"
+
+namespace seatwise::http {
+
+void RegisterClientRoutes(Router& router, const ApiServices& services) {
+  (void)router;
+  (void)services;
+}
+
+}  // namespace seatwise::http

@@ -1,0 +1,3 @@
+#include "service/entitlements.hpp"
+
+namespace seatwise::service {}  // namespace seatwise::service

@@ -1,0 +1,3 @@
+#include "service/leases.hpp"
+
+namespace seatwise::service {}  // namespace seatwise::service
