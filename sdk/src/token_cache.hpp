@@ -1,0 +1,30 @@
+#pragma once
+// The on-disk cache of the entitlement token: one small JSON file per product, replaced
+// atomically and readable only by its owner.
+
+#include <optional>
+#include <string>
+
+namespace seatwise::sdk {
+
+struct CachedToken {
+  std::string token;
+  bool revoked = false;  // the server answered "revoked" at the last refresh
+};
+
+// Creates `dir` (and missing parents) when needed and makes it owner-only (0700).
+bool PrepareCacheDirectory(const std::string& dir, std::string& error);
+
+// Replaces `path` with `contents`: a temporary file in the same directory, written with
+// mode 0600, flushed to disk and renamed over the target, so readers see the old or the new
+// file, never a partial one.
+bool WriteFileAtomically(const std::string& path, const std::string& contents, std::string& error);
+
+// Writes the cache file for `cached`.
+bool StoreCachedToken(const std::string& path, const CachedToken& cached, std::string& error);
+
+// The cached token; nothing when the file does not exist. `error` is set (and nothing
+// returned) when the file exists but cannot be read or parsed.
+std::optional<CachedToken> LoadCachedToken(const std::string& path, std::string& error);
+
+}  // namespace seatwise::sdk
