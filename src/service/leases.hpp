@@ -1,18 +1,109 @@
 #pragma once
 // Floating seats of multi-user (network) subscriptions as the desktop software takes them:
 // checkout, heartbeat, release, borrow and return; and the usage events clients upload.
+//
+// Who may: a signed-in user who is an active member of the team that registered the
+// device. A lease may be touched by the user who checked it out or by any member of the
+// team of its device; anyone else is answered "not found".
 
+#include <atomic>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model.hpp"
 #include "core/result.hpp"
 #include "service/context.hpp"
 
 namespace seatwise::service {
 
+// The shortest lease a subscription may be configured with.
+inline constexpr int kMinLeaseTtlSeconds = 60;
+// The most events one usage upload may carry.
+inline constexpr std::size_t kMaxUsageEvents = 1000;
+// Limits of the fields a client reports.
+inline constexpr std::size_t kLeaseUserNameMax = 100;
+inline constexpr std::size_t kLeaseHostMax = 255;
+inline constexpr std::size_t kUsageEventIdMax = 100;
+
+struct CheckoutRequest {
+  std::string product;  // code ("STR") or id
+  std::string device_id;
+  std::string user_name;  // the OS user
+  std::string host;
+  std::optional<std::string> subscription_id;  // when several network subscriptions grant it
+};
+
+// A granted lease and how often the client should renew it.
+struct LeaseGrant {
+  core::Lease lease;
+  int heartbeat_every_seconds = 0;
+};
+
+// One event of a usage upload as the client sent it. `problem` is set by the transport
+// when the event could not even be read (a wrong type); it is then rejected with it.
+struct UsageEventInput {
+  std::string id;  // the client's event id
+  std::string kind;
+  std::optional<std::string> product;  // code or id
+  std::optional<std::string> service;  // code
+  std::optional<std::string> subscription_id;
+  std::optional<core::TimePoint> at;
+  std::optional<std::int64_t> duration_seconds;
+  std::optional<std::int64_t> credits;
+  std::string problem;
+};
+
+struct UsageUpload {
+  std::string device_id;
+  std::vector<UsageEventInput> events;
+};
+
+struct RejectedUsageEvent {
+  int index = 0;  // position in the upload, 0-based
+  std::string id;
+  std::string message;
+};
+
+struct UsageReceipt {
+  int accepted = 0;    // newly stored
+  int duplicates = 0;  // already stored (same device and event id)
+  std::vector<RejectedUsageEvent> rejected;
+};
+
 class LeaseService {
  public:
-  explicit LeaseService(const Deps& deps) : deps_(deps) {}
+  explicit LeaseService(const Deps& deps)
+      : deps_(deps), last_reap_ms_(std::make_shared<std::atomic<std::int64_t>>(kNeverReaped)) {}
+
+  // Takes a floating seat for the device, or gives back the lease it already holds (renewed).
+  // kSeatLimitReached when every seat is held (the refusal is recorded as a denial);
+  // kFailedPrecondition when the product is not a network license of the team or its
+  // contract has ended.
+  core::Result<LeaseGrant> Checkout(const Caller& caller, const CheckoutRequest& request);
+  // Renews a held lease; kConflict when it was released or has expired.
+  core::Result<core::Lease> Heartbeat(const Caller& caller, const std::string& lease_id);
+  // Frees the seat at once (early return of a borrowed lease included). Idempotent.
+  core::Result<void> Release(const Caller& caller, const std::string& lease_id);
+  // Holds the lease for `days` (1 to the subscription's max_borrow_days) without heartbeats.
+  core::Result<core::Lease> Borrow(const Caller& caller, const std::string& lease_id, int days);
+  // Marks expired leases released; returns how many.
+  core::Result<int> ReapExpired();
+
+  // Stores the valid events of an upload; idempotent by event id per device.
+  core::Result<UsageReceipt> RecordUsage(const Caller& caller, const UsageUpload& upload);
 
  private:
+  static constexpr std::int64_t kNeverReaped = std::numeric_limits<std::int64_t>::min();
+
+  // True at most once a minute (by the clock): time for checkout to reap in passing.
+  bool ReapDue();
+
   Deps deps_;
+  std::shared_ptr<std::atomic<std::int64_t>> last_reap_ms_;
 };
 
 }  // namespace seatwise::service

@@ -35,6 +35,10 @@ class LeaseRepository {
   // Extends a held lease to `expires_at`; kConflict when it was released or expired.
   virtual Result<core::Lease> Heartbeat(Tx& tx, const std::string& id, core::TimePoint expires_at,
                                         core::TimePoint now) = 0;
+  // Sets the borrow end of a held lease (it is then held until `borrowed_until` without
+  // heartbeats); kConflict when it was released or expired.
+  virtual Result<core::Lease> Borrow(Tx& tx, const std::string& id, core::TimePoint borrowed_until,
+                                     core::TimePoint now) = 0;
   // Releases a lease (early return of a borrowed one included); false when already released.
   virtual Result<bool> Release(Tx& tx, const std::string& id, core::TimePoint now) = 0;
   // Releases every lease of the user (a leaver) or of a device; returns how many.

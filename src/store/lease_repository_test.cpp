@@ -108,6 +108,24 @@ TEST_P(LeaseRepositoryTest, ABorrowedSeatIsHeldUntilReturned) {
   EXPECT_EQ(overlapping.size(), 2u);
 }
 
+TEST_P(LeaseRepositoryTest, BorrowingAHeldLeaseKeepsItPastItsHeartbeatExpiry) {
+  auto c = NewCustomer();
+  auto pool = NetworkPool(c, 1);
+  auto d1 = NewDevice(c.team, "1");
+  auto lease = *Must(Checkout(pool, c.autocad, d1)).lease;
+  auto borrowed = Must(
+      Write([&](Tx& tx) { return repos_.leases->Borrow(tx, lease.id, Now() + days(5), Now()); }));
+  EXPECT_EQ(borrowed.borrowed_until, Now() + days(5));
+  clock_.Advance(days(4));
+  EXPECT_EQ(Must(Write([&](Tx& tx) { return repos_.leases->ReapExpired(tx, Now()); })), 0);
+  EXPECT_EQ(Must(Read([&](Tx& tx) { return repos_.leases->CountHeld(tx, pool.id, Now()); })), 1);
+  clock_.Advance(days(2));
+  auto late =
+      Write([&](Tx& tx) { return repos_.leases->Borrow(tx, lease.id, Now() + days(5), Now()); });
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, ErrorCode::kConflict);
+}
+
 TEST_P(LeaseRepositoryTest, ConcurrentCheckoutsNeverExceedTheSeats) {
   auto c = NewCustomer();
   auto pool = NetworkPool(c, 10);

@@ -30,6 +30,8 @@ constexpr std::string_view kInsertDenial =
 constexpr std::string_view kSelectLeaseById = SW_SELECT_LEASES " WHERE id = ?";
 constexpr std::string_view kHeartbeat =
     "UPDATE leases SET heartbeat_at = ?, expires_at = ? WHERE id = ? AND" SW_HELD_AT;
+constexpr std::string_view kBorrow =
+    "UPDATE leases SET borrowed_until = ? WHERE id = ? AND" SW_HELD_AT;
 constexpr std::string_view kRelease =
     "UPDATE leases SET released_at = ? WHERE id = ? AND released_at IS NULL";
 constexpr std::string_view kReleaseForUser =
@@ -135,6 +137,18 @@ class SqlLeaseRepository final : public LeaseRepository {
                                 core::TimePoint now) override {
     SW_ASSIGN_OR_RETURN(std::int64_t changed,
                         tx.Exec(kHeartbeat, {Ms(now), Ms(expires_at), id, Ms(now), Ms(now)}));
+    SW_ASSIGN_OR_RETURN(core::Lease lease, Get(tx, id));
+    if (changed == 0) {
+      return core::MakeError(ErrorCode::kConflict,
+                             "the lease was released or expired; check out a new one");
+    }
+    return lease;
+  }
+
+  Result<core::Lease> Borrow(Tx& tx, const std::string& id, core::TimePoint borrowed_until,
+                             core::TimePoint now) override {
+    SW_ASSIGN_OR_RETURN(std::int64_t changed,
+                        tx.Exec(kBorrow, {Ms(borrowed_until), id, Ms(now), Ms(now)}));
     SW_ASSIGN_OR_RETURN(core::Lease lease, Get(tx, id));
     if (changed == 0) {
       return core::MakeError(ErrorCode::kConflict,

@@ -1,0 +1,369 @@
+#include "service/leases.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "service/authz_test_fixture.hpp"
+#include "store/seat_race.hpp"
+
+namespace seatwise::service {
+namespace {
+
+using core::ErrorCode;
+using std::chrono::days;
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+class LeaseServiceTest : public AuthzTest {
+ protected:
+  void SetUp() override {
+    AuthzTest::SetUp();
+    auto built = db_->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> core::Result<void> {
+      const auto now = clock_.Now();
+      core::Product structa{"", "STR", "Structa", "2026", "", false, now, now};
+      SW_ASSIGN_OR_RETURN(structa_, repos_.catalog->CreateProduct(tx, structa));
+      core::Subscription s;
+      s.contract_id = c1_.id;
+      s.product_id = structa_.id;
+      s.seats = 3;
+      s.access = core::Access::kMultiUser;
+      s.activation = core::ActivationMethod::kSerialNumber;
+      s.serial_number = "700-10000000";
+      s.product_key = "001K1";
+      s.lease_ttl_seconds = 600;
+      s.max_borrow_days = 30;
+      s.created_at = s.updated_at = now;
+      SW_ASSIGN_OR_RETURN(pool_, repos_.contracts->CreateSubscription(tx, s));
+      return core::Ok();
+    });
+    ASSERT_TRUE(built.ok()) << built.error().message;
+  }
+
+  LeaseService leases() { return LeaseService(deps()); }
+
+  core::Device Device(const std::string& name, const core::Team& team) {
+    return Must(db_->Transact<core::Device>(store::TxMode::kWrite, [&](store::Tx& tx) {
+      core::Device d;
+      d.team_id = team.id;
+      d.fingerprint_hash = "fp-" + name;
+      d.asset_name = name;
+      d.os = "Linux";
+      d.app_version = "1.0";
+      d.registered_at = d.updated_at = clock_.Now();
+      return repos_.devices->Register(tx, d);
+    }));
+  }
+
+  CheckoutRequest Request(const core::Device& device, const std::string& product = "STR") {
+    return CheckoutRequest{product, device.id, "jdoe", device.asset_name, std::nullopt};
+  }
+
+  std::vector<core::LeaseDenial> Denials() {
+    return Must(Read<std::vector<core::LeaseDenial>>([&](store::Tx& tx) {
+      return repos_.leases->ListDenials(tx, pool_.id, clock_.Now() - days(1),
+                                        clock_.Now() + days(1));
+    }));
+  }
+
+  int Held() {
+    return Must(Read<int>(
+        [&](store::Tx& tx) { return repos_.leases->CountHeld(tx, pool_.id, clock_.Now()); }));
+  }
+
+  UsageEventInput Event(const std::string& id, const std::string& kind) {
+    UsageEventInput e;
+    e.id = id;
+    e.kind = kind;
+    e.product = "STR";
+    e.at = clock_.Now() - minutes(1);
+    return e;
+  }
+
+  core::Product structa_;
+  core::Subscription pool_;
+};
+
+TEST_P(LeaseServiceTest, CheckoutHeartbeatAndReleaseHoldThenFreeASeat) {
+  auto device = Device("ws-1", team_);
+  auto grant = leases().Checkout(As("user"), Request(device));
+  ASSERT_TRUE(grant.ok()) << grant.error().message;
+  EXPECT_TRUE(grant->lease.id.starts_with("lse_"));
+  EXPECT_EQ(grant->lease.subscription_id, pool_.id);
+  EXPECT_EQ(grant->lease.expires_at, clock_.Now() + seconds(600));
+  EXPECT_EQ(grant->heartbeat_every_seconds, 200);
+  EXPECT_EQ(Held(), 1);
+
+  clock_.Advance(minutes(5));
+  auto beat = leases().Heartbeat(As("user"), grant->lease.id);
+  ASSERT_TRUE(beat.ok()) << beat.error().message;
+  EXPECT_EQ(beat->expires_at, clock_.Now() + seconds(600));
+
+  ASSERT_TRUE(leases().Release(As("user"), grant->lease.id).ok());
+  EXPECT_EQ(Held(), 0);
+  // Releasing again changes nothing and is not an error.
+  EXPECT_TRUE(leases().Release(As("user"), grant->lease.id).ok());
+  auto late = leases().Heartbeat(As("user"), grant->lease.id);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, ErrorCode::kConflict);
+  EXPECT_NE(late.error().message.find("check out again"), std::string::npos);
+
+  store::AuditFilter filter;
+  filter.action = "lease.checkout";
+  EXPECT_EQ(AuditEntries(filter).size(), 1u);
+  filter.action = "lease.release";
+  EXPECT_EQ(AuditEntries(filter).size(), 1u);
+}
+
+TEST_P(LeaseServiceTest, ADeviceCheckingOutAgainGetsItsOwnLeaseBack) {
+  auto device = Device("ws-1", team_);
+  auto first = leases().Checkout(As("user"), Request(device));
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  clock_.Advance(minutes(3));
+  auto again = leases().Checkout(As("user"), Request(device));
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->lease.id, first->lease.id);
+  EXPECT_EQ(again->lease.expires_at, clock_.Now() + seconds(600));
+  EXPECT_EQ(Held(), 1);
+}
+
+TEST_P(LeaseServiceTest, AFullPoolIsRefusedWithTheOldestExpiryAndADenialRow) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(
+        leases().Checkout(As("user"), Request(Device("ws-" + std::to_string(i), team_))).ok());
+    clock_.Advance(minutes(1));
+  }
+  auto refused = leases().Checkout(As("user"), Request(Device("ws-late", team_)));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kSeatLimitReached);
+  EXPECT_NE(refused.error().message.find("all 3 network seats of Structa are in use"),
+            std::string::npos)
+      << refused.error().message;
+  EXPECT_NE(refused.error().message.find("3 of 3 held"), std::string::npos);
+  // The first lease was taken 3 minutes ago with a 10-minute lease.
+  EXPECT_NE(refused.error().message.find("(in 7 minutes)"), std::string::npos)
+      << refused.error().message;
+  auto denials = Denials();
+  ASSERT_EQ(denials.size(), 1u);
+  EXPECT_EQ(denials[0].in_use, 3);
+  EXPECT_EQ(denials[0].host, "ws-late");
+}
+
+TEST_P(LeaseServiceTest, AnExpiredLeaseFreesItsSeatForTheNextDevice) {
+  auto a = leases().Checkout(As("user"), Request(Device("ws-a", team_)));
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(leases().Checkout(As("user"), Request(Device("ws-b", team_))).ok());
+  ASSERT_TRUE(leases().Checkout(As("user"), Request(Device("ws-c", team_))).ok());
+  auto d = Device("ws-d", team_);
+  EXPECT_EQ(leases().Checkout(As("user"), Request(d)).error().code, ErrorCode::kSeatLimitReached);
+
+  // b and c keep heartbeating; a stops.
+  clock_.Advance(minutes(8));
+  ASSERT_TRUE(leases().Checkout(As("user"), Request(Device("ws-b", team_))).ok());
+  ASSERT_TRUE(leases().Checkout(As("user"), Request(Device("ws-c", team_))).ok());
+  clock_.Advance(minutes(3));
+  auto reused = leases().Checkout(As("user"), Request(d));
+  ASSERT_TRUE(reused.ok()) << reused.error().message;
+  EXPECT_EQ(Held(), 3);
+  auto expired = leases().Heartbeat(As("user"), a->lease.id);
+  ASSERT_FALSE(expired.ok());
+  EXPECT_EQ(expired.error().code, ErrorCode::kConflict);
+  EXPECT_NE(expired.error().message.find("the lease expired at"), std::string::npos)
+      << expired.error().message;
+}
+
+TEST_P(LeaseServiceTest, ReapingMarksExpiredLeasesReleased) {
+  ASSERT_TRUE(leases().Checkout(As("user"), Request(Device("ws-a", team_))).ok());
+  ASSERT_TRUE(leases().Checkout(As("user"), Request(Device("ws-b", team_))).ok());
+  EXPECT_EQ(*leases().ReapExpired(), 0);
+  clock_.Advance(minutes(11));
+  EXPECT_EQ(*leases().ReapExpired(), 2);
+  EXPECT_EQ(*leases().ReapExpired(), 0);
+}
+
+TEST_P(LeaseServiceTest, CheckoutReapsInPassingAtMostOnceAMinute) {
+  LeaseService service = leases();
+  auto released_at = [&](const std::string& id) {
+    return Must(Read<core::Lease>([&](store::Tx& tx) { return repos_.leases->Get(tx, id); }))
+        .released_at;
+  };
+  auto a = service.Checkout(As("user"), Request(Device("ws-a", team_)));  // reaps at 0:00
+  ASSERT_TRUE(a.ok());
+  clock_.Advance(minutes(9) + seconds(30));
+  ASSERT_TRUE(service.Checkout(As("user"), Request(Device("ws-b", team_))).ok());  // reaps
+  clock_.Advance(seconds(40));
+  // a expired at 10:00, but the last reap was 40 seconds ago: none in passing.
+  ASSERT_TRUE(service.Checkout(As("user"), Request(Device("ws-c", team_))).ok());
+  EXPECT_FALSE(released_at(a->lease.id).has_value());
+  clock_.Advance(seconds(30));
+  // Over a minute since the last reap: this checkout reaps a first.
+  ASSERT_TRUE(service.Checkout(As("user"), Request(Device("ws-d", team_))).ok());
+  EXPECT_EQ(released_at(a->lease.id), a->lease.expires_at);
+}
+
+TEST_P(LeaseServiceTest, ABorrowedLeaseIsHeldWithoutHeartbeatsUntilReturnedEarly) {
+  auto device = Device("ws-1", team_);
+  auto grant = leases().Checkout(As("user"), Request(device));
+  ASSERT_TRUE(grant.ok());
+  auto too_long = leases().Borrow(As("user"), grant->lease.id, 31);
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_EQ(too_long.error().code, ErrorCode::kInvalidArgument);
+  ASSERT_EQ(too_long.error().fields.size(), 1u);
+  EXPECT_EQ(too_long.error().fields[0].field, "days");
+
+  auto borrowed = leases().Borrow(As("user"), grant->lease.id, 7);
+  ASSERT_TRUE(borrowed.ok()) << borrowed.error().message;
+  EXPECT_EQ(borrowed->borrowed_until, clock_.Now() + days(7));
+  clock_.Advance(days(3));
+  EXPECT_EQ(*leases().ReapExpired(), 0);
+  EXPECT_EQ(Held(), 1);
+  // Early return frees the seat at once.
+  ASSERT_TRUE(leases().Release(As("user"), grant->lease.id).ok());
+  EXPECT_EQ(Held(), 0);
+  store::AuditFilter filter;
+  filter.action = "lease.borrow";
+  EXPECT_EQ(AuditEntries(filter).size(), 1u);
+}
+
+TEST_P(LeaseServiceTest, ABorrowRunsOutOnItsOwn) {
+  auto grant = leases().Checkout(As("user"), Request(Device("ws-1", team_)));
+  ASSERT_TRUE(grant.ok());
+  ASSERT_TRUE(leases().Borrow(As("user"), grant->lease.id, 2).ok());
+  clock_.Advance(days(2) + minutes(1));
+  EXPECT_EQ(Held(), 0);
+  EXPECT_EQ(*leases().ReapExpired(), 1);
+}
+
+TEST_P(LeaseServiceTest, OnlyTheTeamOfTheDeviceMayUseItsLeases) {
+  auto device = Device("ws-1", team_);
+  // A member of another team may not use the device.
+  auto stranger = leases().Checkout(As("other"), Request(device));
+  ASSERT_FALSE(stranger.ok());
+  EXPECT_EQ(stranger.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_TRUE(stranger.error().conceal_existence);
+
+  auto grant = leases().Checkout(As("user"), Request(device));
+  ASSERT_TRUE(grant.ok());
+  auto foreign = leases().Release(As("outsider"), grant->lease.id);
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_TRUE(foreign.error().conceal_existence);
+  EXPECT_EQ(Held(), 1);
+  // A teammate may release it (the computer is the team's).
+  EXPECT_TRUE(leases().Release(As("pa"), grant->lease.id).ok());
+  EXPECT_EQ(Held(), 0);
+}
+
+TEST_P(LeaseServiceTest, ASingleUserProductIsNotCheckedOut) {
+  // P1001 is a sign-in subscription of contract C1.
+  auto refused = leases().Checkout(As("user"), Request(Device("ws-1", team_), "P1001"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_NE(refused.error().message.find("activate it by signing in"), std::string::npos)
+      << refused.error().message;
+}
+
+TEST_P(LeaseServiceTest, AnExpiredContractIsNamedWithItsContractManager) {
+  clock_.Advance(days(366));
+  auto refused = leases().Checkout(As("user"), Request(Device("ws-1", team_)));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_NE(refused.error().message.find("expired on"), std::string::npos)
+      << refused.error().message;
+  EXPECT_NE(refused.error().message.find("Contract Manager (cm@example.test)"), std::string::npos)
+      << refused.error().message;
+}
+
+TEST_P(LeaseServiceTest, TwoHundredConcurrentCheckoutsTakeExactlyTheTenSeats) {
+  Must(db_->Transact<bool>(store::TxMode::kWrite, [&](store::Tx& tx) -> core::Result<bool> {
+    pool_.seats = 10;
+    SW_RETURN_IF_ERROR(repos_.contracts->UpdateSubscription(tx, pool_));
+    return true;
+  }));
+  std::vector<core::Device> devices;
+  for (int i = 0; i < 200; ++i) devices.push_back(Device("race-" + std::to_string(i), team_));
+  LeaseService service = leases();
+  const Caller caller = As("user");
+  auto tally = store::RunRace(200, [&](int i) -> core::Result<void> {
+    auto grant = service.Checkout(caller, Request(devices[static_cast<std::size_t>(i)]));
+    if (!grant.ok()) return grant.error();
+    return core::Ok();
+  });
+  EXPECT_EQ(tally.ok, 10);
+  EXPECT_EQ(tally.seat_limit, 190);
+  EXPECT_TRUE(tally.other_errors.empty()) << tally.other_errors.front();
+  EXPECT_EQ(Held(), 10);
+  EXPECT_EQ(Denials().size(), 190u);
+}
+
+TEST_P(LeaseServiceTest, UsageUploadsAreIdempotentAndRejectBadEventsOneByOne) {
+  auto device = Device("ws-1", team_);
+  UsageUpload upload;
+  upload.device_id = device.id;
+  upload.events.push_back(Event("e1", "start"));
+  auto stop = Event("e2", "stop");
+  stop.duration_seconds = 3600;
+  upload.events.push_back(stop);
+  auto future = Event("e3", "start");
+  future.at = clock_.Now() + minutes(6);
+  upload.events.push_back(future);
+  auto old = Event("e4", "start");
+  old.at = clock_.Now() - days(61);
+  upload.events.push_back(old);
+  auto no_credits = Event("e5", "credit");
+  upload.events.push_back(no_credits);
+  auto unknown = Event("e6", "start");
+  unknown.product = "NOPE";
+  upload.events.push_back(unknown);
+  auto bad_kind = Event("e7", "pause");
+  upload.events.push_back(bad_kind);
+  auto credit = Event("e8", "credit");
+  credit.product.reset();
+  credit.credits = 5;
+  upload.events.push_back(credit);
+
+  auto first = leases().RecordUsage(As("user"), upload);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->accepted, 3);
+  EXPECT_EQ(first->duplicates, 0);
+  ASSERT_EQ(first->rejected.size(), 5u);
+  EXPECT_EQ(first->rejected[0].index, 2);
+  EXPECT_EQ(first->rejected[0].id, "e3");
+  EXPECT_NE(first->rejected[0].message.find("future"), std::string::npos);
+  EXPECT_EQ(first->rejected[1].index, 3);
+  EXPECT_EQ(first->rejected[2].id, "e5");
+  EXPECT_EQ(first->rejected[3].id, "e6");
+  EXPECT_EQ(first->rejected[4].id, "e7");
+
+  auto again = leases().RecordUsage(As("user"), upload);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->accepted, 0);
+  EXPECT_EQ(again->duplicates, 3);
+  auto stored = Must(Read<std::vector<core::UsageEvent>>(
+      [&](store::Tx& tx) { return repos_.usage->ListEventsAfter(tx, 0, 100); }));
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_EQ(stored[0].product_id, structa_.id);
+  EXPECT_EQ(stored[0].user_id, Id("user"));
+  EXPECT_EQ(stored[1].duration_seconds, 3600);
+  EXPECT_EQ(stored[2].credits, 5);
+}
+
+TEST_P(LeaseServiceTest, UsageOfAnotherTeamsDeviceIsRefused) {
+  auto device = Device("ws-1", team_);
+  UsageUpload upload{device.id, {Event("e1", "start")}};
+  auto refused = leases().RecordUsage(As("outsider"), upload);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(refused.error().conceal_existence);
+  upload.events.assign(1001, Event("e", "start"));
+  auto too_many = leases().RecordUsage(As("user"), upload);
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_EQ(too_many.error().code, ErrorCode::kInvalidArgument);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, LeaseServiceTest,
+                         ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres),
+                         testing::BackendParamName);
+
+}  // namespace
+}  // namespace seatwise::service
