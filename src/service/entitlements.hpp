@@ -2,13 +2,24 @@
 // What the desktop software asks for with a signed-in user: its device registered, a product
 // activated on it as a signed entitlement token (compact JWS, EdDSA), the token refreshed;
 // and the signing keys behind those tokens, published as a JWKS document.
+//
+// Token payload (times in Unix seconds): iss, kind ("sign_in"), jti (activation id), user,
+// product, product_code, subscription, device, fingerprint, iat, reauth_at, grace_until,
+// warn_from (grace_until minus the warning period).
 
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "core/model.hpp"
 #include "core/result.hpp"
+#include "crypto/ed25519.hpp"
+#include "crypto/jws.hpp"
 #include "service/context.hpp"
 
 namespace seatwise::service {
@@ -21,14 +32,87 @@ struct EntitlementOptions {
   std::chrono::seconds grace_warning{std::chrono::hours(24 * 3)};
 };
 
+// What the client sends to register the computer it runs on.
+struct DeviceRegistration {
+  std::optional<std::string> team_id;  // required when the user is in several teams
+  std::string fingerprint;             // the client's hash: 64 lowercase hex characters
+  std::string asset_name;
+  std::string os;
+  std::string app_version;
+};
+
+struct RegisteredDevice {
+  core::Device device;
+  bool created = false;  // false: the team already knew this fingerprint
+};
+
+struct ActivationRequest {
+  std::string product;  // code ("DRL") or id
+  std::string device_id;
+};
+
+// A token is refreshed by itself or by its activation id.
+struct RefreshRequest {
+  std::string token;
+  std::string activation_id;
+};
+
+// A signed entitlement and the activation behind it.
+struct Entitlement {
+  std::string token;
+  core::Activation activation;
+  std::string product_code;
+  std::vector<std::string> revoked_elsewhere;  // devices the activation displaced
+  core::TimePoint warn_from{};
+};
+
 class EntitlementService {
  public:
   EntitlementService(const Deps& deps, EntitlementOptions options)
       : deps_(deps), options_(std::move(options)) {}
 
+  // The key that signs tokens; creates and activates one when none is active. Safe when
+  // several servers start at once: the database allows one active key.
+  core::Result<core::SigningKey> EnsureActiveKey();
+  // A new signing key; the previous one is retired but still published and verifying.
+  core::Result<core::SigningKey> RotateKey(const Caller& caller);
+  // {"keys":[...]}: every key not purged, as Ed25519 OKP JWKs.
+  core::Result<std::string> JwksJson();
+  // The header and payload of a token signed by one of this instance's keys.
+  core::Result<crypto::Verified> VerifyToken(const std::string& token);
+
+  // Registers the caller's computer in their team (the same fingerprint is the same device)
+  // and records the check-in.
+  core::Result<RegisteredDevice> RegisterDevice(const Caller& caller,
+                                                const DeviceRegistration& registration);
+  // Activates a product for the signed-in caller on their device: one of their seats in the
+  // device's team must grant it. Displaces the caller's other computers beyond the
+  // subscription's device limit.
+  core::Result<Entitlement> Activate(const Caller& caller, const ActivationRequest& request);
+  // A new token for an activation that still holds; a revoked one is answered with why.
+  core::Result<Entitlement> Refresh(const Caller& caller, const RefreshRequest& request);
+  // Ends the caller's own activation.
+  core::Result<core::Activation> Deactivate(const Caller& caller, const std::string& activation_id);
+
  private:
+  struct ActiveKey {
+    std::string kid;
+    crypto::Ed25519SecretKey secret_key{};
+  };
+
+  core::Result<ActiveKey> SigningKey();
+  core::Result<ActiveKey> Unseal(const core::SigningKey& key);
+  core::Result<std::optional<crypto::Ed25519PublicKey>> PublicKey(const std::string& kid);
+  core::Result<std::string> SignToken(const core::Activation& activation,
+                                      const std::string& product_code,
+                                      const std::string& fingerprint, core::TimePoint warn_from);
+
   Deps deps_;
   EntitlementOptions options_;
+
+  std::mutex mutex_;  // guards the two caches below
+  std::optional<ActiveKey> active_key_;
+  std::map<std::string, crypto::Ed25519PublicKey> public_keys_;
 };
 
 }  // namespace seatwise::service
