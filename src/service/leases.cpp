@@ -18,6 +18,8 @@ using std::chrono::duration_cast;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
+// The shortest lease, whatever a subscription says.
+constexpr int kShortestLeaseSeconds = 60;
 constexpr auto kReapEvery = std::chrono::milliseconds(60'000);
 constexpr auto kUsageFutureSkew = minutes(5);
 constexpr auto kUsageMaxAge = days(60);
@@ -122,7 +124,7 @@ Result<std::optional<core::Product>> FindProduct(store::Tx& tx, const Deps& deps
 }
 
 int TtlSeconds(const core::Subscription& sub) {
-  return std::max(kMinLeaseTtlSeconds, sub.lease_ttl_seconds);
+  return std::max(kShortestLeaseSeconds, sub.lease_ttl_seconds);
 }
 
 std::string LeaseJson(const core::Lease& lease) {

@@ -20,8 +20,6 @@
 
 namespace seatwise::service {
 
-// The shortest lease a subscription may be configured with.
-inline constexpr int kMinLeaseTtlSeconds = 60;
 // The most events one usage upload may carry.
 inline constexpr std::size_t kMaxUsageEvents = 1000;
 // Limits of the fields a client reports.
