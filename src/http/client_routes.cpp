@@ -1,10 +1,126 @@
+// What the desktop software calls with a signed-in user: register its device, activate a
+// product (a signed entitlement token), refresh the token, deactivate; and the public keys
+// that verify those tokens.
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
 #include "http/api.hpp"
+#include "service/entitlements.hpp"
 
 namespace seatwise::http {
+namespace {
+
+constexpr std::size_t kFieldMax = 200;
+constexpr std::size_t kTokenMax = 8192;
+
+boost::json::object DeviceJson(const service::RegisteredDevice& registered) {
+  const core::Device& d = registered.device;
+  return boost::json::object{{"device_id", d.id},
+                             {"team_id", d.team_id},
+                             {"fingerprint", d.fingerprint_hash},
+                             {"asset_name", d.asset_name},
+                             {"os", d.os},
+                             {"app_version", d.app_version},
+                             {"registered_at", FormatTime(d.registered_at)},
+                             {"last_check_in_at", OptionalTime(d.last_check_in_at)},
+                             {"created", registered.created}};
+}
+
+boost::json::object EntitlementJson(const service::Entitlement& e) {
+  boost::json::array revoked;
+  for (const auto& device : e.revoked_elsewhere) revoked.push_back(boost::json::value(device));
+  return boost::json::object{{"token", e.token},
+                             {"activation_id", e.activation.id},
+                             {"product_id", e.activation.product_id},
+                             {"product_code", e.product_code},
+                             {"subscription_id", e.activation.subscription_id},
+                             {"device_id", e.activation.device_id},
+                             {"reauth_at", FormatTime(e.activation.expires_at)},
+                             {"warn_from", FormatTime(e.warn_from)},
+                             {"grace_until", FormatTime(e.activation.offline_grace_until)},
+                             {"revoked_elsewhere", std::move(revoked)}};
+}
+
+boost::json::object ActivationJson(const core::Activation& a) {
+  return boost::json::object{
+      {"activation_id", a.id},
+      {"product_id", a.product_id},
+      {"subscription_id", a.subscription_id},
+      {"device_id", a.device_id},
+      {"status", core::EnumName(a.status)},
+      {"revoked_reason", a.revoked_reason ? boost::json::value(core::EnumName(*a.revoked_reason))
+                                          : boost::json::value(nullptr)},
+      {"revoked_at", OptionalTime(a.revoked_at)}};
+}
+
+}  // namespace
 
 void RegisterClientRoutes(Router& router, const ApiServices& services) {
-  (void)router;
-  (void)services;
+  service::EntitlementService* entitlements = &services.entitlements;
+  const Authenticator* auth = &services.auth;
+
+  router.Add(Method::kGet, "/.well-known/jwks.json", "jwks",
+             auth->Anonymous([entitlements](const Request& request, const service::Caller&) {
+               auto jwks = entitlements->JwksJson();
+               if (!jwks.ok()) return ErrorResponse(request, jwks.error());
+               Response response = TextResponse(std::move(*jwks), "application/json");
+               response.SetHeader("Cache-Control", "public, max-age=300");
+               return response;
+             }));
+
+  router.Add(
+      Method::kPost, "/api/v1/client/devices", "client_device_register",
+      auth->Authenticated([entitlements](const Request& request, const service::Caller& caller) {
+        auto body = BodyFields::FromJson(request);
+        if (!body.ok()) return ErrorResponse(request, body.error());
+        service::DeviceRegistration registration;
+        registration.team_id = body->OptionalString("team_id", kFieldMax);
+        registration.fingerprint = body->RequiredString("fingerprint", kFieldMax);
+        registration.asset_name = body->RequiredString("asset_name", kFieldMax);
+        registration.os = body->OptionalString("os", kFieldMax).value_or("");
+        registration.app_version = body->OptionalString("app_version", kFieldMax).value_or("");
+        if (auto ok = body->Finish(); !ok.ok()) return ErrorResponse(request, ok.error());
+        auto device = entitlements->RegisterDevice(caller, registration);
+        if (!device.ok()) return ErrorResponse(request, device.error());
+        return JsonResponse(DeviceJson(*device), device->created ? 201 : 200);
+      }));
+
+  router.Add(
+      Method::kPost, "/api/v1/client/activations", "client_activation_create",
+      auth->Authenticated([entitlements](const Request& request, const service::Caller& caller) {
+        auto body = BodyFields::FromJson(request);
+        if (!body.ok()) return ErrorResponse(request, body.error());
+        service::ActivationRequest activation;
+        activation.product = body->RequiredString("product", kFieldMax);
+        activation.device_id = body->RequiredString("device_id", kFieldMax);
+        if (auto ok = body->Finish(); !ok.ok()) return ErrorResponse(request, ok.error());
+        auto granted = entitlements->Activate(caller, activation);
+        if (!granted.ok()) return ErrorResponse(request, granted.error());
+        return JsonResponse(EntitlementJson(*granted), 201);
+      }));
+
+  router.Add(
+      Method::kPost, "/api/v1/client/activations/refresh", "client_activation_refresh",
+      auth->Authenticated([entitlements](const Request& request, const service::Caller& caller) {
+        auto body = BodyFields::FromJson(request);
+        if (!body.ok()) return ErrorResponse(request, body.error());
+        service::RefreshRequest refresh;
+        refresh.token = body->OptionalString("token", kTokenMax).value_or("");
+        refresh.activation_id = body->OptionalString("activation_id", kFieldMax).value_or("");
+        if (auto ok = body->Finish(); !ok.ok()) return ErrorResponse(request, ok.error());
+        auto renewed = entitlements->Refresh(caller, refresh);
+        if (!renewed.ok()) return ErrorResponse(request, renewed.error());
+        return JsonResponse(EntitlementJson(*renewed));
+      }));
+
+  router.Add(
+      Method::kDelete, "/api/v1/client/activations/{activation}", "client_activation_delete",
+      auth->Authenticated([entitlements](const Request& request, const service::Caller& caller) {
+        auto done = entitlements->Deactivate(caller, std::string(request.PathParam("activation")));
+        if (!done.ok()) return ErrorResponse(request, done.error());
+        return JsonResponse(ActivationJson(*done));
+      }));
 }
 
 }  // namespace seatwise::http
