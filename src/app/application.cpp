@@ -63,6 +63,9 @@ service::EntitlementOptions EntitlementOptionsFrom(const Config& config, const S
   service::EntitlementOptions options;
   options.sealing_key = key;
   options.issuer = config.server.public_url;
+  options.reauthorize_after = std::chrono::hours(config.licensing.reauthorize_hours);
+  options.offline_grace = std::chrono::hours(24 * config.licensing.offline_grace_days);
+  options.grace_warning = std::chrono::hours(24 * config.licensing.grace_warning_days);
   return options;
 }
 
@@ -152,6 +155,12 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
                                      {config_.credits.allow_negative});
   service::AssignmentService assignments(deps, identity, config_.server.public_url);
   service::EntitlementService entitlements(deps, EntitlementOptionsFrom(config_, key));
+  // The JWKS has a key from the start; if the schema is not ready yet, the first activation
+  // creates it instead.
+  if (auto signing_key = entitlements.EnsureActiveKey(); !signing_key.ok()) {
+    log_.Write(EventLevel::kWarn, "signing_key_unavailable",
+               {{"error", signing_key.error().message}});
+  }
   service::LeaseService leases(deps);
   http::Authenticator authenticator(
       http::CredentialCheckFor(identity, tokens),

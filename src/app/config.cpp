@@ -349,6 +349,13 @@ const std::vector<KeySpec>& Keys() {
 
     k.push_back(
         BoolKey("credits", "allow_negative", &Config::credits, &CreditsConfig::allow_negative));
+
+    k.push_back(IntegerKey("licensing", "reauthorize_hours", 1, 8'760, &Config::licensing,
+                           &LicensingConfig::reauthorize_hours));
+    k.push_back(IntegerKey("licensing", "offline_grace_days", 1, 365, &Config::licensing,
+                           &LicensingConfig::offline_grace_days));
+    k.push_back(IntegerKey("licensing", "grace_warning_days", 0, 365, &Config::licensing,
+                           &LicensingConfig::grace_warning_days));
     return k;
   }();
   return keys;

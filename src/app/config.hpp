@@ -64,12 +64,20 @@ struct CreditsConfig {
   bool allow_negative = false;  // a consumption may take a contract's cloud credits below zero
 };
 
+// Entitlement tokens of desktop clients.
+struct LicensingConfig {
+  std::int64_t reauthorize_hours = 24;   // online re-authorisation due after this long
+  std::int64_t offline_grace_days = 30;  // a token works offline until this long after issue
+  std::int64_t grace_warning_days = 3;   // the client warns in the last days of the grace
+};
+
 struct Config {
   ServerConfig server;
   DatabaseConfig database;
   AuthConfig auth;
   LogConfig log;
   CreditsConfig credits;
+  LicensingConfig licensing;
   // "section.key" -> where its effective value came from, for keys not left at the
   // default: "seatwise.toml:3", "environment SEATWISE_SERVER_LISTEN", "flag --listen".
   std::map<std::string, std::string> origins;
