@@ -319,12 +319,14 @@ Result<core::SigningKey> EntitlementService::EnsureActiveKey() {
 }
 
 Result<EntitlementService::ActiveKey> EntitlementService::SigningKey() {
+  const auto now = deps_.clock.Now();
   {
     std::lock_guard lock(mutex_);
-    if (active_key_) return *active_key_;
+    if (active_key_ && now - active_key_->loaded_at < kActiveKeyRecheck) return *active_key_;
   }
   SW_ASSIGN_OR_RETURN(core::SigningKey key, EnsureActiveKey());
   SW_ASSIGN_OR_RETURN(ActiveKey active, Unseal(key));
+  active.loaded_at = now;
   std::lock_guard lock(mutex_);
   active_key_ = active;
   return active;

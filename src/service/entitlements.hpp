@@ -98,7 +98,11 @@ class EntitlementService {
   struct ActiveKey {
     std::string kid;
     crypto::Ed25519SecretKey secret_key{};
+    core::TimePoint loaded_at{};
   };
+  // How long the cached signing key is used before the database is asked again, so a key
+  // rotated by another process (`seatwise keys rotate`) takes over here soon.
+  static constexpr std::chrono::seconds kActiveKeyRecheck{60};
 
   core::Result<ActiveKey> SigningKey();
   core::Result<ActiveKey> Unseal(const core::SigningKey& key);

@@ -313,6 +313,14 @@ TEST_P(EntitlementsTest, RotationKeepsOldTokensVerifying) {
   auto renewed = Must(RefreshToken("user", granted.token));
   EXPECT_EQ(Must(service_->VerifyToken(renewed.token)).kid, rotated.kid);
   EXPECT_TRUE(VerifiesWithJwks(renewed.token));
+  // A rotation by another process takes over once the cached key is rechecked.
+  auto elsewhere = Must(other.RotateKey(system));
+  EXPECT_EQ(Must(service_->VerifyToken(Must(RefreshToken("user", renewed.token)).token)).kid,
+            rotated.kid);
+  clock_.Advance(std::chrono::minutes(2));
+  auto later = Must(RefreshToken("user", renewed.token));
+  EXPECT_EQ(Must(service_->VerifyToken(later.token)).kid, elsewhere.kid);
+  EXPECT_TRUE(VerifiesWithJwks(granted.token));
   EXPECT_FALSE(service_->RotateKey(As("pa")).ok());
 }
 
