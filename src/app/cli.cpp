@@ -17,8 +17,11 @@
 #include "app/catalog_toml.hpp"
 #include "app/config.hpp"
 #include "app/logging.hpp"
+#include "app/secret_key.hpp"
 #include "app/team_commands.hpp"
 #include "app/version.hpp"
+#include "crypto/sodium_random.hpp"
+#include "service/entitlements.hpp"
 
 namespace seatwise::app {
 namespace {
@@ -180,6 +183,33 @@ class Commands {
     return kExitOk;
   }
 
+  // Activates a new signing key for entitlement tokens; earlier keys stay published.
+  int KeysRotate(const ConfigFlags& flags) {
+    auto config = flags.Load(environment_);
+    if (!config.ok()) return Usage(config.error());
+    ConfigureLogging(config->log);
+    auto database = store::OpenDatabase(DatabaseOptionsFrom(*config));
+    if (!database.ok()) return Fail(database.error());
+    crypto::SodiumRandom random;
+    core::SystemClock clock;
+    auto key = LoadOrCreateSecretKey(config->auth.secret_key, config->auth.secret_key_file, random);
+    if (!key.ok()) return Fail(key.error());
+    store::Repositories repos = store::MakeRepositories(random);
+    service::EntitlementOptions options;
+    options.sealing_key = *key;
+    options.issuer = config->server.public_url;
+    service::EntitlementService entitlements(service::Deps{**database, repos, clock, random},
+                                             options);
+    service::Caller caller;
+    caller.principal.method = service::AuthMethod::kSystem;
+    caller.meta.request_id = "cli-keys-rotate";
+    auto rotated = entitlements.RotateKey(caller);
+    if (!rotated.ok()) return Fail(rotated.error());
+    out_ << "signing key " << rotated->kid
+         << " is active; earlier keys are retired and still verify their tokens\n";
+    return kExitOk;
+  }
+
   int ConfigCheck(const ConfigFlags& flags) {
     auto config = flags.Load(environment_);
     if (!config.ok()) return Usage(config.error());
@@ -289,6 +319,13 @@ int RunCli(const std::vector<std::string>& args, const Environment& environment,
   catalog_flags.AddTo(*catalog_import);
   catalog_import->add_option("file", catalog_file, "catalog file (TOML)")->required();
 
+  ConfigFlags keys_flags;
+  auto* keys = cli.add_subcommand("keys", "the keys that sign entitlement tokens");
+  keys->require_subcommand(1);
+  auto* keys_rotate = keys->add_subcommand(
+      "rotate", "activate a new signing key; earlier keys keep verifying their tokens");
+  keys_flags.AddTo(*keys_rotate);
+
   auto* version = cli.add_subcommand("version", "print the version");
 
   ConfigFlags check_flags;
@@ -397,6 +434,7 @@ int RunCli(const std::vector<std::string>& args, const Environment& environment,
   if (catalog_import->parsed()) return commands.CatalogImport(catalog_flags, catalog_file);
   if (version->parsed()) return commands.Version();
   if (check->parsed()) return commands.ConfigCheck(check_flags);
+  if (keys_rotate->parsed()) return commands.KeysRotate(keys_flags);
   AdminIo io{environment, in, in_is_terminal, out, err, json};
   if (login->parsed()) return Login(io, server, given_token);
   if (whoami->parsed()) return Whoami(io);

@@ -127,6 +127,28 @@ TEST_P(ActivationHttpTest, AUserWithoutADraftlineSeatIsToldWhoCanAssignOne) {
   EXPECT_EQ(granted.status, 201) << granted.Describe();
 }
 
+TEST_P(ActivationHttpTest, KeyRotationFromTheCommandLineKeepsIssuedTokensVerifying) {
+  const Credential& gia = server_->Person(DemoEmail("gia"));
+  HttpReply granted = Activate(gia, RegisterDevice(gia, 'e'));
+  ASSERT_EQ(granted.status, 201) << granted.Describe();
+  const std::string token(granted.Json().at("token").as_string());
+  const auto keys_before =
+      Send(server_->port(), "GET", "/.well-known/jwks.json").Json().at("keys").as_array().size();
+
+  CliRun rotated = RunSeatwise({"keys", "rotate", "--database", server_->database_url(), "--set",
+                                "auth.secret_key_file=" + server_->temp_path() + "/secret.key"},
+                               server_->temp_path());
+  ASSERT_EQ(rotated.code, 0) << rotated.out << rotated.err;
+  EXPECT_NE(rotated.out.find("is active"), std::string::npos) << rotated.out;
+
+  const auto keys_after =
+      Send(server_->port(), "GET", "/.well-known/jwks.json").Json().at("keys").as_array().size();
+  EXPECT_EQ(keys_after, keys_before + 1);
+  EXPECT_TRUE(VerifiesWithPublishedKeys(token));
+  HttpReply renewed = Refresh(gia, token);
+  EXPECT_EQ(renewed.status, 200) << renewed.Describe();
+}
+
 TEST_P(ActivationHttpTest, RefusesARawMachineIdAndAnonymousCallers) {
   const Credential& eve = server_->Person(DemoEmail("eve"));
   HttpReply raw = server_->Call("POST", "/api/v1/client/devices", eve,
