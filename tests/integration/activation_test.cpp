@@ -149,6 +149,44 @@ TEST_P(ActivationHttpTest, KeyRotationFromTheCommandLineKeepsIssuedTokensVerifyi
   EXPECT_EQ(renewed.status, 200) << renewed.Describe();
 }
 
+TEST_P(ActivationHttpTest, ADesktopSignedInWithTheDeviceGrantActivatesInTheTeamItNames) {
+  auto form = [&](const std::string& target, const std::string& body) {
+    return Send(server_->port(), "POST", target,
+                {{"Content-Type", "application/x-www-form-urlencoded"}}, body);
+  };
+  HttpReply started =
+      form("/api/v1/oauth/device_authorization", "client_id=seatwise-desktop&scope=licenses");
+  ASSERT_EQ(started.status, 200) << started.Describe();
+  const std::string poll =
+      "grant_type=urn:ietf:params:oauth:grant-type:device_code&client_id=seatwise-desktop"
+      "&device_code=" +
+      std::string(started.Json().at("device_code").as_string());
+  // Hal is a member of Contoso Design and Contoso Plant.
+  const Credential& hal_session = server_->Person(DemoEmail("hal"));
+  HttpReply approved = server_->Call(
+      "POST", "/api/v1/oauth/device/approve", hal_session,
+      boost::json::serialize(boost::json::object{{"user_code", started.Json().at("user_code")}}));
+  ASSERT_EQ(approved.status, 204) << approved.Describe();
+  HttpReply issued = form("/api/v1/oauth/token", poll);
+  ASSERT_EQ(issued.status, 200) << issued.Describe();
+  Credential hal;
+  hal.bearer = std::string(issued.Json().at("access_token").as_string());
+
+  boost::json::object device{{"fingerprint", std::string(64, 'f')}, {"asset_name", "hal-ws"}};
+  HttpReply ambiguous =
+      server_->Call("POST", "/api/v1/client/devices", hal, boost::json::serialize(device));
+  ASSERT_EQ(ambiguous.status, 400) << ambiguous.Describe();
+  EXPECT_NE(ambiguous.body.find("team_id"), std::string::npos) << ambiguous.Describe();
+
+  device["team_id"] = TeamId(hal_session);
+  HttpReply registered =
+      server_->Call("POST", "/api/v1/client/devices", hal, boost::json::serialize(device));
+  ASSERT_EQ(registered.status, 201) << registered.Describe();
+  HttpReply granted = Activate(hal, std::string(registered.Json().at("device_id").as_string()));
+  ASSERT_EQ(granted.status, 201) << granted.Describe();
+  EXPECT_TRUE(VerifiesWithPublishedKeys(std::string(granted.Json().at("token").as_string())));
+}
+
 TEST_P(ActivationHttpTest, RefusesARawMachineIdAndAnonymousCallers) {
   const Credential& eve = server_->Person(DemoEmail("eve"));
   HttpReply raw = server_->Call("POST", "/api/v1/client/devices", eve,
