@@ -673,7 +673,8 @@ Result<Entitlement> EntitlementService::Refresh(const Caller& caller,
       return error;
     }
     auto claims = crypto::FlatJsonMembers(verified->payload_json);
-    if (!claims.ok() || !claims->contains("jti") || claims->at("kind") != "sign_in") {
+    if (!claims.ok() || !claims->contains("jti") || !claims->contains("kind") ||
+        claims->at("kind") != "sign_in") {
       return core::MakeError(ErrorCode::kInvalidArgument,
                              "the token is not a sign-in entitlement; sign in again");
     }
