@@ -15,18 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "client.hpp"
 #include "entitlement.hpp"
 #include "fingerprint.hpp"
 #include "token_cache.hpp"
-
-struct sw_client {
-  std::mutex mutex;
-  std::string server_url;
-  std::string product_code;
-  std::string cache_path;
-  std::vector<seatwise::sdk::PublicKey> keys;
-  std::string last_error;
-};
 
 namespace {
 
@@ -132,6 +124,20 @@ SW_API const char* sw_status_message(sw_status status) {
       return "out of memory";
     case SW_E_INTERNAL:
       return "internal error";
+    case SW_E_NETWORK:
+      return "the licence server could not be reached";
+    case SW_E_REFUSED:
+      return "the licence server refused the request";
+    case SW_PENDING:
+      return "waiting for the user to approve the sign-in";
+    case SW_E_DENIED:
+      return "the sign-in was denied";
+    case SW_E_EXPIRED:
+      return "the sign-in code expired; start again";
+    case SW_E_NOT_SIGNED_IN:
+      return "not signed in";
+    case SW_E_REVOKED:
+      return "the entitlement was revoked";
   }
   return "unknown status";
 }
@@ -162,7 +168,7 @@ SW_API sw_status sw_client_new(const sw_config* config, sw_client** out_client) 
   }
   *out_client = nullptr;
   if (config == nullptr || config->server_url == nullptr || config->product_code == nullptr ||
-      config->jwks_json == nullptr || config->cache_dir == nullptr) {
+      config->cache_dir == nullptr) {
     return SW_E_INVALID_ARGUMENT;
   }
   return Guard(nullptr, [&]() -> sw_status {
@@ -177,18 +183,37 @@ SW_API sw_status sw_client_new(const sw_config* config, sw_client** out_client) 
       return SW_E_INVALID_ARGUMENT;
     }
     std::string error;
-    std::vector<seatwise::sdk::PublicKey> keys = seatwise::sdk::ParseJwks(config->jwks_json, error);
-    if (keys.empty()) {
-      return SW_E_INVALID_ARGUMENT;
+    const bool pinned = config->jwks_json != nullptr && config->jwks_json[0] != '\0';
+    std::vector<seatwise::sdk::PublicKey> keys;
+    if (pinned) {
+      keys = seatwise::sdk::ParseJwks(config->jwks_json, error);
+      if (keys.empty()) {
+        return SW_E_INVALID_ARGUMENT;
+      }
     }
     if (!seatwise::sdk::PrepareCacheDirectory(cache_dir, error)) {
       return SW_E_IO;
     }
+    if (!pinned) {
+      // Keys fetched earlier by sw_fetch_keys; none yet is fine until the first check.
+      std::optional<std::string> cached =
+          seatwise::sdk::ReadSmallFile(seatwise::sdk::KeysCachePath(cache_dir), error);
+      if (cached) {
+        keys = seatwise::sdk::ParseJwks(*cached, error);
+      }
+    }
     auto client = std::make_unique<sw_client>();
     client->server_url = server_url;
+    while (!client->server_url.empty() && client->server_url.back() == '/') {
+      client->server_url.pop_back();
+    }
     client->product_code = product_code;
+    client->cache_dir = cache_dir;
     client->cache_path =
         (std::filesystem::path(cache_dir) / ("entitlement-" + product_code + ".json")).string();
+    client->app_version = config->app_version != nullptr ? config->app_version : "";
+    client->machine_id_file = config->machine_id_file != nullptr ? config->machine_id_file : "";
+    client->keys_pinned = pinned;
     client->keys = std::move(keys);
     *out_client = client.release();
     return SW_OK;
@@ -279,7 +304,11 @@ SW_API sw_status sw_token_check(sw_client* client, int64_t now_unix, sw_check_re
       return error.empty() ? SW_OK : Fail(*client, SW_E_IO, error);
     }
     std::optional<seatwise::sdk::Claims> claims =
-        seatwise::sdk::VerifyToken(cached->token, client->keys, error);
+        client->keys.empty() ? std::nullopt
+                             : seatwise::sdk::VerifyToken(cached->token, client->keys, error);
+    if (client->keys.empty()) {
+      error = "no public keys to verify the token with; fetch them from the server";
+    }
     if (!claims || !FillClaims(*claims, *result)) {
       *result = sw_check_result{};
       result->state = SW_TOKEN_INVALID;

@@ -108,7 +108,7 @@ bool StoreCachedToken(const std::string& path, const CachedToken& cached, std::s
   return WriteFileAtomically(path, json::serialize(document) + "\n", error);
 }
 
-std::optional<CachedToken> LoadCachedToken(const std::string& path, std::string& error) {
+std::optional<std::string> ReadSmallFile(const std::string& path, std::string& error) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno != ENOENT) {
@@ -135,6 +135,15 @@ std::optional<CachedToken> LoadCachedToken(const std::string& path, std::string&
   if (!error.empty()) {
     return std::nullopt;
   }
+  return text;
+}
+
+std::optional<CachedToken> LoadCachedToken(const std::string& path, std::string& error) {
+  std::optional<std::string> contents = ReadSmallFile(path, error);
+  if (!contents) {
+    return std::nullopt;
+  }
+  const std::string& text = *contents;
   boost::system::error_code ec;
   const json::value document = json::parse(text, ec);
   const json::object* object = ec ? nullptr : document.if_object();

@@ -20,6 +20,10 @@ bool PrepareCacheDirectory(const std::string& dir, std::string& error);
 // file, never a partial one.
 bool WriteFileAtomically(const std::string& path, const std::string& contents, std::string& error);
 
+// The contents of `path`; nothing when it does not exist, or with `error` set when it cannot
+// be read.
+std::optional<std::string> ReadSmallFile(const std::string& path, std::string& error);
+
 // Writes the cache file for `cached`.
 bool StoreCachedToken(const std::string& path, const CachedToken& cached, std::string& error);
 

@@ -5,10 +5,11 @@
  * SDK allocates are released with sw_string_free. A client serialises its own calls, so
  * one client may be shared between threads.
  *
- * This version covers everything that works without the licence server: configuration,
- * the device fingerprint, the token cache and the offline check of a cached entitlement
- * token. Sign-in, activation, refresh, serial activation, leases and usage events arrive
- * with the server endpoints and are not declared here yet.
+ * Offline: configuration, the device fingerprint, the token cache and the offline check of
+ * a cached entitlement token. Online (HTTP or HTTPS with certificate verification, libcurl):
+ * sign-in with the OAuth device grant, activation, refresh, fetching the public keys,
+ * network leases with a heartbeat thread, and usage events with an offline queue. Serial
+ * activation is not declared here yet.
  */
 #ifndef SEATWISE_SEATWISE_H
 #define SEATWISE_SEATWISE_H
@@ -41,7 +42,14 @@ typedef enum sw_status {
   SW_E_IO = 4,               /* reading or writing a file failed */
   SW_E_NO_TOKEN = 5,         /* no entitlement token is cached */
   SW_E_OUT_OF_MEMORY = 6,
-  SW_E_INTERNAL = 7 /* an unexpected failure inside the SDK */
+  SW_E_INTERNAL = 7,       /* an unexpected failure inside the SDK */
+  SW_E_NETWORK = 8,        /* the server could not be reached or answered garbage */
+  SW_E_REFUSED = 9,        /* the server refused; sw_client_last_error says why */
+  SW_PENDING = 10,         /* sign-in: the user has not approved the code yet; poll again later */
+  SW_E_DENIED = 11,        /* sign-in: the user denied the request */
+  SW_E_EXPIRED = 12,       /* sign-in: the code expired before approval; start again */
+  SW_E_NOT_SIGNED_IN = 13, /* no sign-in (or it ended): call sw_signin_start */
+  SW_E_REVOKED = 14        /* refresh: the entitlement was revoked; the cache says so now */
 } sw_status;
 
 /* What the cached entitlement token allows at the time of the check. */
@@ -62,8 +70,13 @@ typedef enum sw_token_state {
 typedef struct sw_config {
   const char* server_url;   /* e.g. "https://licences.example.com" */
   const char* product_code; /* e.g. "DRL"; letters, digits, '-' and '_' */
-  const char* jwks_json;    /* pinned public keys: the server's /.well-known/jwks.json */
-  const char* cache_dir;    /* directory owned by the product; made owner-only (0700) */
+  /* Pinned public keys: the text of the server's /.well-known/jwks.json. NULL or "" when
+   * the keys are not pinned: sw_fetch_keys then fetches them and caches them beside the
+   * token. */
+  const char* jwks_json;
+  const char* cache_dir;       /* directory owned by the product; made owner-only (0700) */
+  const char* app_version;     /* optional: reported when the device registers */
+  const char* machine_id_file; /* optional: read instead of the system's machine id */
 } sw_config;
 
 /* The answer of sw_token_check. Claims are empty strings for SW_TOKEN_MISSING and
@@ -138,6 +151,103 @@ SW_API sw_status sw_token_mark_revoked(sw_client* client);
 
 /* Removes the cached token (sign-out). Succeeds when nothing was cached. */
 SW_API sw_status sw_token_clear(sw_client* client);
+
+/* ---- Online calls. Each blocks until the server answers (timeouts: 10 s to connect,
+ * 30 s in all); the human reason of a failure is in sw_client_last_error. ---- */
+
+/* Longest text field of the online results, without the NUL. */
+#define SW_TEXT_MAX 511
+
+/* A started sign-in (RFC 8628 device grant): show verification_uri and user_code. */
+typedef struct sw_signin {
+  char verification_uri[SW_TEXT_MAX + 1];
+  char verification_uri_complete[SW_TEXT_MAX + 1]; /* the URI with the code filled in */
+  char user_code[SW_TEXT_MAX + 1];
+  int64_t interval;   /* seconds to wait between polls */
+  int64_t expires_at; /* Unix seconds: the code is void afterwards */
+} sw_signin;
+
+/* Starts a sign-in; the pending request is kept in the cache directory, so another process
+ * may poll it. */
+SW_API sw_status sw_signin_start(sw_client* client, sw_signin* out);
+
+/* The pending sign-in started earlier (interval as raised by slow_down); SW_E_NOT_SIGNED_IN
+ * when none is pending. */
+SW_API sw_status sw_signin_pending(sw_client* client, sw_signin* out);
+
+/* Polls the pending sign-in once: SW_PENDING (wait `interval` seconds and poll again; a
+ * slow_down answer raises the interval), SW_OK (the access and refresh tokens are cached,
+ * 0600), SW_E_DENIED or SW_E_EXPIRED (the pending request is dropped). */
+SW_API sw_status sw_signin_poll(sw_client* client);
+
+/* Forgets the sign-in (access and refresh tokens). Succeeds when there was none. */
+SW_API sw_status sw_signout(sw_client* client);
+
+/* Fetches /.well-known/jwks.json and caches it when the keys are not pinned; SW_OK without
+ * a request when they are pinned. */
+SW_API sw_status sw_fetch_keys(sw_client* client);
+
+/* Registers this computer (fingerprint, host name as asset name, OS, app version) and
+ * activates the configured product for the signed-in user; the entitlement token is cached.
+ * An expired access token is renewed with the refresh token first. SW_E_REFUSED with the
+ * server's reason (e.g. no seat assigned). */
+SW_API sw_status sw_activate(sw_client* client);
+
+/* Renews the cached entitlement token. SW_E_REVOKED when the server refused it: the cached
+ * token is marked revoked and sw_client_last_error carries the server's message (e.g.
+ * "signed in on another computer — sign in again to use it here"). */
+SW_API sw_status sw_refresh(sw_client* client);
+
+/* A network lease of the configured product. */
+typedef struct sw_lease {
+  char lease_id[SW_TEXT_MAX + 1];
+  char expires_at[SW_TEXT_MAX + 1];     /* RFC 3339 */
+  char borrowed_until[SW_TEXT_MAX + 1]; /* RFC 3339; "" when not borrowed */
+  int64_t heartbeat_every_seconds;
+} sw_lease;
+
+/* Checks out a seat for this computer (registering it when needed). SW_E_REFUSED when all
+ * seats are in use; the message says how many and when the oldest lease expires. */
+SW_API sw_status sw_lease_checkout(sw_client* client, sw_lease* out);
+
+/* Keeps a lease alive; `out` may be NULL. */
+SW_API sw_status sw_lease_heartbeat(sw_client* client, const char* lease_id, sw_lease* out);
+
+/* Releases a lease (also returns a borrowed one early). */
+SW_API sw_status sw_lease_release(sw_client* client, const char* lease_id);
+
+/* Borrows a checked-out lease for `days` days, to work offline. */
+SW_API sw_status sw_lease_borrow(sw_client* client, const char* lease_id, int days, sw_lease* out);
+
+/* Starts a thread that heartbeats `lease_id` every `interval_seconds` (use the lease's
+ * heartbeat_every_seconds). Replaces a running heartbeat thread. */
+SW_API sw_status sw_lease_start_heartbeats(sw_client* client, const char* lease_id,
+                                           int64_t interval_seconds);
+
+/* Stops the heartbeat thread at once (it never sleeps through a stop); SW_OK when none
+ * runs. sw_client_free stops it too. */
+SW_API sw_status sw_lease_stop_heartbeats(sw_client* client);
+
+/* How many heartbeats the thread sent, and how many of them failed. */
+SW_API sw_status sw_lease_heartbeat_counts(sw_client* client, int64_t* sent, int64_t* failed);
+
+/* Appends a usage event ("start", "stop") for `product` (NULL: the configured product) at
+ * `at_unix` to the offline queue file (JSON lines, 0600); no network. Each event gets a
+ * random 128-bit id, so uploading it twice counts once. */
+SW_API sw_status sw_usage_record(sw_client* client, const char* kind, const char* product,
+                                 int64_t at_unix);
+
+/* What a flush did. */
+typedef struct sw_usage_flush_result {
+  int64_t sent;       /* events uploaded */
+  int64_t accepted;   /* newly stored by the server */
+  int64_t duplicates; /* already stored (uploaded before) */
+  int64_t rejected;   /* refused by the server; kept in the queue */
+} sw_usage_flush_result;
+
+/* Uploads the queue in batches of at most 1000 and removes what the server accepted or
+ * already had; rejected events and everything not sent stay queued. `out` may be NULL. */
+SW_API sw_status sw_usage_flush(sw_client* client, sw_usage_flush_result* out);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,41 @@
+#pragma once
+// The state behind an sw_client handle, shared by the offline and the online calls.
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "entitlement.hpp"
+
+struct sw_client {
+  std::mutex mutex;  // serialises the calls on this client
+  std::string server_url;
+  std::string product_code;
+  std::string cache_dir;
+  std::string cache_path;  // the entitlement token cache
+  std::string app_version;
+  std::string machine_id_file;  // "" for the system's machine id
+  bool keys_pinned = false;
+  std::vector<seatwise::sdk::PublicKey> keys;
+  std::string last_error;
+
+  // The heartbeat thread of a lease; guarded by heartbeat_mutex, never by `mutex`.
+  std::mutex heartbeat_mutex;
+  std::condition_variable heartbeat_wake;
+  std::thread heartbeat_thread;
+  bool heartbeat_stop = false;
+  std::int64_t heartbeats_sent = 0;
+  std::int64_t heartbeats_failed = 0;
+
+  ~sw_client();
+};
+
+namespace seatwise::sdk {
+
+// Where the cache directory keeps the fetched public keys.
+std::string KeysCachePath(const std::string& cache_dir);
+
+}  // namespace seatwise::sdk
