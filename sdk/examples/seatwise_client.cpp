@@ -239,10 +239,11 @@ int Run(sw_client* client, const std::vector<std::string>& args,
     if (status != SW_OK) {
       return Report(client, status, "checkout refused");
     }
-    status = sw_lease_borrow(client, lease.lease_id, days, &lease);
+    const std::string lease_id = lease.lease_id;
+    status = sw_lease_borrow(client, lease_id.c_str(), days, &lease);
     if (status != SW_OK) {
       const int code = Report(client, status, "borrow refused");
-      sw_lease_release(client, lease.lease_id);
+      sw_lease_release(client, lease_id.c_str());
       return code;
     }
     PrintLease(lease);

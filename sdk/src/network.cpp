@@ -715,13 +715,14 @@ SW_API sw_status sw_lease_heartbeat(sw_client* client, const char* lease_id, sw_
   if (client == nullptr || lease_id == nullptr || !IsPathSafe(lease_id)) {
     return SW_E_INVALID_ARGUMENT;
   }
-  if (out != nullptr) {
-    *out = sw_lease{};
-  }
   return Guard(client, [&]() -> sw_status {
+    const std::string id = lease_id;  // `out` may be where lease_id lives
+    if (out != nullptr) {
+      *out = sw_lease{};
+    }
     std::lock_guard lock(client->mutex);
     client->last_error.clear();
-    return Heartbeat(*client, lease_id, out);
+    return Heartbeat(*client, id, out);
   });
 }
 
@@ -749,17 +750,17 @@ SW_API sw_status sw_lease_borrow(sw_client* client, const char* lease_id, int da
   if (client == nullptr || lease_id == nullptr || !IsPathSafe(lease_id) || days < 1) {
     return SW_E_INVALID_ARGUMENT;
   }
-  if (out != nullptr) {
-    *out = sw_lease{};
-  }
   return Guard(client, [&]() -> sw_status {
+    const std::string id = lease_id;  // `out` may be where lease_id lives
+    if (out != nullptr) {
+      *out = sw_lease{};
+    }
     std::lock_guard lock(client->mutex);
     client->last_error.clear();
     json::object body{{"days", days}};
     HttpResponse response;
     if (sw_status status =
-            JsonCall(*client, "POST", "/api/v1/client/leases/" + std::string(lease_id) + "/borrow",
-                     &body, response);
+            JsonCall(*client, "POST", "/api/v1/client/leases/" + id + "/borrow", &body, response);
         status != SW_OK) {
       return status;
     }
