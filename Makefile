@@ -52,7 +52,8 @@ test-asan: setup
 	cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j2 -R "^($(shell echo $(ASAN_SUITES) | tr ' ' '|'))$$"
 
-bench: build
+# bench.sh builds only the release server, when it is missing or older than HEAD.
+bench: setup
 	bash bench/bench.sh
 
 clean:
