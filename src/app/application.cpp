@@ -161,7 +161,7 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
     log_.Write(EventLevel::kWarn, "signing_key_unavailable",
                {{"error", signing_key.error().message}});
   }
-  service::LeaseService leases(deps);
+  service::LeaseService leases(deps, entitlements);
   http::Authenticator authenticator(
       http::CredentialCheckFor(identity, tokens),
       http::AuthOptions{.trust_proxy = config_.server.trust_proxy,

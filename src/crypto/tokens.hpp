@@ -17,6 +17,7 @@ inline constexpr std::string_view kPersonalApi = "swp_";
 inline constexpr std::string_view kOAuthAccess = "swa_";
 inline constexpr std::string_view kOAuthRefresh = "swr_";
 inline constexpr std::string_view kDeviceCode = "swd_";
+inline constexpr std::string_view kDeviceCredential = "swm_";
 inline constexpr std::string_view kInvitation = "swi_";
 inline constexpr std::string_view kPasswordReset = "swt_";
 }  // namespace token_prefix

@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 
 #include "http/api.hpp"
+#include "http/auth.hpp"
 #include "service/entitlements.hpp"
 
 namespace seatwise::http {
@@ -52,6 +53,35 @@ boost::json::object ActivationJson(const core::Activation& a) {
       {"revoked_reason", a.revoked_reason ? boost::json::value(core::EnumName(*a.revoked_reason))
                                           : boost::json::value(nullptr)},
       {"revoked_at", OptionalTime(a.revoked_at)}};
+}
+
+// The computer behind "Authorization: Bearer swm_…"; device credentials are checked here,
+// not by the Authenticator, which knows only user credentials.
+core::Result<core::Device> DeviceOf(service::EntitlementService& entitlements,
+                                    const Request& request) {
+  auto header = request.Header("Authorization");
+  std::optional<std::string> token;
+  if (header) token = BearerCredential(*header);
+  if (!token) {
+    return core::MakeError(core::ErrorCode::kUnauthenticated,
+                           "send the device credential as \"Authorization: Bearer swm_…\"");
+  }
+  return entitlements.AuthenticateDevice(*token);
+}
+
+boost::json::object SerialEntitlementJson(const service::SerialEntitlement& s) {
+  const service::Entitlement& e = s.entitlement;
+  boost::json::object out{{"token", e.token},
+                          {"activation_id", e.activation.id},
+                          {"product_id", e.activation.product_id},
+                          {"product_code", e.product_code},
+                          {"subscription_id", e.activation.subscription_id},
+                          {"device_id", e.activation.device_id},
+                          {"reauth_at", FormatTime(e.activation.expires_at)},
+                          {"warn_from", FormatTime(e.warn_from)},
+                          {"grace_until", FormatTime(e.activation.offline_grace_until)}};
+  if (!s.device_credential.empty()) out["device_credential"] = s.device_credential;
+  return out;
 }
 
 }  // namespace
@@ -121,6 +151,51 @@ void RegisterClientRoutes(Router& router, const ApiServices& services) {
         if (!done.ok()) return ErrorResponse(request, done.error());
         return JsonResponse(ActivationJson(*done));
       }));
+
+  router.Add(Method::kPost, "/api/v1/client/serial-activations", "client_serial_activation_create",
+             auth->Anonymous([entitlements](const Request& request, const service::Caller& caller) {
+               auto body = BodyFields::FromJson(request);
+               if (!body.ok()) return ErrorResponse(request, body.error());
+               service::SerialActivationRequest activation;
+               activation.serial_number = body->RequiredString("serial_number", kFieldMax);
+               activation.product_key = body->RequiredString("product_key", kFieldMax);
+               activation.product = body->RequiredString("product", kFieldMax);
+               activation.fingerprint = body->RequiredString("fingerprint", kFieldMax);
+               activation.asset_name = body->RequiredString("asset_name", kFieldMax);
+               activation.os = body->OptionalString("os", kFieldMax).value_or("");
+               activation.app_version = body->OptionalString("app_version", kFieldMax).value_or("");
+               if (auto ok = body->Finish(); !ok.ok()) return ErrorResponse(request, ok.error());
+               auto granted = entitlements->ActivateSerial(caller, activation);
+               if (!granted.ok()) return ErrorResponse(request, granted.error());
+               return JsonResponse(SerialEntitlementJson(*granted), 201);
+             }));
+
+  router.Add(Method::kPost, "/api/v1/client/serial-activations/refresh",
+             "client_serial_activation_refresh",
+             auth->Anonymous([entitlements](const Request& request, const service::Caller& caller) {
+               auto device = DeviceOf(*entitlements, request);
+               if (!device.ok()) return ErrorResponse(request, device.error());
+               auto body = BodyFields::FromJson(request);
+               if (!body.ok()) return ErrorResponse(request, body.error());
+               std::string activation_id = body->RequiredString("activation_id", kFieldMax);
+               if (auto ok = body->Finish(); !ok.ok()) return ErrorResponse(request, ok.error());
+               auto renewed = entitlements->RefreshSerial(caller, *device, activation_id);
+               if (!renewed.ok()) return ErrorResponse(request, renewed.error());
+               return JsonResponse(SerialEntitlementJson({std::move(*renewed), ""}));
+             }));
+
+  router.Add(Method::kDelete, "/api/v1/client/serial-activations/{activation}",
+             "client_serial_activation_delete",
+             auth->Anonymous([entitlements](const Request& request, const service::Caller& caller) {
+               auto device = DeviceOf(*entitlements, request);
+               if (!device.ok()) return ErrorResponse(request, device.error());
+               auto done = entitlements->DeactivateSerial(
+                   caller, *device, std::string(request.PathParam("activation")));
+               if (!done.ok()) return ErrorResponse(request, done.error());
+               Response response;
+               response.status = 204;
+               return response;
+             }));
 }
 
 }  // namespace seatwise::http

@@ -147,25 +147,28 @@ void RegisterLeaseRoutes(Router& router, const ApiServices& services) {
                return response;
              }));
 
-  router.Add(Method::kPost, "/api/v1/client/leases/{lease}/borrow", "client_lease_borrow",
-             auth->Authenticated([leases](const Request& request, const service::Caller& caller) {
-               auto body = BodyFields::FromJson(request);
-               if (!body.ok()) return ErrorResponse(request, body.error());
-               auto days = body->OptionalInt("days", 1, 3650);
-               if (auto ok = body->Finish(); !ok.ok()) return ErrorResponse(request, ok.error());
-               if (!days) {
-                 return ErrorResponse(
-                     request,
-                     Invalid("the borrow request has invalid fields",
-                             {{"days", "is required: how many days to borrow the seat for"}}));
-               }
-               auto lease = leases->Borrow(caller, std::string(request.PathParam("lease")), *days);
-               if (!lease.ok()) return ErrorResponse(request, lease.error());
-               return JsonResponse(
-                   boost::json::object{{"lease_id", lease->id},
-                                       {"expires_at", FormatTime(lease->expires_at)},
-                                       {"borrowed_until", OptionalTime(lease->borrowed_until)}});
-             }));
+  router.Add(
+      Method::kPost, "/api/v1/client/leases/{lease}/borrow", "client_lease_borrow",
+      auth->Authenticated([leases](const Request& request, const service::Caller& caller) {
+        auto body = BodyFields::FromJson(request);
+        if (!body.ok()) return ErrorResponse(request, body.error());
+        auto days = body->OptionalInt("days", 1, 3650);
+        if (auto ok = body->Finish(); !ok.ok()) return ErrorResponse(request, ok.error());
+        if (!days) {
+          return ErrorResponse(
+              request, Invalid("the borrow request has invalid fields",
+                               {{"days", "is required: how many days to borrow the seat for"}}));
+        }
+        auto borrowed = leases->Borrow(caller, std::string(request.PathParam("lease")), *days);
+        if (!borrowed.ok()) return ErrorResponse(request, borrowed.error());
+        const core::Lease& lease = borrowed->lease;
+        return JsonResponse(
+            boost::json::object{{"lease_id", lease.id},
+                                {"expires_at", FormatTime(lease.expires_at)},
+                                {"borrowed_until", OptionalTime(lease.borrowed_until)},
+                                {"warn_from", FormatTime(borrowed->warn_from)},
+                                {"token", borrowed->token}});
+      }));
 
   router.Add(Method::kPost, "/api/v1/client/usage", "client_usage_upload",
              auth->Authenticated([leases](const Request& request, const service::Caller& caller) {

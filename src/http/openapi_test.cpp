@@ -90,7 +90,7 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
   service::ContractService contracts(deps, identity, "http://127.0.0.1:8080");
   service::AssignmentService assignments(deps, identity, "http://127.0.0.1:8080");
   service::EntitlementService entitlements(deps, service::EntitlementOptions{});
-  service::LeaseService leases(deps);
+  service::LeaseService leases(deps, entitlements);
   Authenticator authenticator(CredentialCheckFor(identity, tokens), AuthOptions{});
   ApiServices api{.identity = identity,
                   .tokens = tokens,

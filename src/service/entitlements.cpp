@@ -5,6 +5,7 @@
 
 #include "core/roles.hpp"
 #include "crypto/secret_box.hpp"
+#include "crypto/tokens.hpp"
 #include "service/audit.hpp"
 #include "service/json_writer.hpp"
 
@@ -100,6 +101,11 @@ Result<core::Product> ResolveProduct(store::Tx& tx, const Deps& deps, const std:
   return by_id;
 }
 
+std::optional<core::Error> ContractEnded(store::Tx& tx, const Deps& deps,
+                                         const core::Subscription& sub,
+                                         const core::Contract& contract,
+                                         const core::Product& product, core::TimePoint now);
+
 // Why `sub` cannot give a sign-in entitlement to `product` at `now`, if it cannot.
 std::optional<core::Error> Unusable(store::Tx& tx, const Deps& deps, const core::Subscription& sub,
                                     const core::Contract& contract, const core::Product& product,
@@ -116,13 +122,24 @@ std::optional<core::Error> Unusable(store::Tx& tx, const Deps& deps, const core:
                                " is activated with its serial number and product key, not by "
                                "signing in");
   }
+  return ContractEnded(tx, deps, sub, contract, product, now);
+}
+
+// Why the contract behind `sub` gives nothing at `now` (suspended, cancelled, expired), if so.
+std::optional<core::Error> ContractEnded(store::Tx& tx, const Deps& deps,
+                                         const core::Subscription& sub,
+                                         const core::Contract& contract,
+                                         const core::Product& product, core::TimePoint now) {
   const std::string cm = "your Contract Manager " + EmailOf(tx, deps, contract.contract_manager_id);
   const std::string what =
       "your team's " + product.name + " subscription (contract " + contract.number + ")";
   switch (contract.status) {
     case core::ContractStatus::kSuspended:
-      return core::MakeError(ErrorCode::kFailedPrecondition,
-                             what + " is suspended; " + cm + " can have it reinstated");
+      return core::MakeError(
+          ErrorCode::kFailedPrecondition,
+          what + " is suspended" +
+              (contract.status_changed_at ? " since " + Day(*contract.status_changed_at) : "") +
+              "; " + cm + " can renew it or have it reinstated");
     case core::ContractStatus::kCancelled:
       return core::MakeError(ErrorCode::kFailedPrecondition,
                              what + " was cancelled; " + cm + " can order it again");
@@ -274,6 +291,57 @@ struct RefreshOutcome {
   std::optional<Entitlement> entitlement;
   std::optional<core::Error> refusal;
 };
+
+// The one answer to a serial number or product key that does not match, so that serial
+// numbers cannot be probed.
+core::Error SerialMismatch() {
+  return core::MakeError(ErrorCode::kNotFound,
+                         "serial number and product key do not match a license");
+}
+
+// A serial subscription that moved to sign-in, if `sub` is one.
+std::optional<core::Error> SignInRequired(const core::Subscription& sub) {
+  if (!sub.migrated_at && sub.activation != core::ActivationMethod::kSignIn) return std::nullopt;
+  return core::MakeError(ErrorCode::kFailedPrecondition,
+                         "sign-in required: this license moved to sign-in on " +
+                             Day(sub.migrated_at.value_or(sub.updated_at)) +
+                             "; sign in with your account to use it");
+}
+
+// Why a serial subscription gives no activation of `product` at `now`, if it gives none.
+std::optional<core::Error> SerialUnusable(store::Tx& tx, const Deps& deps,
+                                          const core::Subscription& sub,
+                                          const core::Contract& contract,
+                                          const core::Product& product, core::TimePoint now) {
+  if (sub.access == core::Access::kMultiUser) {
+    return core::MakeError(ErrorCode::kFailedPrecondition,
+                           "this serial number is a network (multi-user) license of " +
+                               product.name + ": use a network license checkout");
+  }
+  if (auto moved = SignInRequired(sub)) return moved;
+  return ContractEnded(tx, deps, sub, contract, product, now);
+}
+
+// The device's serial activation `id`; any other is answered "not found".
+Result<core::Activation> SerialActivationOf(store::Tx& tx, const Deps& deps,
+                                            const core::Device& device, const std::string& id) {
+  auto activation = deps.repos.activations->Get(tx, id);
+  if (!activation.ok() && activation.error().code != ErrorCode::kNotFound) {
+    return activation.error();
+  }
+  if (!activation.ok() || activation->device_id != device.id ||
+      activation->kind != core::ActivationKind::kSerial) {
+    core::Error error = core::MakeError(ErrorCode::kPermissionDenied,
+                                        "no serial activation " + id + " on this computer");
+    error.conceal_existence = true;
+    return error;
+  }
+  return activation;
+}
+
+std::string SerialRateBucket(const Caller& caller) {
+  return "serial_activation:ip:" + caller.meta.ip;
+}
 
 }  // namespace
 
@@ -432,6 +500,22 @@ Result<std::string> EntitlementService::SignToken(const core::Activation& activa
                                                   const std::string& product_code,
                                                   const std::string& fingerprint,
                                                   core::TimePoint warn_from) {
+  TokenClaims claims;
+  claims.kind = std::string(core::EnumName(activation.kind));
+  claims.jti = activation.id;
+  claims.user = activation.user_id;
+  claims.product = activation.product_id;
+  claims.product_code = product_code;
+  claims.subscription = activation.subscription_id;
+  claims.device = activation.device_id;
+  claims.fingerprint = fingerprint;
+  claims.reauth_at = activation.expires_at;
+  claims.grace_until = activation.offline_grace_until;
+  claims.warn_from = warn_from;
+  return Sign(claims);
+}
+
+Result<std::string> EntitlementService::Sign(const TokenClaims& claims) {
   SW_ASSIGN_OR_RETURN(ActiveKey key, SigningKey());
   JsonWriter header;
   header.BeginObject()
@@ -443,31 +527,31 @@ Result<std::string> EntitlementService::SignToken(const core::Activation& activa
       .String(key.kid)
       .EndObject();
   JsonWriter payload;
-  payload.BeginObject().Key("iss").String(options_.issuer).Key("kind").String("sign_in");
-  payload.Key("jti").String(activation.id).Key("user");
-  if (activation.user_id) {
-    payload.String(*activation.user_id);
+  payload.BeginObject().Key("iss").String(options_.issuer).Key("kind").String(claims.kind);
+  payload.Key("jti").String(claims.jti).Key("user");
+  if (claims.user) {
+    payload.String(*claims.user);
   } else {
     payload.Null();
   }
   payload.Key("product")
-      .String(activation.product_id)
+      .String(claims.product)
       .Key("product_code")
-      .String(product_code)
+      .String(claims.product_code)
       .Key("subscription")
-      .String(activation.subscription_id)
+      .String(claims.subscription)
       .Key("device")
-      .String(activation.device_id)
+      .String(claims.device)
       .Key("fingerprint")
-      .String(fingerprint)
+      .String(claims.fingerprint)
       .Key("iat")
       .Int(UnixSeconds(deps_.clock.Now()))
       .Key("reauth_at")
-      .Int(UnixSeconds(activation.expires_at))
+      .Int(UnixSeconds(claims.reauth_at))
       .Key("grace_until")
-      .Int(UnixSeconds(activation.offline_grace_until))
+      .Int(UnixSeconds(claims.grace_until))
       .Key("warn_from")
-      .Int(UnixSeconds(warn_from))
+      .Int(UnixSeconds(claims.warn_from))
       .EndObject();
   return crypto::SignCompact(header.str(), payload.str(), key.secret_key);
 }
@@ -817,6 +901,287 @@ Result<core::Activation> EntitlementService::Deactivate(const Caller& caller,
         done.before_json = ActivationJson(*activation);
         done.after_json = ActivationJson(after);
         done.detail = "deactivated on device \"" + device.asset_name + "\"";
+        SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, done));
+        return after;
+      });
+}
+
+// ---------------------------------------------------------------------------------------
+// Serial activations
+
+Result<SerialEntitlement> EntitlementService::ActivateSerial(
+    const Caller& caller, const SerialActivationRequest& request) {
+  std::vector<core::FieldError> errors;
+  if (request.serial_number.empty()) errors.push_back({"serial_number", "is required"});
+  if (request.product_key.empty()) errors.push_back({"product_key", "is required"});
+  if (request.product.empty()) errors.push_back({"product", "is required"});
+  if (!IsFingerprint(request.fingerprint)) {
+    errors.push_back({"fingerprint",
+                      "must be the client's hash of the machine id: 64 lowercase hex characters "
+                      "(never the raw machine id)"});
+  }
+  if (request.asset_name.empty() || request.asset_name.size() > 200) {
+    errors.push_back({"asset_name", "must be 1 to 200 characters"});
+  }
+  if (request.os.size() > 200) errors.push_back({"os", "must be at most 200 characters"});
+  if (request.app_version.size() > 100) {
+    errors.push_back({"app_version", "must be at most 100 characters"});
+  }
+  if (!errors.empty()) {
+    core::Error error =
+        core::MakeError(ErrorCode::kInvalidArgument, "the serial activation is invalid");
+    error.fields = std::move(errors);
+    return error;
+  }
+  AuditRecord record;
+  record.action = "activation.serial_create";
+  record.target_type = "device";
+  record.target_id = request.fingerprint;
+  record.actor_role = "anonymous";
+  const std::string bucket = SerialRateBucket(caller);
+  const auto now = deps_.clock.Now();
+
+  // Refuse at once while the failures from this address are at the limit.
+  SW_ASSIGN_OR_RETURN(
+      store::RateLimitWindow window,
+      deps_.db.Transact<store::RateLimitWindow>(store::TxMode::kRead, [&](store::Tx& tx) {
+        return deps_.repos.auth->PeekRateLimit(tx, bucket, now);
+      }));
+  if (window.hits >= options_.serial_failures_per_ip.max_hits) {
+    core::Error limited =
+        RateLimited(window.ends_at, now, "too many failed serial activations from your network");
+    AuditDenied(deps_, caller, record, limited);
+    return limited;
+  }
+  SW_RETURN_IF_ERROR(SigningKey());
+
+  bool mismatch = false;
+  auto result = deps_.db.Transact<SerialEntitlement>(
+      store::TxMode::kWrite, [&](store::Tx& tx) -> Result<SerialEntitlement> {
+        mismatch = false;
+        SW_ASSIGN_OR_RETURN(
+            auto found, deps_.repos.contracts->FindSubscriptionBySerial(tx, request.serial_number));
+        // Compared in constant time, and compared even when no serial matched.
+        const std::string expected =
+            found && found->product_key ? *found->product_key : std::string(64, '\0');
+        const bool key_ok = crypto::ConstantTimeEquals(expected, request.product_key);
+        if (!found || !found->product_key || !key_ok) {
+          mismatch = true;
+          return SerialMismatch();
+        }
+        const core::Subscription& sub = *found;
+        SW_ASSIGN_OR_RETURN(core::Product product, ResolveProduct(tx, deps_, request.product));
+        SW_ASSIGN_OR_RETURN(auto granted, deps_.repos.contracts->GrantedProducts(tx, sub.id));
+        if (std::find(granted.begin(), granted.end(), product.id) == granted.end()) {
+          return core::MakeError(ErrorCode::kFailedPrecondition,
+                                 "this serial number does not license " + product.name);
+        }
+        SW_ASSIGN_OR_RETURN(core::Contract contract,
+                            deps_.repos.contracts->GetContract(tx, sub.contract_id));
+        if (auto problem = SerialUnusable(tx, deps_, sub, contract, product, now)) {
+          return *problem;
+        }
+        SW_ASSIGN_OR_RETURN(core::Team team, deps_.repos.accounts->GetTeam(tx, contract.team_id));
+
+        core::Device fresh;
+        fresh.id = core::NewId(deps_.random, core::id_prefix::kDevice);
+        fresh.team_id = team.id;
+        fresh.fingerprint_hash = request.fingerprint;
+        fresh.asset_name = request.asset_name;
+        fresh.os = request.os;
+        fresh.app_version = request.app_version;
+        fresh.registered_at = fresh.updated_at = now;
+        SW_ASSIGN_OR_RETURN(core::Device device,
+                            deps_.repos.devices->Register(tx, std::move(fresh)));
+        SW_RETURN_IF_ERROR(deps_.repos.devices->CheckIn(tx, device.id, std::nullopt,
+                                                        request.app_version, request.os, now));
+
+        core::Activation activation;
+        activation.id = core::NewId(deps_.random, core::id_prefix::kActivation);
+        activation.kind = core::ActivationKind::kSerial;
+        activation.subscription_id = sub.id;
+        activation.product_id = product.id;
+        activation.device_id = device.id;
+        activation.issued_at = now;
+        activation.expires_at = now + options_.reauthorize_after;
+        activation.offline_grace_until = now + options_.offline_grace;
+        auto activated = deps_.repos.activations->ActivateSerial(tx, activation);
+        if (!activated.ok() && activated.error().code == ErrorCode::kSeatLimitReached) {
+          return core::MakeError(ErrorCode::kSeatLimitReached,
+                                 "all " + std::to_string(sub.seats) +
+                                     " activations of this serial number are in use; deactivate "
+                                     "it on a computer you no longer use");
+        }
+        SW_RETURN_IF_ERROR(activated);
+
+        // A new credential for the device; an earlier one stops working.
+        const std::string credential =
+            crypto::NewToken(deps_.random, crypto::token_prefix::kDeviceCredential);
+        SW_RETURN_IF_ERROR(
+            deps_.repos.devices->SetCredential(tx, device.id, crypto::HashToken(credential), now));
+
+        SerialEntitlement out;
+        out.device_credential = credential;
+        Entitlement& e = out.entitlement;
+        e.activation = std::move(*activated);
+        e.product_code = product.code;
+        e.warn_from = e.activation.offline_grace_until - options_.grace_warning;
+        AuditRecord audit = record;
+        audit.target_id = device.id;
+        audit.team_id = team.id;
+        audit.account_id = team.account_id;
+        audit.after_json = ActivationJson(e.activation);
+        audit.detail = product.code + " activated by serial number on device \"" +
+                       device.asset_name + "\" (activation " + e.activation.id + ")";
+        SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, audit));
+        SW_ASSIGN_OR_RETURN(
+            e.token, SignToken(e.activation, product.code, device.fingerprint_hash, e.warn_from));
+        return out;
+      });
+  if (!result.ok()) {
+    if (mismatch) {
+      auto counted = deps_.db.Transact<int>(store::TxMode::kWrite, [&](store::Tx& tx) {
+        return deps_.repos.auth->HitRateLimit(tx, bucket, options_.serial_failures_per_ip.window,
+                                              now);
+      });
+      if (!counted.ok()) return counted.error();
+    }
+    if (mismatch || IsRefusal(result.error())) AuditDenied(deps_, caller, record, result.error());
+  }
+  return result;
+}
+
+Result<core::Device> EntitlementService::AuthenticateDevice(const std::string& token) {
+  auto refuse = [] {
+    return core::MakeError(ErrorCode::kUnauthenticated,
+                           "the device credential is not valid; activate the serial number on "
+                           "this computer again");
+  };
+  if (!token.starts_with(crypto::token_prefix::kDeviceCredential) ||
+      token.size() != crypto::token_prefix::kDeviceCredential.size() + crypto::kTokenBodyLength) {
+    return refuse();
+  }
+  const std::string hash = crypto::HashToken(token);
+  SW_ASSIGN_OR_RETURN(auto device, deps_.db.Transact<std::optional<core::Device>>(
+                                       store::TxMode::kRead, [&](store::Tx& tx) {
+                                         return deps_.repos.devices->FindByCredential(tx, hash);
+                                       }));
+  if (!device) return refuse();
+  return std::move(*device);
+}
+
+Result<Entitlement> EntitlementService::RefreshSerial(const Caller& caller,
+                                                      const core::Device& device,
+                                                      const std::string& activation_id) {
+  if (activation_id.empty()) {
+    core::Error error = core::MakeError(ErrorCode::kInvalidArgument, "name the activation");
+    error.fields.push_back({"activation_id", "is required"});
+    return error;
+  }
+  AuditRecord record;
+  record.action = "activation.serial_refresh";
+  record.target_type = "activation";
+  record.target_id = activation_id;
+  record.team_id = device.team_id;
+  record.actor_role = "anonymous";
+  SW_RETURN_IF_ERROR(SigningKey());
+  auto outcome = deps_.db.Transact<RefreshOutcome>(
+      store::TxMode::kWrite, [&](store::Tx& tx) -> Result<RefreshOutcome> {
+        SW_ASSIGN_OR_RETURN(core::Activation activation,
+                            SerialActivationOf(tx, deps_, device, activation_id));
+        SW_ASSIGN_OR_RETURN(core::Product product,
+                            deps_.repos.catalog->GetProduct(tx, activation.product_id));
+        SW_ASSIGN_OR_RETURN(core::Subscription sub,
+                            deps_.repos.contracts->GetSubscription(tx, activation.subscription_id));
+        if (activation.status == core::ActivationStatus::kRevoked) {
+          const auto reason = activation.revoked_reason.value_or(core::RevocationReason::kAdmin);
+          if (reason == core::RevocationReason::kMigrated) {
+            if (auto moved = SignInRequired(sub)) return RefreshOutcome{std::nullopt, moved};
+          }
+          if (reason == core::RevocationReason::kDeactivated) {
+            return RefreshOutcome{
+                std::nullopt,
+                core::MakeError(ErrorCode::kConflict,
+                                product.name +
+                                    " was deactivated on this computer; activate it again with "
+                                    "the serial number and product key")};
+          }
+          return RefreshOutcome{std::nullopt, RevokedError(reason, product.name)};
+        }
+        SW_ASSIGN_OR_RETURN(core::Contract contract,
+                            deps_.repos.contracts->GetContract(tx, sub.contract_id));
+        const auto now = deps_.clock.Now();
+        AuditRecord audit = record;
+        audit.account_id = contract.account_id;
+        if (auto problem = SerialUnusable(tx, deps_, sub, contract, product, now)) {
+          const auto reason = SignInRequired(sub) ? core::RevocationReason::kMigrated
+                                                  : core::RevocationReason::kContractEnded;
+          SW_ASSIGN_OR_RETURN(bool revoked,
+                              deps_.repos.activations->Revoke(tx, activation.id, reason, now));
+          if (revoked) {
+            audit.action = "activation.revoke";
+            audit.detail = product.code + " revoked at refresh (" +
+                           std::string(core::EnumName(reason)) + "): " + problem->message;
+            SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, audit));
+          }
+          return RefreshOutcome{std::nullopt, std::move(problem)};
+        }
+        SW_ASSIGN_OR_RETURN(
+            core::Activation renewed,
+            deps_.repos.activations->Refresh(tx, activation.id, now + options_.reauthorize_after,
+                                             now + options_.offline_grace));
+        SW_RETURN_IF_ERROR(deps_.repos.devices->CheckIn(tx, device.id, std::nullopt,
+                                                        device.app_version, device.os, now));
+        Entitlement out;
+        out.activation = std::move(renewed);
+        out.product_code = product.code;
+        out.warn_from = out.activation.offline_grace_until - options_.grace_warning;
+        audit.after_json = ActivationJson(out.activation);
+        audit.detail =
+            product.code + " refreshed by serial number on device \"" + device.asset_name + "\"";
+        SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, audit));
+        SW_ASSIGN_OR_RETURN(out.token, SignToken(out.activation, product.code,
+                                                 device.fingerprint_hash, out.warn_from));
+        return RefreshOutcome{std::move(out), std::nullopt};
+      });
+  if (!outcome.ok()) {
+    if (IsRefusal(outcome.error())) AuditDenied(deps_, caller, record, outcome.error());
+    return outcome.error();
+  }
+  if (outcome->refusal) {
+    AuditDenied(deps_, caller, record, *outcome->refusal);
+    return *outcome->refusal;
+  }
+  return std::move(*outcome->entitlement);
+}
+
+Result<core::Activation> EntitlementService::DeactivateSerial(const Caller& caller,
+                                                              const core::Device& device,
+                                                              const std::string& activation_id) {
+  AuditRecord record;
+  record.action = "activation.serial_deactivate";
+  record.target_type = "activation";
+  record.target_id = activation_id;
+  record.team_id = device.team_id;
+  record.actor_role = "anonymous";
+  return RunRefusable<core::Activation>(
+      deps_, caller, record, [&](store::Tx& tx) -> Result<core::Activation> {
+        SW_ASSIGN_OR_RETURN(core::Activation activation,
+                            SerialActivationOf(tx, deps_, device, activation_id));
+        const auto now = deps_.clock.Now();
+        SW_ASSIGN_OR_RETURN(bool revoked,
+                            deps_.repos.activations->Revoke(
+                                tx, activation_id, core::RevocationReason::kDeactivated, now));
+        if (!revoked) {
+          return core::MakeError(ErrorCode::kConflict, "this activation is no longer active");
+        }
+        SW_ASSIGN_OR_RETURN(core::Activation after,
+                            deps_.repos.activations->Get(tx, activation_id));
+        AuditRecord done = record;
+        done.before_json = ActivationJson(activation);
+        done.after_json = ActivationJson(after);
+        done.detail = "serial activation deactivated on device \"" + device.asset_name +
+                      "\"; its seat is free";
         SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, done));
         return after;
       });

@@ -3,9 +3,14 @@
 // activated on it as a signed entitlement token (compact JWS, EdDSA), the token refreshed;
 // and the signing keys behind those tokens, published as a JWKS document.
 //
-// Token payload (times in Unix seconds): iss, kind ("sign_in"), jti (activation id), user,
-// product, product_code, subscription, device, fingerprint, iat, reauth_at, grace_until,
-// warn_from (grace_until minus the warning period).
+// Token payload (times in Unix seconds): iss, kind ("sign_in", "serial" or "borrow"), jti
+// (activation or lease id), user (null for serial activations), product, product_code,
+// subscription, device, fingerprint, iat, reauth_at, grace_until, warn_from (grace_until minus
+// the warning period).
+//
+// Computers activated by serial number have no user: the serial number and product key are
+// the credential at activation, and afterwards the device's own secret (`swm_…`, issued once,
+// stored as a hash, replaced when re-issued) authenticates its refreshes and deactivation.
 
 #include <array>
 #include <chrono>
@@ -21,6 +26,7 @@
 #include "crypto/ed25519.hpp"
 #include "crypto/jws.hpp"
 #include "service/context.hpp"
+#include "service/rate_limit.hpp"
 
 namespace seatwise::service {
 
@@ -30,6 +36,30 @@ struct EntitlementOptions {
   std::chrono::seconds reauthorize_after{std::chrono::hours(24)};
   std::chrono::seconds offline_grace{std::chrono::hours(24 * 30)};
   std::chrono::seconds grace_warning{std::chrono::hours(24 * 3)};
+  // Failed serial activations per client IP before further attempts are refused for a while.
+  RateLimit serial_failures_per_ip{10, std::chrono::minutes(1)};
+};
+
+// What a signed token says; see the payload above.
+struct TokenClaims {
+  std::string kind;  // "sign_in", "serial" or "borrow"
+  std::string jti;
+  std::optional<std::string> user;
+  std::string product;
+  std::string product_code;
+  std::string subscription;
+  std::string device;
+  std::string fingerprint;
+  core::TimePoint reauth_at{};
+  core::TimePoint grace_until{};
+  core::TimePoint warn_from{};
+};
+
+// Signs tokens with the active signing key (implemented by EntitlementService).
+class TokenSigner {
+ public:
+  virtual ~TokenSigner() = default;
+  virtual core::Result<std::string> Sign(const TokenClaims& claims) = 0;
 };
 
 // What the client sends to register the computer it runs on.
@@ -66,7 +96,24 @@ struct Entitlement {
   core::TimePoint warn_from{};
 };
 
-class EntitlementService {
+// A serial activation as the client sends it.
+struct SerialActivationRequest {
+  std::string serial_number;
+  std::string product_key;
+  std::string product;      // code ("FRM") or id
+  std::string fingerprint;  // the client's hash: 64 lowercase hex characters
+  std::string asset_name;
+  std::string os;
+  std::string app_version;
+};
+
+// A serial entitlement and the device credential, which is shown only this once.
+struct SerialEntitlement {
+  Entitlement entitlement;
+  std::string device_credential;
+};
+
+class EntitlementService : public TokenSigner {
  public:
   EntitlementService(const Deps& deps, EntitlementOptions options)
       : deps_(deps), options_(std::move(options)) {}
@@ -93,6 +140,24 @@ class EntitlementService {
   core::Result<Entitlement> Refresh(const Caller& caller, const RefreshRequest& request);
   // Ends the caller's own activation.
   core::Result<core::Activation> Deactivate(const Caller& caller, const std::string& activation_id);
+
+  // Activates a product on a computer by serial number and product key (no user): registers
+  // the device in the contract's team, takes one of the serial's seats (activated devices <=
+  // seats) and issues the device a new credential. A wrong serial or key is answered with one
+  // generic kNotFound, and failures per client IP are rate limited.
+  core::Result<SerialEntitlement> ActivateSerial(const Caller& caller,
+                                                 const SerialActivationRequest& request);
+  // The device whose current credential is `token` (a "swm_…" secret); kUnauthenticated if none.
+  core::Result<core::Device> AuthenticateDevice(const std::string& token);
+  // A new token for one of the device's serial activations, or why it stopped working.
+  core::Result<Entitlement> RefreshSerial(const Caller& caller, const core::Device& device,
+                                          const std::string& activation_id);
+  // Ends one of the device's serial activations; its seat is free at once.
+  core::Result<core::Activation> DeactivateSerial(const Caller& caller, const core::Device& device,
+                                                  const std::string& activation_id);
+
+  // Signs `claims` with the active key.
+  core::Result<std::string> Sign(const TokenClaims& claims) override;
 
  private:
   struct ActiveKey {

@@ -427,53 +427,73 @@ Result<void> LeaseService::Release(const Caller& caller, const std::string& leas
   });
 }
 
-Result<core::Lease> LeaseService::Borrow(const Caller& caller, const std::string& lease_id,
-                                         int days_wanted) {
+Result<BorrowedLease> LeaseService::Borrow(const Caller& caller, const std::string& lease_id,
+                                           int days_wanted) {
   AuditRecord record;
   record.action = "lease.borrow";
   record.target_type = "lease";
   record.target_id = lease_id;
-  return RunAudited<core::Lease>(deps_, caller, record, [&](store::Tx& tx) -> Result<core::Lease> {
-    const auto now = deps_.clock.Now();
-    SW_ASSIGN_OR_RETURN(core::Lease lease, LeaseOfCaller(tx, deps_, caller, lease_id));
-    SW_ASSIGN_OR_RETURN(core::Subscription sub,
-                        deps_.repos.contracts->GetSubscription(tx, lease.subscription_id));
-    const int max_days = std::max(1, sub.max_borrow_days);
-    if (days_wanted < 1 || days_wanted > max_days) {
-      core::Error error =
-          core::MakeError(ErrorCode::kInvalidArgument, "the borrow request has invalid fields");
-      error.fields.push_back(
-          {"days", "must be a whole number from 1 to " + std::to_string(max_days)});
-      return error;
-    }
-    if (!lease.HeldAt(now)) return core::MakeError(ErrorCode::kConflict, ExpiredMessage(lease));
-    SW_ASSIGN_OR_RETURN(core::Contract contract,
-                        deps_.repos.contracts->GetContract(tx, sub.contract_id));
-    // A borrow never outlasts the license it comes from.
-    core::TimePoint until = now + days(days_wanted);
-    until = std::min(until, contract.ends_at);
-    if (sub.ends_at) until = std::min(until, *sub.ends_at);
-    if (until <= now) {
-      return core::MakeError(ErrorCode::kFailedPrecondition,
-                             "contract " + contract.number + " has ended; nothing to borrow");
-    }
-    auto borrowed = deps_.repos.leases->Borrow(tx, lease.id, until, now);
-    if (!borrowed.ok() && borrowed.error().code == ErrorCode::kConflict) {
-      return core::MakeError(ErrorCode::kConflict, ExpiredMessage(lease));
-    }
-    SW_RETURN_IF_ERROR(borrowed);
-    SW_ASSIGN_OR_RETURN(core::Device device, deps_.repos.devices->Get(tx, lease.device_id));
-    SW_ASSIGN_OR_RETURN(core::Team team, deps_.repos.accounts->GetTeam(tx, device.team_id));
-    AuditRecord done = record;
-    done.team_id = team.id;
-    done.account_id = team.account_id;
-    done.actor_role = "user";
-    done.before_json = LeaseJson(lease);
-    done.after_json = LeaseJson(*borrowed);
-    done.detail = "seat borrowed by " + lease.host + " until " + FormatTime(until);
-    SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, done));
-    return borrowed;
-  });
+  TokenClaims claims;
+  auto borrowed_lease =
+      RunAudited<core::Lease>(deps_, caller, record, [&](store::Tx& tx) -> Result<core::Lease> {
+        const auto now = deps_.clock.Now();
+        SW_ASSIGN_OR_RETURN(core::Lease lease, LeaseOfCaller(tx, deps_, caller, lease_id));
+        SW_ASSIGN_OR_RETURN(core::Subscription sub,
+                            deps_.repos.contracts->GetSubscription(tx, lease.subscription_id));
+        const int max_days = std::max(1, sub.max_borrow_days);
+        if (days_wanted < 1 || days_wanted > max_days) {
+          core::Error error =
+              core::MakeError(ErrorCode::kInvalidArgument, "the borrow request has invalid fields");
+          error.fields.push_back(
+              {"days", "must be a whole number from 1 to " + std::to_string(max_days)});
+          return error;
+        }
+        if (!lease.HeldAt(now)) return core::MakeError(ErrorCode::kConflict, ExpiredMessage(lease));
+        SW_ASSIGN_OR_RETURN(core::Contract contract,
+                            deps_.repos.contracts->GetContract(tx, sub.contract_id));
+        // A borrow never outlasts the license it comes from.
+        core::TimePoint until = now + days(days_wanted);
+        until = std::min(until, contract.ends_at);
+        if (sub.ends_at) until = std::min(until, *sub.ends_at);
+        if (until <= now) {
+          return core::MakeError(ErrorCode::kFailedPrecondition,
+                                 "contract " + contract.number + " has ended; nothing to borrow");
+        }
+        auto borrowed = deps_.repos.leases->Borrow(tx, lease.id, until, now);
+        if (!borrowed.ok() && borrowed.error().code == ErrorCode::kConflict) {
+          return core::MakeError(ErrorCode::kConflict, ExpiredMessage(lease));
+        }
+        SW_RETURN_IF_ERROR(borrowed);
+        SW_ASSIGN_OR_RETURN(core::Device device, deps_.repos.devices->Get(tx, lease.device_id));
+        SW_ASSIGN_OR_RETURN(core::Team team, deps_.repos.accounts->GetTeam(tx, device.team_id));
+        AuditRecord done = record;
+        done.team_id = team.id;
+        done.account_id = team.account_id;
+        done.actor_role = "user";
+        done.before_json = LeaseJson(lease);
+        done.after_json = LeaseJson(*borrowed);
+        done.detail = "seat borrowed by " + lease.host + " until " + FormatTime(until);
+        SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, done));
+        SW_ASSIGN_OR_RETURN(core::Product product,
+                            deps_.repos.catalog->GetProduct(tx, borrowed->product_id));
+        claims.kind = "borrow";
+        claims.jti = borrowed->id;
+        claims.user = borrowed->user_id;
+        claims.product = borrowed->product_id;
+        claims.product_code = product.code;
+        claims.subscription = borrowed->subscription_id;
+        claims.device = device.id;
+        claims.fingerprint = device.fingerprint_hash;
+        claims.reauth_at = claims.grace_until = until;
+        claims.warn_from = std::max(until - kBorrowWarning, borrowed->checked_out_at);
+        return borrowed;
+      });
+  SW_RETURN_IF_ERROR(borrowed_lease);
+  BorrowedLease out;
+  out.lease = std::move(*borrowed_lease);
+  out.warn_from = claims.warn_from;
+  SW_ASSIGN_OR_RETURN(out.token, signer_->Sign(claims));
+  return out;
 }
 
 Result<UsageReceipt> LeaseService::RecordUsage(const Caller& caller, const UsageUpload& upload) {

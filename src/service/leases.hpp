@@ -17,6 +17,7 @@
 #include "core/model.hpp"
 #include "core/result.hpp"
 #include "service/context.hpp"
+#include "service/entitlements.hpp"
 
 namespace seatwise::service {
 
@@ -40,6 +41,18 @@ struct LeaseGrant {
   core::Lease lease;
   int heartbeat_every_seconds = 0;
 };
+
+// A borrowed lease and its signed offline lease token (kind "borrow", jti = the lease id,
+// reauth_at = grace_until = borrowed_until, warn_from = borrowed_until minus
+// kBorrowWarning, never before the checkout).
+struct BorrowedLease {
+  core::Lease lease;
+  std::string token;
+  core::TimePoint warn_from{};
+};
+
+// How long before a borrow ends the client starts warning its user.
+inline constexpr std::chrono::hours kBorrowWarning{24 * 3};
 
 // One event of a usage upload as the client sent it. `problem` is set by the transport
 // when the event could not even be read (a wrong type); it is then rejected with it.
@@ -74,8 +87,11 @@ struct UsageReceipt {
 
 class LeaseService {
  public:
-  explicit LeaseService(const Deps& deps)
-      : deps_(deps), last_reap_ms_(std::make_shared<std::atomic<std::int64_t>>(kNeverReaped)) {}
+  // `signer` signs the offline lease tokens of borrowed leases; it must outlive the service.
+  LeaseService(const Deps& deps, TokenSigner& signer)
+      : deps_(deps),
+        signer_(&signer),
+        last_reap_ms_(std::make_shared<std::atomic<std::int64_t>>(kNeverReaped)) {}
 
   // Takes a floating seat for the device, or gives back the lease it already holds (renewed).
   // kSeatLimitReached when every seat is held (the refusal is recorded as a denial);
@@ -86,8 +102,9 @@ class LeaseService {
   core::Result<core::Lease> Heartbeat(const Caller& caller, const std::string& lease_id);
   // Frees the seat at once (early return of a borrowed lease included). Idempotent.
   core::Result<void> Release(const Caller& caller, const std::string& lease_id);
-  // Holds the lease for `days` (1 to the subscription's max_borrow_days) without heartbeats.
-  core::Result<core::Lease> Borrow(const Caller& caller, const std::string& lease_id, int days);
+  // Holds the lease for `days` (1 to the subscription's max_borrow_days) without heartbeats,
+  // with a signed offline lease token the client verifies while offline.
+  core::Result<BorrowedLease> Borrow(const Caller& caller, const std::string& lease_id, int days);
   // Marks expired leases released; returns how many.
   core::Result<int> ReapExpired();
 
@@ -101,6 +118,7 @@ class LeaseService {
   bool ReapDue();
 
   Deps deps_;
+  TokenSigner* signer_;
   std::shared_ptr<std::atomic<std::int64_t>> last_reap_ms_;
 };
 

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "crypto/jws.hpp"
 #include "service/authz_test_fixture.hpp"
 #include "store/seat_race.hpp"
 
@@ -40,9 +42,12 @@ class LeaseServiceTest : public AuthzTest {
       return core::Ok();
     });
     ASSERT_TRUE(built.ok()) << built.error().message;
+    EntitlementOptions options;
+    options.sealing_key.fill(7);
+    signer_ = std::make_unique<EntitlementService>(deps(), options);
   }
 
-  LeaseService leases() { return LeaseService(deps()); }
+  LeaseService leases() { return LeaseService(deps(), *signer_); }
 
   core::Device Device(const std::string& name, const core::Team& team) {
     return Must(db_->Transact<core::Device>(store::TxMode::kWrite, [&](store::Tx& tx) {
@@ -84,6 +89,8 @@ class LeaseServiceTest : public AuthzTest {
 
   core::Product structa_;
   core::Subscription pool_;
+
+  std::unique_ptr<EntitlementService> signer_;
 };
 
 TEST_P(LeaseServiceTest, CheckoutHeartbeatAndReleaseHoldThenFreeASeat) {
@@ -215,7 +222,7 @@ TEST_P(LeaseServiceTest, ABorrowedLeaseIsHeldWithoutHeartbeatsUntilReturnedEarly
 
   auto borrowed = leases().Borrow(As("user"), grant->lease.id, 7);
   ASSERT_TRUE(borrowed.ok()) << borrowed.error().message;
-  EXPECT_EQ(borrowed->borrowed_until, clock_.Now() + days(7));
+  EXPECT_EQ(borrowed->lease.borrowed_until, clock_.Now() + days(7));
   clock_.Advance(days(3));
   EXPECT_EQ(*leases().ReapExpired(), 0);
   EXPECT_EQ(Held(), 1);
@@ -225,6 +232,43 @@ TEST_P(LeaseServiceTest, ABorrowedLeaseIsHeldWithoutHeartbeatsUntilReturnedEarly
   store::AuditFilter filter;
   filter.action = "lease.borrow";
   EXPECT_EQ(AuditEntries(filter).size(), 1u);
+}
+
+TEST_P(LeaseServiceTest, ABorrowAnswersASignedOfflineLeaseThatEndsWithTheBorrow) {
+  auto device = Device("ws-1", team_);
+  auto grant = leases().Checkout(As("user"), Request(device));
+  ASSERT_TRUE(grant.ok());
+  clock_.Advance(minutes(5));
+  auto borrowed = leases().Borrow(As("user"), grant->lease.id, 7);
+  ASSERT_TRUE(borrowed.ok()) << borrowed.error().message;
+  const auto until = clock_.Now() + days(7);
+  auto verified = signer_->VerifyToken(borrowed->token);
+  ASSERT_TRUE(verified.ok()) << verified.error().message;
+  auto claims = Must(crypto::FlatJsonMembers(verified->payload_json));
+  auto unix = [](core::TimePoint t) {
+    return std::to_string(std::chrono::duration_cast<seconds>(t.time_since_epoch()).count());
+  };
+  EXPECT_EQ(claims["kind"], "borrow");
+  EXPECT_EQ(claims["jti"], grant->lease.id);
+  EXPECT_EQ(claims["product_code"], "STR");
+  EXPECT_EQ(claims["device"], device.id);
+  EXPECT_EQ(claims["fingerprint"], "fp-ws-1");
+  EXPECT_EQ(claims["reauth_at"], unix(until));
+  EXPECT_EQ(claims["grace_until"], unix(until));
+  EXPECT_EQ(claims["warn_from"], unix(until - days(3)));
+  EXPECT_EQ(borrowed->warn_from, until - days(3));
+
+  // A borrow shorter than the warning period warns from the checkout on.
+  auto other = leases().Checkout(As("user"), Request(Device("ws-2", team_)));
+  ASSERT_TRUE(other.ok());
+  clock_.Advance(minutes(1));
+  auto short_borrow = leases().Borrow(As("user"), other->lease.id, 2);
+  ASSERT_TRUE(short_borrow.ok()) << short_borrow.error().message;
+  EXPECT_EQ(short_borrow->warn_from, other->lease.checked_out_at);
+  auto short_claims =
+      Must(crypto::FlatJsonMembers(Must(signer_->VerifyToken(short_borrow->token)).payload_json));
+  EXPECT_EQ(short_claims["warn_from"], unix(other->lease.checked_out_at));
+  EXPECT_EQ(short_claims["grace_until"], unix(clock_.Now() + days(2)));
 }
 
 TEST_P(LeaseServiceTest, ABorrowRunsOutOnItsOwn) {

@@ -32,6 +32,13 @@ class DeviceRepository {
                                const std::optional<std::string>& user_id,
                                const std::string& app_version, const std::string& os,
                                core::TimePoint now) = 0;
+  // Stores the hash of the device's credential, replacing any earlier one (which then stops
+  // working).
+  virtual Result<void> SetCredential(Tx& tx, const std::string& id,
+                                     const std::string& credential_hash, core::TimePoint now) = 0;
+  // The device whose current credential has this hash, if any.
+  virtual Result<std::optional<core::Device>> FindByCredential(
+      Tx& tx, const std::string& credential_hash) = 0;
   // Writes the admin-editable fields: asset name, description, default accesses.
   virtual Result<void> UpdateDetails(Tx& tx, const core::Device& device, core::TimePoint now) = 0;
   // A team's devices ordered by id; the cursor is the id.

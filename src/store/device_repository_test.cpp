@@ -44,6 +44,31 @@ TEST_P(DeviceRepositoryTest, ChecksInAndEditsDetails) {
   EXPECT_FALSE(got.default_update_access);
 }
 
+TEST_P(DeviceRepositoryTest, FindsADeviceOnlyByItsCurrentCredential) {
+  auto c = NewCustomer();
+  auto d = NewDevice(c.team, "abc");
+  auto other = NewDevice(c.team, "def");
+  auto find = [&](const std::string& hash) {
+    return Must(Read([&](Tx& tx) { return repos_.devices->FindByCredential(tx, hash); }));
+  };
+  EXPECT_FALSE(find("hash-1").has_value());
+  Must(Write([&](Tx& tx) { return repos_.devices->SetCredential(tx, d.id, "hash-1", Now()); }));
+  ASSERT_TRUE(find("hash-1").has_value());
+  EXPECT_EQ(find("hash-1")->id, d.id);
+  // Re-issuing replaces the credential: the old hash finds nothing any more.
+  Must(Write([&](Tx& tx) { return repos_.devices->SetCredential(tx, d.id, "hash-2", Now()); }));
+  EXPECT_FALSE(find("hash-1").has_value());
+  EXPECT_EQ(find("hash-2")->id, d.id);
+  // Two devices never share one credential.
+  auto clash =
+      Write([&](Tx& tx) { return repos_.devices->SetCredential(tx, other.id, "hash-2", Now()); });
+  EXPECT_FALSE(clash.ok());
+  auto missing = Write(
+      [&](Tx& tx) { return repos_.devices->SetCredential(tx, "dev_missing", "hash-3", Now()); });
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, core::ErrorCode::kNotFound);
+}
+
 TEST_P(DeviceRepositoryTest, ListsOutOfDateDevicesWithACursor) {
   auto c = NewCustomer();
   auto old_device = NewDevice(c.team, "old");

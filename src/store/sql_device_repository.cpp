@@ -22,6 +22,10 @@ constexpr std::string_view kSelectDeviceByFingerprint =
 constexpr std::string_view kCheckIn =
     "UPDATE devices SET last_check_in_at = ?, last_user_id = COALESCE(?, last_user_id),"
     " app_version = ?, os = ?, updated_at = ? WHERE id = ?";
+constexpr std::string_view kSetCredential =
+    "UPDATE devices SET credential_hash = ?, credential_issued_at = ?, updated_at = ? WHERE id = ?";
+constexpr std::string_view kSelectDeviceByCredential =
+    SW_SELECT_DEVICES " WHERE credential_hash = ?";
 constexpr std::string_view kUpdateDetails =
     "UPDATE devices SET asset_name = ?, description = ?, default_product_access = ?,"
     " default_update_access = ?, updated_at = ? WHERE id = ?";
@@ -87,6 +91,19 @@ class SqlDeviceRepository final : public DeviceRepository {
                        core::TimePoint now) override {
     return ExpectChanged(
         tx.Exec(kCheckIn, {Ms(now), OptText(user_id), app_version, os, Ms(now), id}), "device");
+  }
+
+  Result<void> SetCredential(Tx& tx, const std::string& id, const std::string& credential_hash,
+                             core::TimePoint now) override {
+    return ExpectChanged(tx.Exec(kSetCredential, {credential_hash, Ms(now), Ms(now), id}),
+                         "device");
+  }
+
+  Result<std::optional<core::Device>> FindByCredential(
+      Tx& tx, const std::string& credential_hash) override {
+    SW_ASSIGN_OR_RETURN(auto row, tx.QueryOptional(kSelectDeviceByCredential, {credential_hash}));
+    if (!row) return std::optional<core::Device>();
+    return std::optional<core::Device>(DeviceFrom(*row));
   }
 
   Result<void> UpdateDetails(Tx& tx, const core::Device& d, core::TimePoint now) override {
