@@ -292,6 +292,22 @@ struct RefreshOutcome {
   std::optional<core::Error> refusal;
 };
 
+// The answer of a refresh: its entitlement, or its refusal, recorded as denied. A refusal
+// found in the transaction (a revoked activation) committed with it; the denial is written
+// afterwards in a transaction of its own.
+Result<Entitlement> RefreshAnswer(const Deps& deps, const Caller& caller, const AuditRecord& record,
+                                  Result<RefreshOutcome> outcome) {
+  if (!outcome.ok()) {
+    if (IsRefusal(outcome.error())) AuditDenied(deps, caller, record, outcome.error());
+    return outcome.error();
+  }
+  if (outcome->refusal) {
+    AuditDenied(deps, caller, record, *outcome->refusal);
+    return *outcome->refusal;
+  }
+  return std::move(*outcome->entitlement);
+}
+
 // The one answer to a serial number or product key that does not match, so that serial
 // numbers cannot be probed.
 core::Error SerialMismatch() {
@@ -853,15 +869,7 @@ Result<Entitlement> EntitlementService::Refresh(const Caller& caller,
                                                  device.fingerprint_hash, out.warn_from));
         return RefreshOutcome{std::move(out), std::nullopt};
       });
-  if (!outcome.ok()) {
-    if (IsRefusal(outcome.error())) AuditDenied(deps_, caller, record, outcome.error());
-    return outcome.error();
-  }
-  if (outcome->refusal) {
-    AuditDenied(deps_, caller, record, *outcome->refusal);
-    return *outcome->refusal;
-  }
-  return std::move(*outcome->entitlement);
+  return RefreshAnswer(deps_, caller, record, std::move(outcome));
 }
 
 Result<core::Activation> EntitlementService::Deactivate(const Caller& caller,
@@ -1144,15 +1152,7 @@ Result<Entitlement> EntitlementService::RefreshSerial(const Caller& caller,
                                                  device.fingerprint_hash, out.warn_from));
         return RefreshOutcome{std::move(out), std::nullopt};
       });
-  if (!outcome.ok()) {
-    if (IsRefusal(outcome.error())) AuditDenied(deps_, caller, record, outcome.error());
-    return outcome.error();
-  }
-  if (outcome->refusal) {
-    AuditDenied(deps_, caller, record, *outcome->refusal);
-    return *outcome->refusal;
-  }
-  return std::move(*outcome->entitlement);
+  return RefreshAnswer(deps_, caller, record, std::move(outcome));
 }
 
 Result<core::Activation> EntitlementService::DeactivateSerial(const Caller& caller,
