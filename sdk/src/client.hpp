@@ -3,6 +3,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <ctime>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -17,7 +18,9 @@ struct sw_client {
   std::string cache_dir;
   std::string cache_path;  // the entitlement token cache
   std::string app_version;
-  std::string machine_id_file;  // "" for the system's machine id
+  std::string machine_id_file;                        // "" for the system's machine id
+  std::int64_t (*now_unix)(void* context) = nullptr;  // nullptr: the system clock
+  void* now_context = nullptr;
   bool keys_pinned = false;
   std::vector<seatwise::sdk::PublicKey> keys;
   std::string last_error;
@@ -31,6 +34,12 @@ struct sw_client {
   std::int64_t heartbeats_failed = 0;
 
   ~sw_client();
+
+  // The client's idea of "now" in Unix seconds: the configured clock, or the system's.
+  std::int64_t Now() const {
+    return now_unix != nullptr ? now_unix(now_context)
+                               : static_cast<std::int64_t>(std::time(nullptr));
+  }
 };
 
 namespace seatwise::sdk {

@@ -70,8 +70,6 @@ sw_status Fail(sw_client& client, sw_status status, std::string message) {
   return status;
 }
 
-std::int64_t Now() { return static_cast<std::int64_t>(std::time(nullptr)); }
-
 std::string PathIn(const sw_client& client, const std::string& name) {
   return (std::filesystem::path(client.cache_dir) / name).string();
 }
@@ -218,7 +216,7 @@ sw_status StoreSession(sw_client& client, const HttpResponse& response) {
   }
   const json::object session{{"access_token", access},
                              {"refresh_token", refresh},
-                             {"access_expires_at", Now() + Number(*body, "expires_in", 0)}};
+                             {"access_expires_at", client.Now() + Number(*body, "expires_in", 0)}};
   std::string error;
   if (!SaveObject(SessionPath(client), session, error)) {
     return Fail(client, SW_E_IO, error);
@@ -256,7 +254,7 @@ sw_status AuthorizedCall(sw_client& client, HttpRequest request, HttpResponse& o
       return Fail(client, SW_E_NOT_SIGNED_IN,
                   error.empty() ? "not signed in; sign in first" : error);
     }
-    if (attempt == 1 || Now() + kAccessMargin >= Number(*session, "access_expires_at", 0)) {
+    if (attempt == 1 || client.Now() + kAccessMargin >= Number(*session, "access_expires_at", 0)) {
       if (sw_status renewed = RenewAccess(client, *session); renewed != SW_OK) {
         return renewed;
       }
@@ -289,6 +287,48 @@ sw_status JsonCall(sw_client& client, const std::string& method, const std::stri
   return AuthorizedCall(client, std::move(request), out);
 }
 
+// Sends `request` authenticated as this computer by its device credential.
+sw_status DeviceCall(sw_client& client, const seatwise::sdk::DeviceCredential& credential,
+                     HttpRequest request, HttpResponse& out) {
+  request.bearer = credential.credential;
+  out = seatwise::sdk::Perform(request);
+  if (out.status == 0) {
+    return Fail(client, SW_E_NETWORK, out.error);
+  }
+  return SW_OK;
+}
+
+// A JSON call authenticated by the device credential when `credential` is given, otherwise
+// by the signed-in user.
+sw_status DeviceOrUserCall(sw_client& client, const seatwise::sdk::DeviceCredential* credential,
+                           const std::string& method, const std::string& path,
+                           const json::object* body, HttpResponse& out) {
+  if (credential == nullptr) {
+    return JsonCall(client, method, path, body, out);
+  }
+  HttpRequest request;
+  request.method = method;
+  request.url = client.server_url + path;
+  if (body != nullptr) {
+    request.content_type = "application/json";
+    request.body = json::serialize(*body);
+  }
+  if (sw_status status = DeviceCall(client, *credential, std::move(request), out);
+      status != SW_OK) {
+    return status;
+  }
+  if (out.status == 401) {
+    return Fail(client, SW_E_NOT_SIGNED_IN,
+                "this computer's device credential was not accepted (" + ServerMessage(out) +
+                    "); sign in and enroll it again");
+  }
+  return SW_OK;
+}
+
+std::string CredentialPath(const sw_client& client) {
+  return seatwise::sdk::DeviceCredentialPath(client.cache_dir);
+}
+
 // ---- Device, keys, leases ----
 
 std::optional<std::string> Fingerprint(sw_client& client) {
@@ -306,7 +346,8 @@ std::optional<std::string> Fingerprint(sw_client& client) {
 
 // Registers this computer (always when `force`, otherwise only when no registration of this
 // fingerprint is cached) and gives its device id.
-sw_status EnsureDevice(sw_client& client, bool force, std::string& device_id) {
+sw_status EnsureDevice(sw_client& client, bool force, std::string& device_id,
+                       std::string* issued_credential = nullptr) {
   const std::optional<std::string> fingerprint = Fingerprint(client);
   if (!fingerprint) {
     return SW_E_UNSUPPORTED;
@@ -324,6 +365,9 @@ sw_status EnsureDevice(sw_client& client, bool force, std::string& device_id) {
                     {"asset_name", HostName()},
                     {"os", OperatingSystem()},
                     {"app_version", client.app_version}};
+  if (issued_credential != nullptr) {
+    body["issue_credential"] = true;
+  }
   HttpResponse response;
   if (sw_status status = JsonCall(client, "POST", "/api/v1/client/devices", &body, response);
       status != SW_OK) {
@@ -336,11 +380,48 @@ sw_status EnsureDevice(sw_client& client, bool force, std::string& device_id) {
                 "registering this computer failed: " + ServerMessage(response));
   }
   device_id = Text(*answer, "device_id");
+  if (issued_credential != nullptr) {
+    *issued_credential = Text(*answer, "device_credential");
+    if (issued_credential->rfind("swm_", 0) != 0) {
+      return Fail(client, SW_E_REFUSED,
+                  "the licence server issued no device credential for this computer; it may "
+                  "not support enrolment yet");
+    }
+  }
   if (!SaveObject(DevicePath(client),
                   json::object{{"device_id", device_id}, {"fingerprint", *fingerprint}}, error)) {
     return Fail(client, SW_E_IO, error);
   }
   return SW_OK;
+}
+
+// The cached device credential when it was issued to this computer; nothing otherwise (a
+// damaged file, or one copied from another computer, is not used).
+std::optional<seatwise::sdk::DeviceCredential> UsableCredential(sw_client& client) {
+  std::string error;
+  std::optional<seatwise::sdk::DeviceCredential> credential =
+      seatwise::sdk::LoadDeviceCredential(CredentialPath(client), error);
+  if (!credential) {
+    return std::nullopt;
+  }
+  const std::string saved = client.last_error;
+  const std::optional<std::string> fingerprint = Fingerprint(client);
+  client.last_error = saved;
+  if (!fingerprint || *fingerprint != credential->fingerprint) {
+    return std::nullopt;
+  }
+  return credential;
+}
+
+// The device id for a lease or usage call: the credential's device, or this computer's
+// registration through the signed-in user.
+sw_status LeaseDevice(sw_client& client, const seatwise::sdk::DeviceCredential* credential,
+                      std::string& device_id) {
+  if (credential != nullptr) {
+    device_id = credential->device_id;
+    return SW_OK;
+  }
+  return EnsureDevice(client, false, device_id);
 }
 
 sw_status FetchKeys(sw_client& client) {
@@ -391,9 +472,10 @@ sw_status FillLease(sw_client& client, const HttpResponse& response, sw_lease* o
 }
 
 sw_status Heartbeat(sw_client& client, const std::string& lease_id, sw_lease* out) {
+  const std::optional<seatwise::sdk::DeviceCredential> credential = UsableCredential(client);
   HttpResponse response;
-  if (sw_status status =
-          JsonCall(client, "PUT", "/api/v1/client/leases/" + lease_id, nullptr, response);
+  if (sw_status status = DeviceOrUserCall(client, credential ? &*credential : nullptr, "PUT",
+                                          "/api/v1/client/leases/" + lease_id, nullptr, response);
       status != SW_OK) {
     return status;
   }
@@ -505,7 +587,7 @@ SW_API sw_status sw_signin_start(sw_client* client, sw_signin* out) {
         {"verification_uri", Text(*body, "verification_uri")},
         {"verification_uri_complete", Text(*body, "verification_uri_complete")},
         {"interval", std::max<std::int64_t>(1, Number(*body, "interval", 5))},
-        {"expires_at", Now() + Number(*body, "expires_in", 600)}};
+        {"expires_at", client->Now() + Number(*body, "expires_in", 600)}};
     std::string error;
     if (!SaveObject(PendingPath(*client), pending, error)) {
       return Fail(*client, SW_E_IO, error);
@@ -538,7 +620,7 @@ SW_API sw_status sw_signin_poll(sw_client* client) {
     if (!pending) {
       return Fail(*client, SW_E_NOT_SIGNED_IN, "no sign-in is pending; start one");
     }
-    if (Now() >= Number(*pending, "expires_at", 0)) {
+    if (client->Now() >= Number(*pending, "expires_at", 0)) {
       Remove(PendingPath(*client));
       return Fail(*client, SW_E_EXPIRED, "the sign-in code expired; start the sign-in again");
     }
@@ -691,8 +773,10 @@ SW_API sw_status sw_lease_checkout(sw_client* client, sw_lease* out) {
   return Guard(client, [&]() -> sw_status {
     std::lock_guard lock(client->mutex);
     client->last_error.clear();
+    const std::optional<seatwise::sdk::DeviceCredential> credential = UsableCredential(*client);
+    const seatwise::sdk::DeviceCredential* by_device = credential ? &*credential : nullptr;
     std::string device_id;
-    if (sw_status status = EnsureDevice(*client, false, device_id); status != SW_OK) {
+    if (sw_status status = LeaseDevice(*client, by_device, device_id); status != SW_OK) {
       return status;
     }
     json::object body{{"product", client->product_code},
@@ -700,7 +784,8 @@ SW_API sw_status sw_lease_checkout(sw_client* client, sw_lease* out) {
                       {"user_name", UserName()},
                       {"host", HostName()}};
     HttpResponse response;
-    if (sw_status status = JsonCall(*client, "POST", "/api/v1/client/leases", &body, response);
+    if (sw_status status =
+            DeviceOrUserCall(*client, by_device, "POST", "/api/v1/client/leases", &body, response);
         status != SW_OK) {
       return status;
     }
@@ -733,9 +818,11 @@ SW_API sw_status sw_lease_release(sw_client* client, const char* lease_id) {
   return Guard(client, [&]() -> sw_status {
     std::lock_guard lock(client->mutex);
     client->last_error.clear();
+    const std::optional<seatwise::sdk::DeviceCredential> credential = UsableCredential(*client);
     HttpResponse response;
-    if (sw_status status = JsonCall(
-            *client, "DELETE", "/api/v1/client/leases/" + std::string(lease_id), nullptr, response);
+    if (sw_status status =
+            DeviceOrUserCall(*client, credential ? &*credential : nullptr, "DELETE",
+                             "/api/v1/client/leases/" + std::string(lease_id), nullptr, response);
         status != SW_OK) {
       return status;
     }
@@ -757,10 +844,12 @@ SW_API sw_status sw_lease_borrow(sw_client* client, const char* lease_id, int da
     }
     std::lock_guard lock(client->mutex);
     client->last_error.clear();
+    const std::optional<seatwise::sdk::DeviceCredential> credential = UsableCredential(*client);
     json::object body{{"days", days}};
     HttpResponse response;
     if (sw_status status =
-            JsonCall(*client, "POST", "/api/v1/client/leases/" + id + "/borrow", &body, response);
+            DeviceOrUserCall(*client, credential ? &*credential : nullptr, "POST",
+                             "/api/v1/client/leases/" + id + "/borrow", &body, response);
         status != SW_OK) {
       return status;
     }
@@ -846,7 +935,7 @@ SW_API sw_status sw_usage_record(sw_client* client, const char* kind, const char
     const json::object event{{"id", RandomEventId()},
                              {"kind", kind},
                              {"product", product != nullptr ? product : client->product_code},
-                             {"at", FormatTime(at_unix)}};
+                             {"at", FormatTime(at_unix != 0 ? at_unix : client->Now())}};
     std::string error;
     if (!AppendLine(UsagePath(*client), json::serialize(event) + "\n", error)) {
       return Fail(*client, SW_E_IO, error);
@@ -888,8 +977,10 @@ SW_API sw_status sw_usage_flush(sw_client* client, sw_usage_flush_result* out) {
       Remove(UsagePath(*client));
       return SW_OK;
     }
+    const std::optional<seatwise::sdk::DeviceCredential> credential = UsableCredential(*client);
+    const seatwise::sdk::DeviceCredential* by_device = credential ? &*credential : nullptr;
     std::string device_id;
-    if (sw_status status = EnsureDevice(*client, false, device_id); status != SW_OK) {
+    if (sw_status status = LeaseDevice(*client, by_device, device_id); status != SW_OK) {
       return status;
     }
     std::vector<std::string> remaining;
@@ -907,7 +998,8 @@ SW_API sw_status sw_usage_flush(sw_client* client, sw_usage_flush_result* out) {
       }
       json::object body{{"device_id", device_id}, {"events", std::move(events)}};
       HttpResponse response;
-      outcome = JsonCall(*client, "POST", "/api/v1/client/usage", &body, response);
+      outcome =
+          DeviceOrUserCall(*client, by_device, "POST", "/api/v1/client/usage", &body, response);
       std::optional<json::object> answer =
           outcome == SW_OK ? ParseObject(response.body) : std::nullopt;
       const json::value* rejected = answer ? answer->if_contains("rejected") : nullptr;
@@ -937,6 +1029,184 @@ SW_API sw_status sw_usage_flush(sw_client* client, sw_usage_flush_result* out) {
       return Fail(*client, SW_E_IO, error);
     }
     return outcome;
+  });
+}
+
+SW_API sw_status sw_serial_activate(sw_client* client, const char* serial_number,
+                                    const char* product_key) {
+  if (client == nullptr || serial_number == nullptr || product_key == nullptr ||
+      serial_number[0] == '\0' || product_key[0] == '\0') {
+    return SW_E_INVALID_ARGUMENT;
+  }
+  return Guard(client, [&]() -> sw_status {
+    std::lock_guard lock(client->mutex);
+    client->last_error.clear();
+    const std::optional<std::string> fingerprint = Fingerprint(*client);
+    if (!fingerprint) {
+      return SW_E_UNSUPPORTED;
+    }
+    const json::object body{{"serial_number", serial_number},    {"product_key", product_key},
+                            {"product", client->product_code},   {"fingerprint", *fingerprint},
+                            {"asset_name", HostName()},          {"os", OperatingSystem()},
+                            {"app_version", client->app_version}};
+    HttpRequest request;
+    request.method = "POST";
+    request.url = client->server_url + "/api/v1/client/serial-activations";
+    request.content_type = "application/json";
+    request.body = json::serialize(body);
+    const HttpResponse response = seatwise::sdk::Perform(request);
+    if (response.status == 0) {
+      return Fail(*client, SW_E_NETWORK, response.error);
+    }
+    std::optional<json::object> answer = ParseObject(response.body);
+    const std::string token = answer ? Text(*answer, "token") : "";
+    const std::string credential = answer ? Text(*answer, "device_credential") : "";
+    if (response.status != 200 && response.status != 201) {
+      return Fail(*client, response.status >= 500 ? SW_E_NETWORK : SW_E_REFUSED,
+                  ServerMessage(response));
+    }
+    if (token.empty() || credential.rfind("swm_", 0) != 0 ||
+        Text(*answer, "activation_id").empty() || Text(*answer, "device_id").empty()) {
+      return Fail(*client, SW_E_NETWORK,
+                  "the licence server's serial activation answer is incomplete");
+    }
+    // The credential is shown only once: it is kept before anything else can fail.
+    std::string error;
+    if (!seatwise::sdk::StoreDeviceCredential(
+            CredentialPath(*client),
+            {credential, Text(*answer, "device_id"), *fingerprint, Text(*answer, "activation_id")},
+            error) ||
+        !seatwise::sdk::StoreCachedToken(client->cache_path, {token, false}, error)) {
+      return Fail(*client, SW_E_IO, error);
+    }
+    return FetchKeys(*client);
+  });
+}
+
+SW_API sw_status sw_serial_refresh(sw_client* client) {
+  if (client == nullptr) {
+    return SW_E_INVALID_ARGUMENT;
+  }
+  return Guard(client, [&]() -> sw_status {
+    std::lock_guard lock(client->mutex);
+    client->last_error.clear();
+    std::string error;
+    std::optional<seatwise::sdk::DeviceCredential> credential =
+        seatwise::sdk::LoadDeviceCredential(CredentialPath(*client), error);
+    if (!credential || credential->serial_activation_id.empty()) {
+      return error.empty() ? Fail(*client, SW_E_NO_TOKEN,
+                                  "this computer holds no serial activation; activate it with "
+                                  "the serial number and product key first")
+                           : Fail(*client, SW_E_IO, error);
+    }
+    HttpRequest request;
+    request.method = "POST";
+    request.url = client->server_url + "/api/v1/client/serial-activations/refresh";
+    request.content_type = "application/json";
+    request.body =
+        json::serialize(json::object{{"activation_id", credential->serial_activation_id}});
+    HttpResponse response;
+    if (sw_status status = DeviceCall(*client, *credential, std::move(request), response);
+        status != SW_OK) {
+      return status;
+    }
+    if (response.status == 200 || response.status == 201) {
+      std::optional<json::object> answer = ParseObject(response.body);
+      const std::string token = answer ? Text(*answer, "token") : "";
+      if (token.empty()) {
+        return Fail(*client, SW_E_NETWORK, "the licence server's refresh answer has no token");
+      }
+      if (!seatwise::sdk::StoreCachedToken(client->cache_path, {token, false}, error)) {
+        return Fail(*client, SW_E_IO, error);
+      }
+      return SW_OK;
+    }
+    const std::string message = ServerMessage(response);
+    if (response.status == 401 || response.status == 403 || response.status == 404 ||
+        response.status == 409 || response.status == 410) {
+      std::optional<seatwise::sdk::CachedToken> cached =
+          seatwise::sdk::LoadCachedToken(client->cache_path, error);
+      if (cached) {
+        cached->revoked = true;
+        if (!seatwise::sdk::StoreCachedToken(client->cache_path, *cached, error)) {
+          return Fail(*client, SW_E_IO, error);
+        }
+      }
+      return Fail(*client, SW_E_REVOKED, message);
+    }
+    return Fail(*client, response.status >= 500 ? SW_E_NETWORK : SW_E_REFUSED, message);
+  });
+}
+
+SW_API sw_status sw_serial_deactivate(sw_client* client) {
+  if (client == nullptr) {
+    return SW_E_INVALID_ARGUMENT;
+  }
+  return Guard(client, [&]() -> sw_status {
+    std::lock_guard lock(client->mutex);
+    client->last_error.clear();
+    std::string error;
+    std::optional<seatwise::sdk::DeviceCredential> credential =
+        seatwise::sdk::LoadDeviceCredential(CredentialPath(*client), error);
+    if (!credential || credential->serial_activation_id.empty()) {
+      return error.empty() ? Fail(*client, SW_E_NO_TOKEN,
+                                  "this computer holds no serial activation to deactivate")
+                           : Fail(*client, SW_E_IO, error);
+    }
+    if (!IsPathSafe(credential->serial_activation_id)) {
+      return Fail(*client, SW_E_IO,
+                  "the device credential file names an unusable activation; activate again");
+    }
+    HttpRequest request;
+    request.method = "DELETE";
+    request.url = client->server_url + "/api/v1/client/serial-activations/" +
+                  credential->serial_activation_id;
+    HttpResponse response;
+    if (sw_status status = DeviceCall(*client, *credential, std::move(request), response);
+        status != SW_OK) {
+      return status;
+    }
+    if (response.status != 204 && response.status != 200) {
+      return Fail(*client, response.status >= 500 ? SW_E_NETWORK : SW_E_REFUSED,
+                  "deactivation refused: " + ServerMessage(response));
+    }
+    Remove(client->cache_path);
+    Remove(CredentialPath(*client));
+    return SW_OK;
+  });
+}
+
+SW_API sw_status sw_device_enroll(sw_client* client) {
+  if (client == nullptr) {
+    return SW_E_INVALID_ARGUMENT;
+  }
+  return Guard(client, [&]() -> sw_status {
+    std::lock_guard lock(client->mutex);
+    client->last_error.clear();
+    std::string device_id;
+    std::string credential;
+    if (sw_status status = EnsureDevice(*client, true, device_id, &credential); status != SW_OK) {
+      return status;
+    }
+    const std::optional<std::string> fingerprint = Fingerprint(*client);
+    if (!fingerprint) {
+      return SW_E_UNSUPPORTED;
+    }
+    // A serial activation of the same device keeps its id; the new credential replaces the old.
+    std::string error;
+    std::string serial_activation_id;
+    if (std::optional<seatwise::sdk::DeviceCredential> previous =
+            seatwise::sdk::LoadDeviceCredential(CredentialPath(*client), error);
+        previous && previous->device_id == device_id) {
+      serial_activation_id = previous->serial_activation_id;
+    }
+    error.clear();
+    if (!seatwise::sdk::StoreDeviceCredential(
+            CredentialPath(*client), {credential, device_id, *fingerprint, serial_activation_id},
+            error)) {
+      return Fail(*client, SW_E_IO, error);
+    }
+    return SW_OK;
   });
 }
 

@@ -213,6 +213,8 @@ SW_API sw_status sw_client_new(const sw_config* config, sw_client** out_client) 
         (std::filesystem::path(cache_dir) / ("entitlement-" + product_code + ".json")).string();
     client->app_version = config->app_version != nullptr ? config->app_version : "";
     client->machine_id_file = config->machine_id_file != nullptr ? config->machine_id_file : "";
+    client->now_unix = config->now_unix;
+    client->now_context = config->now_context;
     client->keys_pinned = pinned;
     client->keys = std::move(keys);
     *out_client = client.release();
@@ -224,6 +226,17 @@ SW_API void sw_client_free(sw_client* client) { delete client; }
 
 SW_API const char* sw_client_last_error(const sw_client* client) {
   return client == nullptr ? "" : client->last_error.c_str();
+}
+
+SW_API int64_t sw_client_now(const sw_client* client) {
+  if (client == nullptr) {
+    return 0;
+  }
+  try {
+    return client->Now();
+  } catch (...) {
+    return 0;
+  }
 }
 
 SW_API void sw_string_free(char* text) { std::free(text); }

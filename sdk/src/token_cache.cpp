@@ -156,4 +156,45 @@ std::optional<CachedToken> LoadCachedToken(const std::string& path, std::string&
   return CachedToken{std::string(token->as_string()), revoked->as_bool()};
 }
 
+std::string DeviceCredentialPath(const std::string& cache_dir) {
+  return (std::filesystem::path(cache_dir) / "device-credential.json").string();
+}
+
+bool StoreDeviceCredential(const std::string& path, const DeviceCredential& credential,
+                           std::string& error) {
+  const json::object document{{"credential", credential.credential},
+                              {"device_id", credential.device_id},
+                              {"fingerprint", credential.fingerprint},
+                              {"serial_activation_id", credential.serial_activation_id}};
+  return WriteFileAtomically(path, json::serialize(document) + "\n", error);
+}
+
+std::optional<DeviceCredential> LoadDeviceCredential(const std::string& path, std::string& error) {
+  std::optional<std::string> contents = ReadSmallFile(path, error);
+  if (!contents) {
+    return std::nullopt;
+  }
+  boost::system::error_code ec;
+  const json::value document = json::parse(*contents, ec);
+  const json::object* object = ec ? nullptr : document.if_object();
+  DeviceCredential credential;
+  const auto read = [object](const char* key, std::string& field) {
+    const json::value* value = object != nullptr ? object->if_contains(key) : nullptr;
+    if (value == nullptr || !value->is_string()) {
+      return false;
+    }
+    field = std::string(value->as_string());
+    return true;
+  };
+  const bool complete = read("credential", credential.credential) &&
+                        read("device_id", credential.device_id) &&
+                        read("fingerprint", credential.fingerprint) &&
+                        read("serial_activation_id", credential.serial_activation_id);
+  if (!complete || credential.credential.empty() || credential.device_id.empty()) {
+    error = "the device credential " + path + " is damaged; activate or enroll this computer again";
+    return std::nullopt;
+  }
+  return credential;
+}
+
 }  // namespace seatwise::sdk

@@ -27,6 +27,26 @@ std::optional<std::string> ReadSmallFile(const std::string& path, std::string& e
 // Writes the cache file for `cached`.
 bool StoreCachedToken(const std::string& path, const CachedToken& cached, std::string& error);
 
+// The credential of this computer (swm_...), shown by the server once: at a serial
+// activation or an enrolment.
+struct DeviceCredential {
+  std::string credential;
+  std::string device_id;
+  std::string fingerprint;           // of the computer it was issued to
+  std::string serial_activation_id;  // "" when no serial activation holds it
+};
+
+// Where the cache directory keeps the device credential.
+std::string DeviceCredentialPath(const std::string& cache_dir);
+
+// Writes the device credential file atomically with mode 0600.
+bool StoreDeviceCredential(const std::string& path, const DeviceCredential& credential,
+                           std::string& error);
+
+// The cached device credential; nothing when the file does not exist. `error` is set (and
+// nothing returned) when the file exists but cannot be read or parsed.
+std::optional<DeviceCredential> LoadDeviceCredential(const std::string& path, std::string& error);
+
 // The cached token; nothing when the file does not exist. `error` is set (and nothing
 // returned) when the file exists but cannot be read or parsed.
 std::optional<CachedToken> LoadCachedToken(const std::string& path, std::string& error);

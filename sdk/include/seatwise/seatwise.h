@@ -8,8 +8,10 @@
  * Offline: configuration, the device fingerprint, the token cache and the offline check of
  * a cached entitlement token. Online (HTTP or HTTPS with certificate verification, libcurl):
  * sign-in with the OAuth device grant, activation, refresh, fetching the public keys,
- * network leases with a heartbeat thread, and usage events with an offline queue. Serial
- * activation is not declared here yet.
+ * network leases with a heartbeat thread, usage events with an offline queue, serial-number
+ * activation, and enrolment of a computer for network licences. Both of the last two keep a
+ * device credential (swm_...) in the cache directory, so the computer can renew a serial
+ * activation or check out network seats without anybody signed in.
  */
 #ifndef SEATWISE_SEATWISE_H
 #define SEATWISE_SEATWISE_H
@@ -77,6 +79,11 @@ typedef struct sw_config {
   const char* cache_dir;       /* directory owned by the product; made owner-only (0700) */
   const char* app_version;     /* optional: reported when the device registers */
   const char* machine_id_file; /* optional: read instead of the system's machine id */
+  /* Optional clock: the current time in Unix seconds, asked wherever the SDK needs "now"
+   * (default usage event time, sign-in code and access-token expiry, sw_client_now). NULL
+   * means the system clock. Called with now_context, possibly from the heartbeat thread. */
+  int64_t (*now_unix)(void* context);
+  void* now_context;
 } sw_config;
 
 /* The answer of sw_token_check. Claims are empty strings for SW_TOKEN_MISSING and
@@ -119,6 +126,10 @@ SW_API void sw_client_free(sw_client* client);
 /* Why the last failing call on this client failed; "" after a success. Valid until the
  * next call on the client. */
 SW_API const char* sw_client_last_error(const sw_client* client);
+
+/* The client's clock (sw_config.now_unix, or the system time) in Unix seconds; 0 for NULL.
+ * Pass it to sw_token_check to check against the same clock the SDK uses. */
+SW_API int64_t sw_client_now(const sw_client* client);
 
 /* Releases a string the SDK allocated; NULL is allowed. */
 SW_API void sw_string_free(char* text);
@@ -207,13 +218,15 @@ typedef struct sw_lease {
 } sw_lease;
 
 /* Checks out a seat for this computer (registering it when needed). SW_E_REFUSED when all
- * seats are in use; the message says how many and when the oldest lease expires. */
+ * seats are in use; the message says how many and when the oldest lease expires. Like the
+ * other lease and usage calls, it authenticates with the cached device credential when the
+ * computer was enrolled (sw_device_enroll), otherwise with the signed-in user's token. */
 SW_API sw_status sw_lease_checkout(sw_client* client, sw_lease* out);
 
 /* Keeps a lease alive; `out` may be NULL. */
 SW_API sw_status sw_lease_heartbeat(sw_client* client, const char* lease_id, sw_lease* out);
 
-/* Releases a lease (also returns a borrowed one early). */
+/* Releases a lease (also returns a borrowed one early, freeing its seat). */
 SW_API sw_status sw_lease_release(sw_client* client, const char* lease_id);
 
 /* Borrows a checked-out lease for `days` days, to work offline. */
@@ -232,8 +245,8 @@ SW_API sw_status sw_lease_stop_heartbeats(sw_client* client);
 SW_API sw_status sw_lease_heartbeat_counts(sw_client* client, int64_t* sent, int64_t* failed);
 
 /* Appends a usage event ("start", "stop") for `product` (NULL: the configured product) at
- * `at_unix` to the offline queue file (JSON lines, 0600); no network. Each event gets a
- * random 128-bit id, so uploading it twice counts once. */
+ * `at_unix` (0: the client's clock) to the offline queue file (JSON lines, 0600); no network.
+ * Each event gets a random 128-bit id, so uploading it twice counts once. */
 SW_API sw_status sw_usage_record(sw_client* client, const char* kind, const char* product,
                                  int64_t at_unix);
 
@@ -248,6 +261,36 @@ typedef struct sw_usage_flush_result {
 /* Uploads the queue in batches of at most 1000 and removes what the server accepted or
  * already had; rejected events and everything not sent stay queued. `out` may be NULL. */
 SW_API sw_status sw_usage_flush(sw_client* client, sw_usage_flush_result* out);
+
+/* ---- Serial-number activation: no sign-in; the computer is identified by a device
+ * credential (swm_...) the server shows once, cached beside the token (0600, atomic). ---- */
+
+/* Activates the configured product on this computer with a serial number and product key
+ * (fingerprint, host name as asset name, OS and app version are sent). Caches the
+ * entitlement token and the device credential. SW_E_REFUSED with the server's reason: a
+ * serial number and product key that do not match give one generic message; all seats in
+ * use says how many. */
+SW_API sw_status sw_serial_activate(sw_client* client, const char* serial_number,
+                                    const char* product_key);
+
+/* Renews the token of the serial activation with the device credential. SW_E_NO_TOKEN when
+ * this computer holds no serial activation. SW_E_REVOKED when the server refused: the cached
+ * token is marked revoked and sw_client_last_error carries the reason (e.g. "sign-in
+ * required: ..." once the licence moved to sign-in). */
+SW_API sw_status sw_serial_refresh(sw_client* client);
+
+/* Deactivates the serial activation (freeing its seat for another computer), then removes
+ * the cached token and device credential. SW_E_NO_TOKEN when there is none. */
+SW_API sw_status sw_serial_deactivate(sw_client* client);
+
+/* ---- Enrolment for network licences ---- */
+
+/* Registers this computer with the signed-in user's access token and asks for a device
+ * credential, which is cached (0600, atomic; a new one replaces the computer's earlier one).
+ * From then on lease and usage calls authenticate as the computer itself, so a network
+ * licence needs a sign-in once per computer. Without a cached credential those calls use
+ * the signed-in user's access token. */
+SW_API sw_status sw_device_enroll(sw_client* client);
 
 #ifdef __cplusplus
 }
