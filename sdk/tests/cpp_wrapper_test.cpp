@@ -71,6 +71,51 @@ TEST(CppWrapperTest, AnInvalidTokenExplainsWhyInLastError) {
   EXPECT_NE(owned.LastError().find("signature"), std::string::npos) << owned.LastError();
 }
 
+std::int64_t MovedClock(void* context) { return *static_cast<std::int64_t*>(context); }
+
+TEST(CppWrapperTest, CheckTokenWithoutATimeUsesTheConfiguredClock) {
+  TempDir dir;
+  const SigningKey key("key-2026");
+  std::int64_t now = kIssuedAt + 60;
+  Config config{"https://licences.example.com", "DRL", key.Jwks(), dir.path().string()};
+  config.now_unix = MovedClock;
+  config.now_context = &now;
+  Result<Client> client = Client::Create(config);
+  ASSERT_TRUE(client);
+  Client owned = std::move(client).value();
+  ASSERT_EQ(owned.StoreToken(key.SignInToken()), SW_OK);
+  EXPECT_EQ(owned.Now(), kIssuedAt + 60);
+  EXPECT_EQ(owned.CheckToken()->state, SW_TOKEN_VALID);
+  now = kIssuedAt + 2 * kDay;
+  EXPECT_EQ(owned.CheckToken()->state, SW_TOKEN_REAUTHORIZE);
+  now = kIssuedAt + 28 * kDay;
+  EXPECT_EQ(owned.CheckToken()->state, SW_TOKEN_GRACE_WARNING);
+  EXPECT_EQ(owned.CheckToken()->days_left, 2);
+  now = kIssuedAt + 31 * kDay;
+  EXPECT_EQ(owned.CheckToken()->state, SW_TOKEN_EXPIRED);
+}
+
+TEST(CppWrapperTest, OnlineCallsPassStatusesAndReasonsThrough) {
+  TempDir dir;
+  const SigningKey key("key-2026");
+  Result<Client> client =
+      Client::Create({"http://127.0.0.1:1", "DRL", key.Jwks(), (dir.path() / "cache").string()});
+  ASSERT_TRUE(client);
+  Client owned = std::move(client).value();
+  EXPECT_EQ(owned.SerialRefresh(), SW_E_NO_TOKEN);
+  EXPECT_NE(owned.LastError().find("no serial activation"), std::string::npos) << owned.LastError();
+  EXPECT_EQ(owned.SerialActivate("", "001R1"), SW_E_INVALID_ARGUMENT);
+  EXPECT_EQ(owned.Refresh(), SW_E_NO_TOKEN);
+  EXPECT_EQ(owned.LeaseRelease("../x"), SW_E_INVALID_ARGUMENT);
+  EXPECT_EQ(owned.SigninPending().status(), SW_E_NOT_SIGNED_IN);
+  EXPECT_EQ(owned.SigninStart().status(), SW_E_NETWORK);
+  ASSERT_EQ(owned.RecordUsage("start", "", kIssuedAt), SW_OK);
+  EXPECT_EQ(owned.RecordUsage("pause"), SW_E_INVALID_ARGUMENT);
+  Result<HeartbeatCounts> counts = owned.Heartbeats();
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->sent, 0);
+}
+
 TEST(CppWrapperTest, DeviceFingerprintMatchesTheCFunction) {
   char raw[SW_FINGERPRINT_LENGTH + 1];
   const sw_status status = sw_device_fingerprint(raw, sizeof raw);
