@@ -1,6 +1,7 @@
 // seatwise-client: a command-line stand-in for a desktop product. It drives the online flows
 // of libseatwise against a Seatwise server: sign-in with the device grant, activation,
-// offline check, refresh, network leases, borrowing and usage events.
+// offline check, refresh, serial-number activation, enrolment, network leases, borrowing and
+// usage events.
 
 #include <seatwise/seatwise.h>
 
@@ -8,7 +9,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -33,13 +33,21 @@ commands:
   signin [--no-wait | --poll]  sign in with a code shown here and approved in a browser;
                                --no-wait prints the code and exits, --poll finishes a
                                sign-in started earlier
+  signout                      forget the sign-in (a device credential stays)
   activate                     register this computer and activate the product
-  check                        check the cached licence offline
+  check                        check the cached licence offline; prints its state, the
+                               days left and its claims as "key: value" lines
   refresh                      renew the cached licence online
+  serial activate SERIAL KEY   activate with a serial number and product key (no sign-in)
+  serial refresh               renew a serial activation with the device credential
+  serial deactivate            deactivate it here, freeing its seat for another computer
+  enroll                       give this computer a device credential (needs a sign-in once);
+                               leases and usage then work without a sign-in
   lease checkout               check out a network seat; prints the lease id
   lease release ID             release a network seat
   borrow DAYS                  check out a network seat and borrow it for DAYS days
-  usage start                  queue a product start event (offline)
+  return ID                    return a borrowed seat early (frees it)
+  usage start | usage stop     queue a product start or stop event (offline)
   usage flush                  upload the queued usage events
 
 options:
@@ -47,11 +55,14 @@ options:
   --machine-id-file FILE       identify this computer by FILE instead of /etc/machine-id
   --jwks FILE                  pinned public keys (the server's /.well-known/jwks.json);
                                without it the keys are fetched and cached
+  --now UNIX_SECONDS           the client's clock (for check, usage events and expiry
+                               decisions) instead of the system time
   --help                       this text
 
 exit codes:
   0  done (check: the licence may be used)
-  1  not licensed: refused, revoked, expired or invalid
+  1  not licensed: refused, revoked, expired or invalid, or nothing activated to
+     refresh or deactivate
   2  bad command line
   3  the server could not be reached, or another failure
   4  not signed in, or the sign-in was denied or expired
@@ -83,7 +94,7 @@ int Report(sw_client* client, sw_status status, const std::string& what) {
   return ExitFor(status);
 }
 
-std::int64_t Now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+std::int64_t FixedClock(void* context) { return *static_cast<const std::int64_t*>(context); }
 
 void PrintSignin(const sw_signin& signin) {
   std::cout << "To sign in, open " << signin.verification_uri << " and enter the code "
@@ -110,7 +121,8 @@ int WaitForSignin(sw_client* client) {
       return Report(client, status, "sign-in");
     }
     // slow_down raises the interval; the code's expiry bounds the wait.
-    if (sw_signin_pending(client, &pending) != SW_OK || Now() >= pending.expires_at) {
+    if (sw_signin_pending(client, &pending) != SW_OK ||
+        sw_client_now(client) >= pending.expires_at) {
       std::cerr << "sign-in: the code expired before it was approved; sign in again\n";
       return kExitSignIn;
     }
@@ -134,13 +146,34 @@ int Signin(sw_client* client, const std::map<std::string, std::string>& flags) {
   return WaitForSignin(client);
 }
 
+// The outcome of a check as stable "key: value" lines; claims only when the token verified.
+void PrintClaims(const sw_check_result& result) {
+  std::cout << "state: " << sw_token_state_name(result.state) << "\n"
+            << "days_left: " << result.days_left << "\n";
+  if (result.state == SW_TOKEN_MISSING || result.state == SW_TOKEN_INVALID) {
+    return;
+  }
+  std::cout << "kind: " << result.kind << "\n"
+            << "activation_id: " << result.activation_id << "\n"
+            << "user: " << (result.has_user ? result.user : "none") << "\n"
+            << "product: " << result.product << "\n"
+            << "product_code: " << result.product_code << "\n"
+            << "subscription: " << result.subscription << "\n"
+            << "device: " << result.device << "\n"
+            << "issued_at: " << result.issued_at << "\n"
+            << "reauth_at: " << result.reauth_at << "\n"
+            << "warn_from: " << result.warn_from << "\n"
+            << "grace_until: " << result.grace_until << "\n";
+}
+
 int Check(sw_client* client) {
   sw_check_result result{};
-  const sw_status status = sw_token_check(client, Now(), &result);
+  const sw_status status = sw_token_check(client, sw_client_now(client), &result);
   if (status != SW_OK) {
     return Report(client, status, "check");
   }
   std::cout << "state " << sw_token_state_name(result.state) << "\n";
+  PrintClaims(result);
   switch (result.state) {
     case SW_TOKEN_VALID:
     case SW_TOKEN_REAUTHORIZE:
@@ -224,12 +257,54 @@ int Run(sw_client* client, const std::vector<std::string>& args,
     PrintLease(lease);
     return kExitOk;
   }
-  if (command == "lease" && args.size() == 3 && args[1] == "release") {
-    status = sw_lease_release(client, args[2].c_str());
+  if ((command == "lease" && args.size() == 3 && args[1] == "release") ||
+      (command == "return" && args.size() == 2)) {
+    const std::string& lease_id = args.back();
+    status = sw_lease_release(client, lease_id.c_str());
     if (status != SW_OK) {
-      return Report(client, status, "release failed");
+      return Report(client, status, command == "return" ? "return failed" : "release failed");
     }
-    std::cout << "released " << args[2] << "\n";
+    std::cout << (command == "return" ? "returned " : "released ") << lease_id << "\n";
+    return kExitOk;
+  }
+  if (command == "signout" && args.size() == 1) {
+    status = sw_signout(client);
+    if (status != SW_OK) {
+      return Report(client, status, "sign-out");
+    }
+    std::cout << "signed out\n";
+    return kExitOk;
+  }
+  if (command == "serial" && args.size() == 4 && args[1] == "activate") {
+    status = sw_serial_activate(client, args[2].c_str(), args[3].c_str());
+    if (status != SW_OK) {
+      return Report(client, status, "activation refused");
+    }
+    std::cout << "activated\n";
+    return Check(client);
+  }
+  if (command == "serial" && args.size() == 2 && args[1] == "refresh") {
+    status = sw_serial_refresh(client);
+    if (status != SW_OK) {
+      return Report(client, status, "refresh refused");
+    }
+    std::cout << "refreshed\n";
+    return Check(client);
+  }
+  if (command == "serial" && args.size() == 2 && args[1] == "deactivate") {
+    status = sw_serial_deactivate(client);
+    if (status != SW_OK) {
+      return Report(client, status, "deactivation failed");
+    }
+    std::cout << "deactivated\n";
+    return kExitOk;
+  }
+  if (command == "enroll" && args.size() == 1) {
+    status = sw_device_enroll(client);
+    if (status != SW_OK) {
+      return Report(client, status, "enrolment refused");
+    }
+    std::cout << "enrolled\n";
     return kExitOk;
   }
   int days = 0;
@@ -249,12 +324,13 @@ int Run(sw_client* client, const std::vector<std::string>& args,
     PrintLease(lease);
     return kExitOk;
   }
-  if (command == "usage" && args.size() == 2 && args[1] == "start") {
-    status = sw_usage_record(client, "start", nullptr, Now());
+  if (command == "usage" && args.size() == 2 && (args[1] == "start" || args[1] == "stop")) {
+    // 0: the event takes the client's clock (--now, or the system time).
+    status = sw_usage_record(client, args[1].c_str(), nullptr, 0);
     if (status != SW_OK) {
       return Report(client, status, "usage");
     }
-    std::cout << "queued a start event\n";
+    std::cout << "queued a " << args[1] << " event\n";
     return kExitOk;
   }
   if (command == "usage" && args.size() == 2 && args[1] == "flush") {
@@ -289,8 +365,8 @@ bool ReadFile(const std::string& path, std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::vector<std::string> valued{"server",      "product",         "cache",
-                                        "app-version", "machine-id-file", "jwks"};
+  const std::vector<std::string> valued{"server",          "product", "cache", "app-version",
+                                        "machine-id-file", "jwks",    "now"};
   const std::vector<std::string> switches{"no-wait", "poll", "help"};
   std::map<std::string, std::string> flags;
   std::vector<std::string> args;
@@ -337,6 +413,16 @@ int main(int argc, char** argv) {
     std::cerr << "cannot read the keys " << flags["jwks"] << "\n";
     return kExitFailed;
   }
+  std::int64_t now = 0;
+  if (flags.count("now") != 0) {
+    const std::string& text = flags["now"];
+    if (text.empty() || text.size() > 15 ||
+        text.find_first_not_of("0123456789") != std::string::npos) {
+      std::cerr << "--now needs Unix seconds (digits only); see --help\n";
+      return kExitUsage;
+    }
+    now = std::stoll(text);
+  }
   sw_config config{};
   config.server_url = flags["server"].c_str();
   config.product_code = flags["product"].c_str();
@@ -345,6 +431,10 @@ int main(int argc, char** argv) {
   config.app_version = flags.count("app-version") != 0 ? flags["app-version"].c_str() : "";
   config.machine_id_file =
       flags.count("machine-id-file") != 0 ? flags["machine-id-file"].c_str() : nullptr;
+  if (flags.count("now") != 0) {
+    config.now_unix = FixedClock;
+    config.now_context = &now;
+  }
   sw_client* client = nullptr;
   const sw_status status = sw_client_new(&config, &client);
   if (status != SW_OK) {
