@@ -53,6 +53,8 @@ commands:
 options:
   --app-version V              the product version reported for this computer
   --machine-id-file FILE       identify this computer by FILE instead of /etc/machine-id
+  --team ID                    the team this computer registers in (a user in several
+                               teams must name one)
   --jwks FILE                  pinned public keys (the server's /.well-known/jwks.json);
                                without it the keys are fetched and cached
   --now UNIX_SECONDS           the client's clock (for check, usage events and expiry
@@ -366,7 +368,7 @@ bool ReadFile(const std::string& path, std::string& text) {
 
 int main(int argc, char** argv) {
   const std::vector<std::string> valued{"server",          "product", "cache", "app-version",
-                                        "machine-id-file", "jwks",    "now"};
+                                        "machine-id-file", "jwks",    "now",   "team"};
   const std::vector<std::string> switches{"no-wait", "poll", "help"};
   std::map<std::string, std::string> flags;
   std::vector<std::string> args;
@@ -431,6 +433,7 @@ int main(int argc, char** argv) {
   config.app_version = flags.count("app-version") != 0 ? flags["app-version"].c_str() : "";
   config.machine_id_file =
       flags.count("machine-id-file") != 0 ? flags["machine-id-file"].c_str() : nullptr;
+  config.team_id = flags.count("team") != 0 ? flags["team"].c_str() : nullptr;
   if (flags.count("now") != 0) {
     config.now_unix = FixedClock;
     config.now_context = &now;

@@ -19,6 +19,7 @@ struct sw_client {
   std::string cache_path;  // the entitlement token cache
   std::string app_version;
   std::string machine_id_file;                        // "" for the system's machine id
+  std::string team_id;                                // "" when the user's only team is meant
   std::int64_t (*now_unix)(void* context) = nullptr;  // nullptr: the system clock
   void* now_context = nullptr;
   bool keys_pinned = false;

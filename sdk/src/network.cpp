@@ -365,6 +365,9 @@ sw_status EnsureDevice(sw_client& client, bool force, std::string& device_id,
                     {"asset_name", HostName()},
                     {"os", OperatingSystem()},
                     {"app_version", client.app_version}};
+  if (!client.team_id.empty()) {
+    body["team_id"] = client.team_id;
+  }
   if (issued_credential != nullptr) {
     body["issue_credential"] = true;
   }

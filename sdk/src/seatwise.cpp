@@ -213,6 +213,7 @@ SW_API sw_status sw_client_new(const sw_config* config, sw_client** out_client) 
         (std::filesystem::path(cache_dir) / ("entitlement-" + product_code + ".json")).string();
     client->app_version = config->app_version != nullptr ? config->app_version : "";
     client->machine_id_file = config->machine_id_file != nullptr ? config->machine_id_file : "";
+    client->team_id = config->team_id != nullptr ? config->team_id : "";
     client->now_unix = config->now_unix;
     client->now_context = config->now_context;
     client->keys_pinned = pinned;

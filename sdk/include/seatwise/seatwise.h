@@ -84,6 +84,9 @@ typedef struct sw_config {
    * means the system clock. Called with now_context, possibly from the heartbeat thread. */
   int64_t (*now_unix)(void* context);
   void* now_context;
+  /* Optional: the team this computer registers in, for a user who belongs to several teams
+   * (the server asks to name one); NULL or "" lets the server pick the user's only team. */
+  const char* team_id;
 } sw_config;
 
 /* The answer of sw_token_check. Claims are empty strings for SW_TOKEN_MISSING and

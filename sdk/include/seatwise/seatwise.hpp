@@ -45,6 +45,7 @@ struct Config {
   // The clock (Unix seconds) asked with now_context; nullptr for the system clock.
   std::int64_t (*now_unix)(void* context) = nullptr;
   void* now_context = nullptr;
+  std::string team_id = {};  // for a user in several teams; "" for the only one
 };
 
 // A started sign-in; see sw_signin.
@@ -127,6 +128,7 @@ class Client {
     c.machine_id_file = config.machine_id_file.empty() ? nullptr : config.machine_id_file.c_str();
     c.now_unix = config.now_unix;
     c.now_context = config.now_context;
+    c.team_id = config.team_id.c_str();
     sw_client* handle = nullptr;
     const sw_status status = sw_client_new(&c, &handle);
     if (status != SW_OK) {
