@@ -2,7 +2,9 @@
 // the real `seatwise serve --demo` on both backends. Eve signs in with the device grant and
 // activates Draftline; a second computer stops the first; a tampered cached token checks
 // invalid; a Structa network seat is checked out, released and borrowed; usage queued offline is
-// uploaded once.
+// uploaded once. Then the seed stories through the same binary: a seat still held by the
+// Primary Admin, a leaver's refresh, offline grace under a moved clock, serial activation up to
+// the seats, and an enrolled computer checking out network seats without a sign-in.
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
@@ -15,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -128,22 +131,66 @@ class SdkClientTest : public DemoServerTest {
     return LineValue(started.out, "code");
   }
 
-  HttpReply Decide(const std::string& decision, const std::string& user_code) {
+  HttpReply Decide(const std::string& decision, const std::string& user_code,
+                   const std::string& who = "eve") {
     return server_->Call("POST", "/api/v1/oauth/device/" + decision,
-                         server_->Person(DemoEmail("eve")),
+                         server_->Person(DemoEmail(who)),
                          boost::json::serialize(boost::json::object{{"user_code", user_code}}));
   }
 
   // Eve signs `computer` in: the code is shown, Eve approves it in her browser session,
   // and the client's poll finishes the sign-in.
   void SignInAsEve(const Computer& computer, const std::string& product) {
+    SignInAs(computer, product, "eve");
+  }
+
+  // `who` signs `computer` in, approving the code in their browser session.
+  void SignInAs(const Computer& computer, const std::string& product, const std::string& who) {
     const std::string code = StartSignIn(computer, product);
     ASSERT_FALSE(code.empty());
-    HttpReply approved = Decide("approve", code);
+    HttpReply approved = Decide("approve", code, who);
     ASSERT_EQ(approved.status, 204) << approved.Describe();
     ClientRun finished = Client(computer, product, {"signin", "--poll"});
     ASSERT_EQ(finished.code, 0) << finished.out << finished.err;
     EXPECT_NE(finished.out.find("signed in"), std::string::npos) << finished.out;
+  }
+
+  // The serial number and product key of Contoso Design's Formwork 3D serial contract
+  // (110001234568, 4 seats), as its Contract Manager ann sees them.
+  struct SerialLicense {
+    std::string contract_id;
+    std::string serial_number;
+    std::string product_key;
+    std::int64_t seats = 0;
+  };
+  SerialLicense FindFormwork() {
+    const Credential& ann = server_->Person(DemoEmail("ann"));
+    HttpReply list = server_->Call("GET", "/api/v1/contracts", ann);
+    EXPECT_EQ(list.status, 200) << list.Describe();
+    if (list.status != 200) return {};
+    const boost::json::value contracts = list.Json();
+    for (const auto& item : contracts.at("items").as_array()) {
+      if (item.at("number") != "110001234568") continue;
+      HttpReply contract =
+          server_->Call("GET", "/api/v1/contracts/" + std::string(item.at("id").as_string()), ann);
+      EXPECT_EQ(contract.status, 200) << contract.Describe();
+      if (contract.status != 200) return {};
+      const boost::json::value detail = contract.Json();
+      for (const auto& sub : detail.at("products").as_array()) {
+        if (sub.at("code") != "FRM") continue;
+        return {std::string(item.at("id").as_string()),
+                std::string(sub.at("serial_number").as_string()),
+                std::string(sub.at("product_key").as_string()), sub.at("seats").as_int64()};
+      }
+    }
+    ADD_FAILURE() << "no FRM serial subscription on contract 110001234568";
+    return {};
+  }
+
+  // The number after "key: " in a check's output; -1 when absent.
+  static std::int64_t Claim(const ClientRun& run, const std::string& key) {
+    const std::string value = LineValue(run.out, key + ":");
+    return value.empty() ? -1 : std::stoll(value);
   }
 
   TempDir dir_;
@@ -266,6 +313,185 @@ TEST_P(SdkClientTest, UsageQueuedOfflineIsUploadedOnceAndThenNothingIsLeft) {
   ClientRun again = Client(workstation, "STR", {"usage", "flush"});
   EXPECT_EQ(again.code, 0) << again.out << again.err;
   EXPECT_NE(again.out.find("nothing to send"), std::string::npos) << again.out;
+}
+
+TEST_P(SdkClientTest, ASeatStillHeldByThePrimaryAdminIsNamedWhenActivationIsRefused) {
+  // Draftline Architecture comes only with the AEC collection (3 seats: ann and ivy). Bob
+  // takes the third, so the one left to free is the Primary Admin's own.
+  const Credential& ann = server_->Person(DemoEmail("ann"));
+  const std::string team = TeamId(ann);
+  ASSERT_FALSE(team.empty());
+  HttpReply products = server_->Call("GET", "/api/v1/teams/" + team + "/products", ann);
+  ASSERT_EQ(products.status, 200) << products.Describe();
+  std::string aec;
+  const boost::json::value listed = products.Json();
+  for (const auto& item : listed.at("items").as_array()) {
+    if (item.at("item").at("code") == "AEC") {
+      aec = std::string(item.at("subscription_id").as_string());
+    }
+  }
+  ASSERT_FALSE(aec.empty()) << products.body;
+  HttpReply assigned = server_->Call(
+      "POST", "/api/v1/teams/" + team + "/subscriptions/" + aec + "/assignments", ann,
+      boost::json::serialize(
+          boost::json::object{{"user_id", UserId(server_->Person(DemoEmail("bob")))}}));
+  ASSERT_TRUE(assigned.status == 200 || assigned.status == 201) << assigned.Describe();
+
+  const Computer desk = NewComputer("dev-desk");
+  ASSERT_NO_FATAL_FAILURE(SignInAs(desk, "DRA", "dev"));
+  ClientRun refused = Client(desk, "DRA", {"activate"});
+  EXPECT_EQ(refused.code, 1) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("activation refused: "), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("held by the Primary Admin " + DemoEmail("ann")), std::string::npos)
+      << refused.err;
+  ClientRun check = Client(desk, "DRA", {"check"});
+  EXPECT_EQ(check.code, 1) << check.out << check.err;
+  EXPECT_NE(check.out.find("state missing"), std::string::npos) << check.out;
+}
+
+TEST_P(SdkClientTest, ALeaverRemovedFromTheTeamIsRefusedAtTheNextRefreshAndChecksRevoked) {
+  // Hal belongs to Contoso Design and Contoso Plant, so removing him from Design leaves his
+  // sign-in working and the refresh itself answers why.
+  const Credential& ann = server_->Person(DemoEmail("ann"));
+  const std::string design = TeamId(ann);
+  const std::string hal = UserId(server_->Person(DemoEmail("hal")));
+  ASSERT_FALSE(design.empty());
+  ASSERT_FALSE(hal.empty());
+  const Computer laptop = NewComputer("leaver");
+  ASSERT_NO_FATAL_FAILURE(SignInAs(laptop, "DRL", "hal"));
+  ClientRun ambiguous = Client(laptop, "DRL", {"activate"});
+  EXPECT_EQ(ambiguous.code, 1) << ambiguous.out << ambiguous.err;
+  EXPECT_NE(ambiguous.err.find("name the team"), std::string::npos) << ambiguous.err;
+  ClientRun activated = Client(laptop, "DRL", {"activate", "--team", design});
+  ASSERT_EQ(activated.code, 0) << activated.out << activated.err;
+  EXPECT_EQ(LineValue(activated.out, "state:"), "valid") << activated.out;
+
+  HttpReply removed = server_->Call("DELETE", "/api/v1/teams/" + design + "/users/" + hal, ann);
+  ASSERT_TRUE(removed.status == 200 || removed.status == 204) << removed.Describe();
+
+  ClientRun refused = Client(laptop, "DRL", {"refresh", "--team", design});
+  EXPECT_EQ(refused.code, 1) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("refresh refused: you were removed from"), std::string::npos)
+      << refused.err;
+  ClientRun check = Client(laptop, "DRL", {"check"});
+  EXPECT_EQ(check.code, 1) << check.out << check.err;
+  EXPECT_NE(check.out.find("state revoked"), std::string::npos) << check.out;
+  EXPECT_EQ(LineValue(check.out, "state:"), "revoked") << check.out;
+}
+
+TEST_P(SdkClientTest, OfflineTheLicenceAsksToReauthorizeThenWarnsThenExpiresAsTheClockMoves) {
+  const Computer laptop = NewComputer("offline");
+  ASSERT_NO_FATAL_FAILURE(SignInAsEve(laptop, "DRL"));
+  ClientRun activated = Client(laptop, "DRL", {"activate"});
+  ASSERT_EQ(activated.code, 0) << activated.out << activated.err;
+
+  ClientRun now = Client(laptop, "DRL", {"check"});
+  ASSERT_EQ(now.code, 0) << now.out << now.err;
+  EXPECT_EQ(LineValue(now.out, "state:"), "valid") << now.out;
+  EXPECT_EQ(LineValue(now.out, "kind:"), "sign_in") << now.out;
+  EXPECT_EQ(LineValue(now.out, "product_code:"), "DRL") << now.out;
+  const std::int64_t issued_at = Claim(now, "issued_at");
+  const std::int64_t reauth_at = Claim(now, "reauth_at");
+  const std::int64_t warn_from = Claim(now, "warn_from");
+  const std::int64_t grace_until = Claim(now, "grace_until");
+  ASSERT_GT(issued_at, 0) << now.out;
+  ASSERT_LT(issued_at, reauth_at) << now.out;
+  ASSERT_LT(reauth_at, warn_from) << now.out;
+  ASSERT_LT(warn_from, grace_until) << now.out;
+  constexpr std::int64_t kDay = 86400;
+  EXPECT_EQ(Claim(now, "days_left"), (grace_until - issued_at + kDay - 1) / kDay) << now.out;
+
+  ClientRun due = Client(laptop, "DRL", {"check", "--now", std::to_string(reauth_at + 1)});
+  EXPECT_EQ(due.code, 0) << due.out << due.err;
+  EXPECT_NE(due.out.find("state reauthorize"), std::string::npos) << due.out;
+
+  const std::int64_t warned_at = warn_from + 1;
+  ClientRun warning = Client(laptop, "DRL", {"--now", std::to_string(warned_at), "check"});
+  EXPECT_EQ(warning.code, 0) << warning.out << warning.err;
+  EXPECT_NE(warning.out.find("state grace_warning"), std::string::npos) << warning.out;
+  const std::int64_t days_left = (grace_until - warned_at + kDay - 1) / kDay;
+  EXPECT_EQ(Claim(warning, "days_left"), days_left) << warning.out;
+  EXPECT_NE(warning.out.find("connect within " + std::to_string(days_left) + " days"),
+            std::string::npos)
+      << warning.out;
+
+  ClientRun expired = Client(laptop, "DRL", {"check", "--now", std::to_string(grace_until + 1)});
+  EXPECT_EQ(expired.code, 1) << expired.out << expired.err;
+  EXPECT_NE(expired.out.find("state expired"), std::string::npos) << expired.out;
+  EXPECT_EQ(Claim(expired, "days_left"), 0) << expired.out;
+
+  // Usage events take the same clock.
+  ClientRun stopped = Client(laptop, "DRL", {"usage", "stop", "--now", "1800000000"});
+  ASSERT_EQ(stopped.code, 0) << stopped.out << stopped.err;
+  EXPECT_NE(ReadText(laptop.cache + "/usage-queue.jsonl").find("\"at\":\"2027-01-15T08:00:00Z\""),
+            std::string::npos);
+}
+
+TEST_P(SdkClientTest,
+       SerialNumbersActivateUpToTheSeatsDeactivatingFreesOneAndAMoveToSignInIsRefused) {
+  const SerialLicense frm = FindFormwork();
+  ASSERT_FALSE(frm.serial_number.empty());
+  ASSERT_EQ(frm.seats, 4);
+
+  const Computer wrong = NewComputer("serial-wrong");
+  ClientRun mismatch =
+      Client(wrong, "FRM", {"serial", "activate", frm.serial_number, frm.product_key + "X"});
+  EXPECT_EQ(mismatch.code, 1) << mismatch.out << mismatch.err;
+  EXPECT_NE(mismatch.err.find("serial number and product key do not match a license"),
+            std::string::npos)
+      << mismatch.err;
+
+  std::vector<Computer> computers;
+  for (int i = 0; i < 5; ++i) computers.push_back(NewComputer("serial-" + std::to_string(i)));
+  for (int i = 0; i < 4; ++i) {
+    ClientRun activated =
+        Client(computers[i], "FRM", {"serial", "activate", frm.serial_number, frm.product_key});
+    ASSERT_EQ(activated.code, 0) << i << activated.out << activated.err;
+    EXPECT_EQ(LineValue(activated.out, "kind:"), "serial") << activated.out;
+    EXPECT_EQ(LineValue(activated.out, "user:"), "none") << activated.out;
+  }
+  ClientRun check = Client(computers[0], "FRM", {"check"});
+  EXPECT_EQ(check.code, 0) << check.out << check.err;
+  EXPECT_NE(check.out.find("state valid"), std::string::npos) << check.out;
+  EXPECT_EQ(LineValue(check.out, "kind:"), "serial") << check.out;
+  EXPECT_NE(check.out.find("licensed to this computer for FRM"), std::string::npos) << check.out;
+
+  ClientRun full =
+      Client(computers[4], "FRM", {"serial", "activate", frm.serial_number, frm.product_key});
+  EXPECT_EQ(full.code, 1) << full.out << full.err;
+  EXPECT_NE(full.err.find("all 4 activations of this serial number are in use"), std::string::npos)
+      << full.err;
+
+  ClientRun renewed = Client(computers[1], "FRM", {"serial", "refresh"});
+  EXPECT_EQ(renewed.code, 0) << renewed.out << renewed.err;
+  EXPECT_NE(renewed.out.find("state valid"), std::string::npos) << renewed.out;
+
+  ClientRun freed = Client(computers[0], "FRM", {"serial", "deactivate"});
+  EXPECT_EQ(freed.code, 0) << freed.out << freed.err;
+  ClientRun gone = Client(computers[0], "FRM", {"check"});
+  EXPECT_EQ(gone.code, 1) << gone.out << gone.err;
+  EXPECT_NE(gone.out.find("state missing"), std::string::npos) << gone.out;
+  ClientRun nothing = Client(computers[0], "FRM", {"serial", "refresh"});
+  EXPECT_EQ(nothing.code, 1) << nothing.out << nothing.err;
+  EXPECT_NE(nothing.err.find("no serial activation"), std::string::npos) << nothing.err;
+
+  ClientRun now_fits =
+      Client(computers[4], "FRM", {"serial", "activate", frm.serial_number, frm.product_key});
+  EXPECT_EQ(now_fits.code, 0) << now_fits.out << now_fits.err;
+  EXPECT_NE(now_fits.out.find("state valid"), std::string::npos) << now_fits.out;
+
+  // The reseller moves the licence to sign-in: the next serial refresh says so and the
+  // cached licence checks revoked.
+  HttpReply migrated =
+      server_->Call("POST", "/api/v1/contracts/" + frm.contract_id + "/migrate-to-sign-in",
+                    server_->Person(DemoEmail("rafael")), "{}");
+  ASSERT_EQ(migrated.status, 200) << migrated.Describe();
+  ClientRun moved = Client(computers[4], "FRM", {"serial", "refresh"});
+  EXPECT_EQ(moved.code, 1) << moved.out << moved.err;
+  EXPECT_NE(moved.err.find("refresh refused: sign-in required:"), std::string::npos) << moved.err;
+  ClientRun revoked = Client(computers[4], "FRM", {"check"});
+  EXPECT_EQ(revoked.code, 1) << revoked.out << revoked.err;
+  EXPECT_NE(revoked.out.find("state revoked"), std::string::npos) << revoked.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SdkClientTest,
