@@ -161,9 +161,10 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
     log_.Write(EventLevel::kWarn, "signing_key_unavailable",
                {{"error", signing_key.error().message}});
   }
-  service::LeaseService leases(deps, entitlements);
+  service::LeaseService leases(deps, entitlements,
+                               {.allow_negative_credits = config_.credits.allow_negative});
   http::Authenticator authenticator(
-      http::CredentialCheckFor(identity, tokens),
+      http::CredentialCheckFor(identity, tokens, entitlements),
       http::AuthOptions{.trust_proxy = config_.server.trust_proxy,
                         .secure_cookies = config_.server.public_url.starts_with("https://")});
   http::ApiServices api{.identity = identity,

@@ -99,6 +99,7 @@ class BodyFields {
   std::string RequiredString(std::string_view field, std::size_t max_length = 1024);
   std::optional<std::string> OptionalString(std::string_view field, std::size_t max_length = 1024);
   std::optional<int> OptionalInt(std::string_view field, int min, int max);
+  std::optional<bool> OptionalBool(std::string_view field);
   // The field is present with the value null.
   bool IsNull(std::string_view field) const;
 

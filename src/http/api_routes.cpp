@@ -2,6 +2,7 @@
 
 #include "http/api.hpp"
 #include "http/auth.hpp"
+#include "service/entitlements.hpp"
 #include "service/identity.hpp"
 #include "service/tokens.hpp"
 
@@ -24,7 +25,8 @@ void RegisterApiRoutes(Router& router, const ApiServices& services) {
 }
 
 CredentialCheck CredentialCheckFor(service::IdentityService& identity,
-                                   service::TokenService& tokens) {
+                                   service::TokenService& tokens,
+                                   service::EntitlementService& entitlements) {
   CredentialCheck check;
   check.session = [&identity](std::string_view session, std::string_view csrf, bool state_changing,
                               const service::RequestMeta& meta) {
@@ -32,6 +34,15 @@ CredentialCheck CredentialCheckFor(service::IdentityService& identity,
   };
   check.bearer = [&tokens](std::string_view token, const service::RequestMeta& meta) {
     return tokens.AuthenticateBearer(token, meta);
+  };
+  check.device = [&entitlements](std::string_view token,
+                                 const service::RequestMeta&) -> core::Result<service::Principal> {
+    SW_ASSIGN_OR_RETURN(core::Device device, entitlements.AuthenticateDevice(std::string(token)));
+    service::Principal principal;
+    principal.method = service::AuthMethod::kDevice;
+    principal.device_id = device.id;
+    principal.credential_id = device.id;
+    return principal;
   };
   return check;
 }

@@ -227,6 +227,18 @@ std::optional<int> BodyFields::OptionalInt(std::string_view field, int min, int 
   return static_cast<int>(*number);
 }
 
+std::optional<bool> BodyFields::OptionalBool(std::string_view field) {
+  auto it = object_.find(field);
+  if (it == object_.end() || it->value().is_null()) return std::nullopt;
+  if (it->value().is_bool()) return it->value().as_bool();
+  if (it->value().is_string()) {  // form bodies carry booleans as text
+    if (it->value().as_string() == "true") return true;
+    if (it->value().as_string() == "false") return false;
+  }
+  errors_.push_back({std::string(field), "must be true or false"});
+  return std::nullopt;
+}
+
 bool BodyFields::IsNull(std::string_view field) const {
   auto it = object_.find(field);
   return it != object_.end() && it->value().is_null();

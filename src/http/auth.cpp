@@ -183,7 +183,8 @@ service::RequestMeta Authenticator::Meta(const Request& request) const {
   return meta;
 }
 
-core::Result<service::Caller> Authenticator::Resolve(const Request& request) const {
+core::Result<service::Caller> Authenticator::Resolve(const Request& request,
+                                                     bool accept_device) const {
   service::Caller caller;
   caller.meta = Meta(request);
   if (auto authorization = request.Header("Authorization")) {
@@ -191,6 +192,16 @@ core::Result<service::Caller> Authenticator::Resolve(const Request& request) con
     if (!token) {
       return core::MakeError(core::ErrorCode::kUnauthenticated,
                              "the Authorization header must be \"Bearer <token>\"");
+    }
+    if (token->starts_with("swm_")) {
+      if (!accept_device || !check_.device) {
+        return core::MakeError(core::ErrorCode::kUnauthenticated,
+                               "a device credential (swm_…) is accepted only by the network "
+                               "lease, usage and serial activation routes; sign in or send an "
+                               "API token here");
+      }
+      SW_ASSIGN_OR_RETURN(caller.principal, check_.device(*token, caller.meta));
+      return caller;
     }
     if (!token->starts_with("swp_") && !token->starts_with("swa_")) {
       return core::MakeError(core::ErrorCode::kUnauthenticated,
@@ -239,6 +250,19 @@ Handler Authenticator::Authenticated(CallerHandler handler) const {
       return Refuse(request,
                     core::MakeError(core::ErrorCode::kUnauthenticated,
                                     "sign in, or send an API token as Authorization: Bearer"));
+    }
+    return handler(request, *caller);
+  };
+}
+
+Handler Authenticator::UserOrDevice(CallerHandler handler) const {
+  return [this, handler = std::move(handler)](const Request& request) {
+    auto caller = Resolve(request, true);
+    if (!caller.ok()) return Refuse(request, caller.error());
+    if (!caller->principal.authenticated()) {
+      return Refuse(request, core::MakeError(core::ErrorCode::kUnauthenticated,
+                                             "sign in, or send this computer's device "
+                                             "credential as Authorization: Bearer swm_…"));
     }
     return handler(request, *caller);
   };

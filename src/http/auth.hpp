@@ -15,6 +15,7 @@
 #include "service/context.hpp"
 
 namespace seatwise::service {
+class EntitlementService;
 class IdentityService;
 class TokenService;
 }  // namespace seatwise::service
@@ -62,10 +63,14 @@ struct CredentialCheck {
   // (bearer token, meta) → principal.
   std::function<core::Result<service::Principal>(std::string_view, const service::RequestMeta&)>
       bearer;
+  // (device credential "swm_…", meta) → principal of kind kDevice; unset: refused.
+  std::function<core::Result<service::Principal>(std::string_view, const service::RequestMeta&)>
+      device;
 };
 
 CredentialCheck CredentialCheckFor(service::IdentityService& identity,
-                                   service::TokenService& tokens);
+                                   service::TokenService& tokens,
+                                   service::EntitlementService& entitlements);
 
 struct AuthOptions {
   bool trust_proxy = false;     // honour X-Forwarded-For
@@ -87,13 +92,18 @@ class Authenticator {
   // The caller behind the request's credentials: a bearer token when an Authorization
   // header is sent, else the session cookie, else anonymous. kUnauthenticated for invalid
   // credentials; kPermissionDenied for a missing or wrong CSRF token on a state change.
-  core::Result<service::Caller> Resolve(const Request& request) const;
+  // A device credential ("swm_…") is accepted only with `accept_device`.
+  core::Result<service::Caller> Resolve(const Request& request, bool accept_device = false) const;
 
   // The problem response for a failed Resolve (401 with WWW-Authenticate, or 403).
   Response Refuse(const Request& request, const core::Error& error) const;
 
   // The handler runs only for authenticated callers; others get 401/403.
   Handler Authenticated(CallerHandler handler) const;
+  // Authenticated, and also a computer presenting its own device credential (the client
+  // licence routes: network leases and usage); the handler tells the two apart by
+  // principal.method.
+  Handler UserOrDevice(CallerHandler handler) const;
   // The handler runs for anonymous callers too; bad credentials are still refused.
   Handler Optional(CallerHandler handler) const;
   // The handler runs as anonymous whatever credentials come with the request (sign-in,

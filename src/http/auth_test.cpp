@@ -127,13 +127,23 @@ Authenticator FakeAuthenticator(Recorded& seen, bool trust_proxy = false) {
     if (state_changing && csrf != "swc_good") {
       return core::MakeError(core::ErrorCode::kPermissionDenied, "CSRF token missing or wrong");
     }
-    return service::Principal{service::AuthMethod::kSession, "usr_1", false, {}, "ses_1", true};
+    return service::Principal{service::AuthMethod::kSession, "usr_1", false, {}, "ses_1", true, {}};
   };
   check.bearer = [&seen](std::string_view token,
                          const service::RequestMeta&) -> core::Result<service::Principal> {
     seen.bearer = token;
     if (token != "swp_good") return core::MakeError(core::ErrorCode::kUnauthenticated, "revoked");
-    return service::Principal{service::AuthMethod::kApiToken, "usr_2", false, {}, "tok_1", false};
+    return service::Principal{
+        service::AuthMethod::kApiToken, "usr_2", false, {}, "tok_1", false, {}};
+  };
+  check.device = [&seen](std::string_view token,
+                         const service::RequestMeta&) -> core::Result<service::Principal> {
+    seen.bearer = token;
+    if (token != "swm_good") return core::MakeError(core::ErrorCode::kUnauthenticated, "replaced");
+    service::Principal principal;
+    principal.method = service::AuthMethod::kDevice;
+    principal.device_id = "dev_1";
+    return principal;
   };
   return Authenticator(std::move(check), AuthOptions{.trust_proxy = trust_proxy});
 }
@@ -223,6 +233,34 @@ TEST(AuthenticatorTest, AuthenticatedHandlersRefuseAnonymousCallers) {
   EXPECT_FALSE(ran);
   EXPECT_EQ(handler(RequestFrom("1.2.3.4:5", {{"Authorization", "Bearer swp_good"}})).status, 200);
   EXPECT_TRUE(ran);
+}
+
+TEST(AuthenticatorTest, ADeviceCredentialOpensOnlyTheRoutesThatAcceptIt) {
+  Recorded seen;
+  Authenticator auth = FakeAuthenticator(seen);
+  std::string device_seen;
+  auto record = [&device_seen](const Request&, const service::Caller& caller) {
+    device_seen = caller.principal.device_id;
+    return Response{};
+  };
+  Handler user_only = auth.Authenticated(record);
+  Handler client = auth.UserOrDevice(record);
+  const Request by_device = RequestFrom("1.2.3.4:5", {{"Authorization", "Bearer swm_good"}});
+
+  Response refused = user_only(by_device);
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_NE(refused.body.find("device credential"), std::string::npos) << refused.body;
+  EXPECT_EQ(device_seen, "");
+  EXPECT_TRUE(seen.bearer.empty()) << "the device check must not run for a user-only route";
+
+  EXPECT_EQ(client(by_device).status, 200);
+  EXPECT_EQ(device_seen, "dev_1");
+  EXPECT_EQ(seen.bearer, "swm_good");
+  EXPECT_EQ(client(RequestFrom("1.2.3.4:5", {{"Authorization", "Bearer swm_bad"}})).status, 401);
+  EXPECT_EQ(client(RequestFrom("1.2.3.4:5", {})).status, 401);
+  device_seen = "unset";
+  EXPECT_EQ(client(RequestFrom("1.2.3.4:5", {{"Authorization", "Bearer swp_good"}})).status, 200);
+  EXPECT_EQ(device_seen, "") << "a user's token is not a device";
 }
 
 TEST(AuthenticatorTest, MetaUsesTheForwardedAddressOnlyBehindATrustedProxy) {

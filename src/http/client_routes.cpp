@@ -110,10 +110,15 @@ void RegisterClientRoutes(Router& router, const ApiServices& services) {
         registration.asset_name = body->RequiredString("asset_name", kFieldMax);
         registration.os = body->OptionalString("os", kFieldMax).value_or("");
         registration.app_version = body->OptionalString("app_version", kFieldMax).value_or("");
+        registration.issue_credential = body->OptionalBool("issue_credential").value_or(false);
         if (auto ok = body->Finish(); !ok.ok()) return ErrorResponse(request, ok.error());
         auto device = entitlements->RegisterDevice(caller, registration);
         if (!device.ok()) return ErrorResponse(request, device.error());
-        return JsonResponse(DeviceJson(*device), device->created ? 201 : 200);
+        boost::json::object out = DeviceJson(*device);
+        if (!device->device_credential.empty()) {
+          out["device_credential"] = device->device_credential;
+        }
+        return JsonResponse(out, device->created ? 201 : 200);
       }));
 
   router.Add(

@@ -114,7 +114,7 @@ void RegisterLeaseRoutes(Router& router, const ApiServices& services) {
   const Authenticator* auth = &services.auth;
 
   router.Add(Method::kPost, "/api/v1/client/leases", "client_lease_checkout",
-             auth->Authenticated([leases](const Request& request, const service::Caller& caller) {
+             auth->UserOrDevice([leases](const Request& request, const service::Caller& caller) {
                auto body = BodyFields::FromJson(request);
                if (!body.ok()) return ErrorResponse(request, body.error());
                service::CheckoutRequest checkout;
@@ -130,7 +130,7 @@ void RegisterLeaseRoutes(Router& router, const ApiServices& services) {
              }));
 
   router.Add(Method::kPut, "/api/v1/client/leases/{lease}", "client_lease_heartbeat",
-             auth->Authenticated([leases](const Request& request, const service::Caller& caller) {
+             auth->UserOrDevice([leases](const Request& request, const service::Caller& caller) {
                auto lease = leases->Heartbeat(caller, std::string(request.PathParam("lease")));
                if (!lease.ok()) return ErrorResponse(request, lease.error());
                return JsonResponse(
@@ -139,7 +139,7 @@ void RegisterLeaseRoutes(Router& router, const ApiServices& services) {
              }));
 
   router.Add(Method::kDelete, "/api/v1/client/leases/{lease}", "client_lease_release",
-             auth->Authenticated([leases](const Request& request, const service::Caller& caller) {
+             auth->UserOrDevice([leases](const Request& request, const service::Caller& caller) {
                auto done = leases->Release(caller, std::string(request.PathParam("lease")));
                if (!done.ok()) return ErrorResponse(request, done.error());
                Response response;
@@ -149,7 +149,7 @@ void RegisterLeaseRoutes(Router& router, const ApiServices& services) {
 
   router.Add(
       Method::kPost, "/api/v1/client/leases/{lease}/borrow", "client_lease_borrow",
-      auth->Authenticated([leases](const Request& request, const service::Caller& caller) {
+      auth->UserOrDevice([leases](const Request& request, const service::Caller& caller) {
         auto body = BodyFields::FromJson(request);
         if (!body.ok()) return ErrorResponse(request, body.error());
         auto days = body->OptionalInt("days", 1, 3650);
@@ -171,7 +171,7 @@ void RegisterLeaseRoutes(Router& router, const ApiServices& services) {
       }));
 
   router.Add(Method::kPost, "/api/v1/client/usage", "client_usage_upload",
-             auth->Authenticated([leases](const Request& request, const service::Caller& caller) {
+             auth->UserOrDevice([leases](const Request& request, const service::Caller& caller) {
                auto upload = ParseUpload(request);
                if (!upload.ok()) return ErrorResponse(request, upload.error());
                auto receipt = leases->RecordUsage(caller, *upload);

@@ -91,7 +91,7 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
   service::AssignmentService assignments(deps, identity, "http://127.0.0.1:8080");
   service::EntitlementService entitlements(deps, service::EntitlementOptions{});
   service::LeaseService leases(deps, entitlements);
-  Authenticator authenticator(CredentialCheckFor(identity, tokens), AuthOptions{});
+  Authenticator authenticator(CredentialCheckFor(identity, tokens, entitlements), AuthOptions{});
   ApiServices api{.identity = identity,
                   .tokens = tokens,
                   .gdpr = gdpr,

@@ -18,6 +18,7 @@ enum class AuthMethod {
   kSession,      // portal session cookie (+ CSRF token on state changes)
   kApiToken,     // personal API token, `Authorization: Bearer swp_...`
   kAccessToken,  // OAuth access token from the device grant, `Authorization: Bearer swa_...`
+  kDevice,       // a computer's own credential, `Authorization: Bearer swm_...` (client routes)
   kSystem,       // a scheduled job or a local admin command
 };
 
@@ -25,11 +26,12 @@ enum class AuthMethod {
 // read them inside their transaction, so a role change takes effect at once.
 struct Principal {
   AuthMethod method = AuthMethod::kAnonymous;
-  std::string user_id;                     // empty when anonymous or system
+  std::string user_id;                     // empty when anonymous, system or a device
   bool is_operator = false;                // the publisher's staff
   std::optional<std::string> reseller_id;  // staff of this reseller
   std::string credential_id;               // session, API token or refresh-token family id
   bool mfa_verified = false;               // sessions: TOTP passed at sign-in (or not enrolled)
+  std::string device_id;                   // kDevice: the computer that proved itself
 
   bool authenticated() const {
     return method != AuthMethod::kAnonymous && method != AuthMethod::kSystem;

@@ -660,14 +660,23 @@ Result<core::CreditEntry> ContractService::AddCredits(const Caller& caller,
       });
 }
 
-Result<core::CreditEntry> ContractService::ConsumeCredits(
-    store::Tx& tx, const std::string& contract_id, const std::string& user_id,
-    const std::string& service_id, std::int64_t amount, std::optional<std::string> usage_event_id) {
+Result<core::CreditEntry> ConsumeCreditsIn(store::Tx& tx, const Deps& deps, bool allow_negative,
+                                           const std::string& contract_id,
+                                           const std::string& user_id,
+                                           const std::string& service_id, std::int64_t amount,
+                                           std::optional<std::string> usage_event_id) {
   Caller consumer;
   consumer.principal.method = AuthMethod::kSystem;
   consumer.principal.user_id = user_id;
-  return Consume(tx, deps_, options_.allow_negative_credits, consumer, contract_id, user_id,
-                 service_id, amount, std::move(usage_event_id));
+  return Consume(tx, deps, allow_negative, consumer, contract_id, user_id, service_id, amount,
+                 std::move(usage_event_id));
+}
+
+Result<core::CreditEntry> ContractService::ConsumeCredits(
+    store::Tx& tx, const std::string& contract_id, const std::string& user_id,
+    const std::string& service_id, std::int64_t amount, std::optional<std::string> usage_event_id) {
+  return ConsumeCreditsIn(tx, deps_, options_.allow_negative_credits, contract_id, user_id,
+                          service_id, amount, std::move(usage_event_id));
 }
 
 Result<core::CreditEntry> ContractService::ConsumeAsUser(const Caller& caller,

@@ -125,6 +125,15 @@ struct CreditConsumption {
   std::optional<std::string> event_id;  // the same event is consumed once
 };
 
+// ContractService::ConsumeCredits for use cases that hold no ContractService (desktop usage
+// uploads): the same ledger entry, row lock, replay rule and audit entry.
+core::Result<core::CreditEntry> ConsumeCreditsIn(store::Tx& tx, const Deps& deps,
+                                                 bool allow_negative,
+                                                 const std::string& contract_id,
+                                                 const std::string& user_id,
+                                                 const std::string& service_id, std::int64_t amount,
+                                                 std::optional<std::string> usage_event_id);
+
 class ContractService {
  public:
   ContractService(const Deps& deps, IdentityService& identity, std::string public_url,

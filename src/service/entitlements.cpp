@@ -660,7 +660,24 @@ Result<RegisteredDevice> EntitlementService::RegisterDevice(
           done.detail = "device \"" + registered.asset_name + "\" registered";
           SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, done));
         }
-        return RegisteredDevice{std::move(registered), created};
+        RegisteredDevice out{std::move(registered), created, {}};
+        if (registration.issue_credential) {
+          // A new credential for the device; an earlier one (of an enrolment or a serial
+          // activation) stops working.
+          out.device_credential =
+              crypto::NewToken(deps_.random, crypto::token_prefix::kDeviceCredential);
+          SW_RETURN_IF_ERROR(deps_.repos.devices->SetCredential(
+              tx, out.device.id, crypto::HashToken(out.device_credential), now));
+          AuditRecord enrolled = record;
+          enrolled.action = "device.credential_issue";
+          enrolled.target_id = out.device.id;
+          enrolled.team_id = team_id;
+          enrolled.account_id = team->account_id;
+          enrolled.actor_role = UserRole();
+          enrolled.detail = "device credential issued to \"" + out.device.asset_name + "\"";
+          SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, enrolled));
+        }
+        return out;
       });
 }
 
@@ -1062,8 +1079,8 @@ Result<SerialEntitlement> EntitlementService::ActivateSerial(
 Result<core::Device> EntitlementService::AuthenticateDevice(const std::string& token) {
   auto refuse = [] {
     return core::MakeError(ErrorCode::kUnauthenticated,
-                           "the device credential is not valid; activate the serial number on "
-                           "this computer again");
+                           "the device credential is not valid (replaced or never issued); "
+                           "activate the serial number or enroll this computer again");
   };
   if (!token.starts_with(crypto::token_prefix::kDeviceCredential) ||
       token.size() != crypto::token_prefix::kDeviceCredential.size() + crypto::kTokenBodyLength) {

@@ -69,11 +69,15 @@ struct DeviceRegistration {
   std::string asset_name;
   std::string os;
   std::string app_version;
+  // Also issue the computer its own credential ("swm_…"), replacing an earlier one, so that
+  // network leases and usage uploads work without a signed-in user afterwards.
+  bool issue_credential = false;
 };
 
 struct RegisteredDevice {
   core::Device device;
-  bool created = false;  // false: the team already knew this fingerprint
+  bool created = false;           // false: the team already knew this fingerprint
+  std::string device_credential;  // with issue_credential; shown only this once
 };
 
 struct ActivationRequest {

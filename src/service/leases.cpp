@@ -1,11 +1,14 @@
 #include "service/leases.hpp"
 
+#include "service/contracts.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <utility>
 
 #include "service/audit.hpp"
+#include "service/contracts.hpp"
 #include "service/json_writer.hpp"
 
 namespace seatwise::service {
@@ -66,33 +69,51 @@ bool ContractUsable(const core::Contract& contract, core::TimePoint now) {
          status != core::ContractStatus::kCancelled && contract.ends_at > now;
 }
 
-// The device, when the caller is an active member of its team; "not found" otherwise.
+bool IsDevice(const Caller& caller) {
+  return caller.principal.method == AuthMethod::kDevice && !caller.principal.device_id.empty();
+}
+
+// Audit entries name the computer's own credential as the actor role "device".
+std::string ActorRole(const Caller& caller) { return IsDevice(caller) ? "device" : "user"; }
+
+// The device, when the caller is an active member of its team or the computer itself
+// (device credential); "not found" otherwise.
 Result<core::Device> DeviceOfCaller(store::Tx& tx, const Deps& deps, const Caller& caller,
                                     const std::string& device_id) {
-  if (caller.principal.user_id.empty()) {
-    return core::MakeError(ErrorCode::kUnauthenticated, "sign in to use a network license");
+  if (caller.principal.user_id.empty() && !IsDevice(caller)) {
+    return core::MakeError(ErrorCode::kUnauthenticated,
+                           "sign in, or use this computer's device credential, to use a network "
+                           "license");
+  }
+  const std::string unknown = "device " + device_id + " is not registered; register it first";
+  if (IsDevice(caller) && caller.principal.device_id != device_id) {
+    return Concealed("device " + device_id +
+                     " is not the computer of this device credential; send its own device_id");
   }
   auto device = deps.repos.devices->Get(tx, device_id);
   if (!device.ok()) {
     if (device.error().code == ErrorCode::kNotFound) {
-      return core::MakeError(ErrorCode::kNotFound,
-                             "device " + device_id + " is not registered; register it first");
+      return core::MakeError(ErrorCode::kNotFound, unknown);
     }
     return device.error();
   }
+  if (IsDevice(caller)) return std::move(device).value();
   SW_ASSIGN_OR_RETURN(auto membership, deps.repos.users->GetMembership(tx, device->team_id,
                                                                        caller.principal.user_id));
   if (!membership || membership->status != core::MembershipStatus::kActive) {
-    return Concealed("device " + device_id + " is not registered; register it first");
+    return Concealed(unknown);
   }
   return std::move(device).value();
 }
 
-// The lease, when the caller checked it out or is an active member of its device's team.
+// The lease, when the caller checked it out, is an active member of its device's team, or
+// is the computer holding it (device credential).
 Result<core::Lease> LeaseOfCaller(store::Tx& tx, const Deps& deps, const Caller& caller,
                                   const std::string& lease_id) {
-  if (caller.principal.user_id.empty()) {
-    return core::MakeError(ErrorCode::kUnauthenticated, "sign in to use a network license");
+  if (caller.principal.user_id.empty() && !IsDevice(caller)) {
+    return core::MakeError(ErrorCode::kUnauthenticated,
+                           "sign in, or use this computer's device credential, to use a network "
+                           "license");
   }
   const std::string unknown = "lease " + lease_id + " does not exist";
   auto lease = deps.repos.leases->Get(tx, lease_id);
@@ -101,6 +122,10 @@ Result<core::Lease> LeaseOfCaller(store::Tx& tx, const Deps& deps, const Caller&
       return core::MakeError(ErrorCode::kNotFound, unknown);
     }
     return lease.error();
+  }
+  if (IsDevice(caller)) {
+    if (lease->device_id != caller.principal.device_id) return Concealed(unknown);
+    return std::move(lease).value();
   }
   if (lease->user_id == caller.principal.user_id) return std::move(lease).value();
   SW_ASSIGN_OR_RETURN(core::Device device, deps.repos.devices->Get(tx, lease->device_id));
@@ -207,6 +232,7 @@ Result<LeaseGrant> LeaseService::Checkout(const Caller& caller, const CheckoutRe
   }
   AuditRecord record;
   record.action = "lease.checkout";
+  record.actor_role = ActorRole(caller);
   record.target_type = "device";
   record.target_id = request.device_id;
   if (!errors.empty()) {
@@ -318,7 +344,7 @@ Result<LeaseGrant> LeaseService::Checkout(const Caller& caller, const CheckoutRe
         AuditRecord done = record;
         done.team_id = out.pool.team.id;
         done.account_id = out.pool.team.account_id;
-        done.actor_role = "user";
+        done.actor_role = ActorRole(caller);
 
         // The device already holds a seat of this pool: the same lease, renewed.
         SW_ASSIGN_OR_RETURN(auto held, deps_.repos.leases->ListHeld(tx, sub.id, now));
@@ -336,7 +362,7 @@ Result<LeaseGrant> LeaseService::Checkout(const Caller& caller, const CheckoutRe
         lease.subscription_id = sub.id;
         lease.product_id = out.pool.product.id;
         lease.device_id = device.id;
-        lease.user_id = caller.principal.user_id;
+        if (!caller.principal.user_id.empty()) lease.user_id = caller.principal.user_id;
         lease.user_name = request.user_name;
         lease.host = request.host;
         lease.checked_out_at = now;
@@ -380,7 +406,7 @@ Result<LeaseGrant> LeaseService::Checkout(const Caller& caller, const CheckoutRe
   AuditRecord denied = record;
   denied.team_id = outcome->pool.team.id;
   denied.account_id = outcome->pool.team.account_id;
-  denied.actor_role = "user";
+  denied.actor_role = ActorRole(caller);
   AuditDenied(deps_, caller, denied, refusal);
   return refusal;
 }
@@ -405,6 +431,7 @@ Result<core::Lease> LeaseService::Heartbeat(const Caller& caller, const std::str
 Result<void> LeaseService::Release(const Caller& caller, const std::string& lease_id) {
   AuditRecord record;
   record.action = "lease.release";
+  record.actor_role = ActorRole(caller);
   record.target_type = "lease";
   record.target_id = lease_id;
   return RunAudited<void>(deps_, caller, record, [&](store::Tx& tx) -> Result<void> {
@@ -418,7 +445,7 @@ Result<void> LeaseService::Release(const Caller& caller, const std::string& leas
     AuditRecord done = record;
     done.team_id = team.id;
     done.account_id = team.account_id;
-    done.actor_role = "user";
+    done.actor_role = ActorRole(caller);
     done.before_json = LeaseJson(lease);
     done.detail = lease.borrowed_until && *lease.borrowed_until > now
                       ? "borrowed seat returned early by " + lease.host
@@ -431,6 +458,7 @@ Result<BorrowedLease> LeaseService::Borrow(const Caller& caller, const std::stri
                                            int days_wanted) {
   AuditRecord record;
   record.action = "lease.borrow";
+  record.actor_role = ActorRole(caller);
   record.target_type = "lease";
   record.target_id = lease_id;
   TokenClaims claims;
@@ -469,7 +497,7 @@ Result<BorrowedLease> LeaseService::Borrow(const Caller& caller, const std::stri
         AuditRecord done = record;
         done.team_id = team.id;
         done.account_id = team.account_id;
-        done.actor_role = "user";
+        done.actor_role = ActorRole(caller);
         done.before_json = LeaseJson(lease);
         done.after_json = LeaseJson(*borrowed);
         done.detail = "seat borrowed by " + lease.host + " until " + FormatTime(until);
@@ -494,6 +522,47 @@ Result<BorrowedLease> LeaseService::Borrow(const Caller& caller, const std::stri
   out.warn_from = claims.warn_from;
   SW_ASSIGN_OR_RETURN(out.token, signer_->Sign(claims));
   return out;
+}
+
+Result<std::string> LeaseService::ChargeCredits(store::Tx& tx, const Caller& caller,
+                                                const std::vector<core::Subscription>& subs,
+                                                const core::UsageEvent& event,
+                                                core::TimePoint now) {
+  if (caller.principal.user_id.empty()) {
+    return std::string(
+        "credit events need the signed-in user who holds the service; send them with the "
+        "user's access token, not the device credential");
+  }
+  if (!event.service_id) return std::string("service is required for credit events");
+  std::optional<std::string> ended;
+  for (const auto& sub : subs) {
+    if (sub.service_id != event.service_id) continue;
+    if (event.subscription_id && sub.id != *event.subscription_id) continue;
+    SW_ASSIGN_OR_RETURN(auto seat,
+                        deps_.repos.assignments->FindActive(tx, sub.id, caller.principal.user_id));
+    if (!seat) continue;
+    SW_ASSIGN_OR_RETURN(core::Contract contract,
+                        deps_.repos.contracts->GetContract(tx, sub.contract_id));
+    if (!ContractUsable(contract, now)) {
+      ended = "contract " + contract.number + " has ended; its Contract Manager can renew it";
+      continue;
+    }
+    auto charged =
+        ConsumeCreditsIn(tx, deps_, options_.allow_negative_credits, contract.id,
+                         caller.principal.user_id, sub.service_id.value_or(""), event.credits,
+                         "usage:" + event.device_id + ":" + event.client_event_id);
+    if (charged.ok()) return std::string();
+    const ErrorCode code = charged.error().code;
+    if (code == ErrorCode::kFailedPrecondition || code == ErrorCode::kConflict ||
+        code == ErrorCode::kInvalidArgument) {
+      return charged.error().message;
+    }
+    return charged.error();
+  }
+  if (ended) return *ended;
+  return std::string(
+      "you hold no seat of this service in the computer's team; ask your team's admin to "
+      "assign one");
 }
 
 Result<UsageReceipt> LeaseService::RecordUsage(const Caller& caller, const UsageUpload& upload) {
@@ -554,7 +623,7 @@ Result<UsageReceipt> LeaseService::RecordUsage(const Caller& caller, const Usage
           core::UsageEvent event;
           event.client_event_id = in.id;
           event.device_id = device.id;
-          event.user_id = caller.principal.user_id;
+          if (!caller.principal.user_id.empty()) event.user_id = caller.principal.user_id;
           event.kind = *kind;
           event.at = *in.at;
           event.received_at = now;
@@ -615,6 +684,13 @@ Result<UsageReceipt> LeaseService::RecordUsage(const Caller& caller, const Usage
               continue;
             }
             event.credits = *in.credits;
+            // The credits come off the contract of the service seat the user holds, in this
+            // transaction; a replayed event is charged once (the ledger keys it too).
+            SW_ASSIGN_OR_RETURN(std::string refusal, ChargeCredits(tx, caller, subs, event, now));
+            if (!refusal.empty()) {
+              reject(std::move(refusal));
+              continue;
+            }
           } else if (in.credits) {
             reject("credits belongs to credit events only");
             continue;

@@ -85,12 +85,17 @@ struct UsageReceipt {
   std::vector<RejectedUsageEvent> rejected;
 };
 
+struct LeaseOptions {
+  bool allow_negative_credits = false;  // [credits] allow_negative: credit events may overdraw
+};
+
 class LeaseService {
  public:
   // `signer` signs the offline lease tokens of borrowed leases; it must outlive the service.
-  LeaseService(const Deps& deps, TokenSigner& signer)
+  LeaseService(const Deps& deps, TokenSigner& signer, LeaseOptions options = {})
       : deps_(deps),
         signer_(&signer),
+        options_(options),
         last_reap_ms_(std::make_shared<std::atomic<std::int64_t>>(kNeverReaped)) {}
 
   // Takes a floating seat for the device, or gives back the lease it already holds (renewed).
@@ -116,9 +121,15 @@ class LeaseService {
 
   // True at most once a minute (by the clock): time for checkout to reap in passing.
   bool ReapDue();
+  // Charges a credit event to the contract of the service seat the caller holds in the
+  // device's team. "" when charged (or already charged for this event); otherwise why not.
+  core::Result<std::string> ChargeCredits(store::Tx& tx, const Caller& caller,
+                                          const std::vector<core::Subscription>& subs,
+                                          const core::UsageEvent& event, core::TimePoint now);
 
   Deps deps_;
   TokenSigner* signer_;
+  LeaseOptions options_;
   std::shared_ptr<std::atomic<std::int64_t>> last_reap_ms_;
 };
 

@@ -369,9 +369,9 @@ TEST_P(LeaseServiceTest, UsageUploadsAreIdempotentAndRejectBadEventsOneByOne) {
 
   auto first = leases().RecordUsage(As("user"), upload);
   ASSERT_TRUE(first.ok()) << first.error().message;
-  EXPECT_EQ(first->accepted, 3);
+  EXPECT_EQ(first->accepted, 2);
   EXPECT_EQ(first->duplicates, 0);
-  ASSERT_EQ(first->rejected.size(), 5u);
+  ASSERT_EQ(first->rejected.size(), 6u);
   EXPECT_EQ(first->rejected[0].index, 2);
   EXPECT_EQ(first->rejected[0].id, "e3");
   EXPECT_NE(first->rejected[0].message.find("future"), std::string::npos);
@@ -379,18 +379,20 @@ TEST_P(LeaseServiceTest, UsageUploadsAreIdempotentAndRejectBadEventsOneByOne) {
   EXPECT_EQ(first->rejected[2].id, "e5");
   EXPECT_EQ(first->rejected[3].id, "e6");
   EXPECT_EQ(first->rejected[4].id, "e7");
+  // A credit event names the service whose credits it consumes.
+  EXPECT_EQ(first->rejected[5].id, "e8");
+  EXPECT_NE(first->rejected[5].message.find("service is required"), std::string::npos);
 
   auto again = leases().RecordUsage(As("user"), upload);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->accepted, 0);
-  EXPECT_EQ(again->duplicates, 3);
+  EXPECT_EQ(again->duplicates, 2);
   auto stored = Must(Read<std::vector<core::UsageEvent>>(
       [&](store::Tx& tx) { return repos_.usage->ListEventsAfter(tx, 0, 100); }));
-  ASSERT_EQ(stored.size(), 3u);
+  ASSERT_EQ(stored.size(), 2u);
   EXPECT_EQ(stored[0].product_id, structa_.id);
   EXPECT_EQ(stored[0].user_id, Id("user"));
   EXPECT_EQ(stored[1].duration_seconds, 3600);
-  EXPECT_EQ(stored[2].credits, 5);
 }
 
 TEST_P(LeaseServiceTest, UsageOfAnotherTeamsDeviceIsRefused) {
@@ -403,6 +405,118 @@ TEST_P(LeaseServiceTest, UsageOfAnotherTeamsDeviceIsRefused) {
   auto too_many = leases().RecordUsage(As("user"), upload);
   ASSERT_FALSE(too_many.ok());
   EXPECT_EQ(too_many.error().code, ErrorCode::kInvalidArgument);
+}
+
+// A computer presenting its own credential: no user behind the call.
+Caller AsDevice(const core::Device& device) {
+  Caller caller;
+  caller.principal.method = AuthMethod::kDevice;
+  caller.principal.device_id = device.id;
+  caller.meta.request_id = "req-device";
+  return caller;
+}
+
+TEST_P(LeaseServiceTest, AComputerWithItsOwnCredentialUsesItsLeasesAndNoOtherComputers) {
+  auto device = Device("ws-1", team_);
+  auto other = Device("ws-2", team_);
+  auto grant = leases().Checkout(AsDevice(device), Request(device));
+  ASSERT_TRUE(grant.ok()) << grant.error().message;
+  EXPECT_FALSE(grant->lease.user_id.has_value()) << "no user signed in on the computer";
+  EXPECT_EQ(Held(), 1);
+  ASSERT_TRUE(leases().Heartbeat(AsDevice(device), grant->lease.id).ok());
+
+  // The credential of one computer neither checks out for nor touches another computer.
+  auto foreign = leases().Checkout(AsDevice(device), Request(other));
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_TRUE(foreign.error().conceal_existence);
+  auto release = leases().Release(AsDevice(other), grant->lease.id);
+  ASSERT_FALSE(release.ok());
+  EXPECT_TRUE(release.error().conceal_existence);
+  EXPECT_EQ(Held(), 1);
+
+  ASSERT_TRUE(leases().Release(AsDevice(device), grant->lease.id).ok());
+  EXPECT_EQ(Held(), 0);
+  store::AuditFilter filter;
+  filter.action = "lease.checkout";
+  auto entries = Must(Read<store::Page<core::AuditEntry>>(
+      [&](store::Tx& tx) { return repos_.audit->List(tx, filter, {}); }));
+  ASSERT_FALSE(entries.items.empty());
+  EXPECT_EQ(entries.items.front().actor_role, "device");
+  EXPECT_FALSE(entries.items.front().actor_id.has_value());
+}
+
+TEST_P(LeaseServiceTest, CreditEventsAreChargedToTheServiceContractOnceAndRefusedBeyondTheBalance) {
+  core::Subscription cloud;
+  auto built = db_->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> core::Result<void> {
+    const auto now = clock_.Now();
+    core::Service service{"", "CLD", "Cloud rendering", core::ServiceKind::kCloud, "", now, now};
+    SW_ASSIGN_OR_RETURN(service, repos_.catalog->CreateService(tx, service));
+    cloud.contract_id = c1_.id;
+    cloud.service_id = service.id;
+    cloud.seats = 5;
+    cloud.created_at = cloud.updated_at = now;
+    SW_ASSIGN_OR_RETURN(cloud, repos_.contracts->CreateSubscription(tx, cloud));
+    core::Assignment seat;
+    seat.subscription_id = cloud.id;
+    seat.user_id = Id("user");
+    seat.assigned_at = now;
+    SW_RETURN_IF_ERROR(repos_.assignments->AssignSeat(tx, seat));
+    core::CreditEntry bought;
+    bought.id = "crd_bought";
+    bought.contract_id = c1_.id;
+    bought.amount = 10;
+    bought.reason = core::CreditReason::kPurchase;
+    bought.at = now;
+    SW_RETURN_IF_ERROR(repos_.usage->AddCreditEntry(tx, bought, false));
+    return core::Ok();
+  });
+  ASSERT_TRUE(built.ok()) << built.error().message;
+  auto balance = [&] {
+    return Must(Read<core::Contract>(
+                    [&](store::Tx& tx) { return repos_.contracts->GetContract(tx, c1_.id); }))
+        .credit_balance;
+  };
+  auto credit = [&](const std::string& id, std::int64_t amount) {
+    UsageEventInput e = Event(id, "credit");
+    e.product.reset();
+    e.service = "CLD";
+    e.credits = amount;
+    return e;
+  };
+  auto device = Device("ws-1", team_);
+  UsageUpload upload{device.id, {credit("c1", 4), credit("c2", 3)}};
+  auto first = leases().RecordUsage(As("user"), upload);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->accepted, 2);
+  EXPECT_TRUE(first->rejected.empty());
+  EXPECT_EQ(balance(), 3);
+
+  // The same upload again charges nothing more.
+  auto replay = leases().RecordUsage(As("user"), upload);
+  ASSERT_TRUE(replay.ok());
+  EXPECT_EQ(replay->duplicates, 2);
+  EXPECT_EQ(balance(), 3);
+
+  // More than is left is refused, the event is not stored, and the balance stays.
+  auto over = leases().RecordUsage(As("user"), UsageUpload{device.id, {credit("c3", 4)}});
+  ASSERT_TRUE(over.ok());
+  ASSERT_EQ(over->rejected.size(), 1u);
+  EXPECT_EQ(over->accepted, 0);
+  EXPECT_NE(over->rejected[0].message.find("credit"), std::string::npos)
+      << over->rejected[0].message;
+  EXPECT_EQ(balance(), 3);
+
+  // A teammate without a seat of the service, and the computer's own credential, may not.
+  auto no_seat = leases().RecordUsage(As("pa"), UsageUpload{device.id, {credit("c4", 1)}});
+  ASSERT_TRUE(no_seat.ok());
+  ASSERT_EQ(no_seat->rejected.size(), 1u);
+  EXPECT_NE(no_seat->rejected[0].message.find("no seat"), std::string::npos);
+  auto by_device =
+      leases().RecordUsage(AsDevice(device), UsageUpload{device.id, {credit("c5", 1)}});
+  ASSERT_TRUE(by_device.ok());
+  ASSERT_EQ(by_device->rejected.size(), 1u);
+  EXPECT_NE(by_device->rejected[0].message.find("signed-in user"), std::string::npos);
+  EXPECT_EQ(balance(), 3);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LeaseServiceTest,
