@@ -194,7 +194,8 @@ SW_API sw_status sw_signin_pending(sw_client* client, sw_signin* out);
  * 0600), SW_E_DENIED or SW_E_EXPIRED (the pending request is dropped). */
 SW_API sw_status sw_signin_poll(sw_client* client);
 
-/* Forgets the sign-in (access and refresh tokens). Succeeds when there was none. */
+/* Forgets the sign-in (access and refresh tokens). Succeeds when there was none. A device
+ * credential (serial activation or enrolment) stays. */
 SW_API sw_status sw_signout(sw_client* client);
 
 /* Fetches /.well-known/jwks.json and caches it when the keys are not pinned; SW_OK without
