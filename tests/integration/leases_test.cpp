@@ -58,6 +58,15 @@ class LeasesHttpTest : public DemoServerTest {
     return ids;
   }
 
+  // "2026-…Z", `minutes` before now.
+  static std::string MinutesAgo(int minutes) {
+    const auto then = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() -
+                                                           std::chrono::minutes(minutes));
+    char at[32];
+    std::strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&then));
+    return at;
+  }
+
   static std::string CheckoutBody(const std::string& device_id, const std::string& host) {
     return boost::json::serialize(boost::json::object{
         {"product", "STR"}, {"device_id", device_id}, {"user_name", "eve"}, {"host", host}});
@@ -119,6 +128,12 @@ TEST_P(LeasesHttpTest, FloatingSeatsAreCheckedOutKeptAliveRefusedWhenFullAndFree
           .status,
       400);
   EXPECT_EQ(server_->Call("DELETE", "/api/v1/client/leases/lse_nosuchlease", eve).status, 404);
+
+  // Give every seat back (the borrowed one early), so the next test starts with a free pool.
+  leases.push_back(std::string(now_free.Json().at("lease_id").as_string()));
+  for (const auto& lease : leases) {
+    EXPECT_EQ(server_->Call("DELETE", "/api/v1/client/leases/" + lease, eve).status, 204);
+  }
 }
 
 TEST_P(LeasesHttpTest, AUsageBatchSentTwiceIsCountedOnce) {
@@ -157,6 +172,60 @@ TEST_P(LeasesHttpTest, AUsageBatchSentTwiceIsCountedOnce) {
 
   HttpReply missing = server_->Call("POST", "/api/v1/client/usage", hal, R"({"events": []})");
   EXPECT_EQ(missing.status, 400) << missing.Describe();
+}
+
+TEST_P(LeasesHttpTest, AnEnrolledComputerTakesAndReturnsASeatWithItsOwnCredential) {
+  const Credential& eve = server_->Person(DemoEmail("eve"));
+  auto enroll = [&] {
+    return server_->Call(
+        "POST", "/api/v1/client/devices", eve,
+        boost::json::serialize(boost::json::object{{"fingerprint", std::string(64, 'e')},
+                                                   {"asset_name", "render-node-1"},
+                                                   {"issue_credential", true}}));
+  };
+  HttpReply enrolled = enroll();
+  ASSERT_EQ(enrolled.status, 201) << enrolled.Describe();
+  const std::string device_id(enrolled.Json().at("device_id").as_string());
+  const std::string secret(enrolled.Json().at("device_credential").as_string());
+  EXPECT_TRUE(secret.starts_with("swm_")) << secret;
+  Credential machine;
+  machine.bearer = secret;
+
+  HttpReply taken = server_->Call("POST", "/api/v1/client/leases", machine,
+                                  CheckoutBody(device_id, "render-node-1"));
+  ASSERT_EQ(taken.status, 201) << taken.Describe();
+  const std::string lease(taken.Json().at("lease_id").as_string());
+  EXPECT_EQ(server_->Call("PUT", "/api/v1/client/leases/" + lease, machine).status, 200);
+  const std::string usage = boost::json::serialize(boost::json::object{
+      {"device_id", device_id},
+      {"events", boost::json::array{boost::json::object{{"id", "enrolled-start-1"},
+                                                        {"kind", "start"},
+                                                        {"product", "STR"},
+                                                        {"at", MinutesAgo(1)}}}}});
+  HttpReply uploaded = server_->Call("POST", "/api/v1/client/usage", machine, usage);
+  ASSERT_EQ(uploaded.status, 200) << uploaded.Describe();
+  EXPECT_EQ(uploaded.Json().at("accepted").as_int64(), 1);
+
+  // The credential opens the client licence routes only.
+  HttpReply elsewhere = server_->Call("GET", "/api/v1/me", machine);
+  EXPECT_EQ(elsewhere.status, 401) << elsewhere.Describe();
+  EXPECT_THAT(std::string(elsewhere.Json().at("detail").as_string()),
+              HasSubstr("device credential"));
+  // Another computer's lease stays hidden from it.
+  auto others = RegisterDevices("enrolled-other", 1);
+  ASSERT_EQ(others.size(), 1u);
+  HttpReply foreign = server_->Call("POST", "/api/v1/client/leases", machine,
+                                    CheckoutBody(others[0], "someone-else"));
+  EXPECT_EQ(foreign.status, 404) << foreign.Describe();
+
+  // Enrolling again replaces the credential: the old one stops working at once.
+  HttpReply again = enroll();
+  ASSERT_EQ(again.status, 200) << again.Describe();
+  Credential renewed;
+  renewed.bearer = std::string(again.Json().at("device_credential").as_string());
+  EXPECT_NE(renewed.bearer, secret);
+  EXPECT_EQ(server_->Call("DELETE", "/api/v1/client/leases/" + lease, machine).status, 401);
+  EXPECT_EQ(server_->Call("DELETE", "/api/v1/client/leases/" + lease, renewed).status, 204);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LeasesHttpTest,
