@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -492,6 +493,51 @@ TEST_P(SdkClientTest,
   ClientRun revoked = Client(computers[4], "FRM", {"check"});
   EXPECT_EQ(revoked.code, 1) << revoked.out << revoked.err;
   EXPECT_NE(revoked.out.find("state revoked"), std::string::npos) << revoked.out;
+}
+
+TEST_P(SdkClientTest, AnEnrolledComputerUsesNetworkSeatsWithoutASignIn) {
+  const Computer workstation = NewComputer("enrolled");
+  ASSERT_NO_FATAL_FAILURE(SignInAsEve(workstation, "STR"));
+  ClientRun enrolled = Client(workstation, "STR", {"enroll"});
+  ASSERT_EQ(enrolled.code, 0) << enrolled.out << enrolled.err;
+  EXPECT_NE(enrolled.out.find("enrolled"), std::string::npos) << enrolled.out;
+  const std::string credential_file = workstation.cache + "/device-credential.json";
+  struct stat info {};
+  ASSERT_EQ(::stat(credential_file.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  EXPECT_NE(ReadText(credential_file).find("\"swm_"), std::string::npos);
+
+  ClientRun signed_out = Client(workstation, "STR", {"signout"});
+  ASSERT_EQ(signed_out.code, 0) << signed_out.out << signed_out.err;
+  ASSERT_FALSE(std::ifstream(workstation.cache + "/session.json").good());
+
+  ClientRun checkout = Client(workstation, "STR", {"lease", "checkout"});
+  ASSERT_EQ(checkout.code, 0) << checkout.out << checkout.err;
+  const std::string lease = LineValue(checkout.out, "lease");
+  ASSERT_FALSE(lease.empty()) << checkout.out;
+  ClientRun released = Client(workstation, "STR", {"lease", "release", lease});
+  EXPECT_EQ(released.code, 0) << released.out << released.err;
+
+  ClientRun borrowed = Client(workstation, "STR", {"borrow", "2"});
+  ASSERT_EQ(borrowed.code, 0) << borrowed.out << borrowed.err;
+  const std::string borrowed_lease = LineValue(borrowed.out, "lease");
+  EXPECT_FALSE(LineValue(borrowed.out, "borrowed until").empty()) << borrowed.out;
+  ClientRun returned = Client(workstation, "STR", {"return", borrowed_lease});
+  EXPECT_EQ(returned.code, 0) << returned.out << returned.err;
+  EXPECT_NE(returned.out.find("returned " + borrowed_lease), std::string::npos) << returned.out;
+
+  ClientRun queued = Client(workstation, "STR", {"usage", "stop"});
+  ASSERT_EQ(queued.code, 0) << queued.out << queued.err;
+  ClientRun flushed = Client(workstation, "STR", {"usage", "flush"});
+  EXPECT_EQ(flushed.code, 0) << flushed.out << flushed.err;
+  EXPECT_NE(flushed.out.find("sent 1: accepted 1, duplicates 0, rejected 0"), std::string::npos)
+      << flushed.out;
+
+  // A computer that was never enrolled still needs a sign-in.
+  const Computer other = NewComputer("not-enrolled");
+  ClientRun refused = Client(other, "STR", {"lease", "checkout"});
+  EXPECT_EQ(refused.code, 4) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("sign in"), std::string::npos) << refused.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SdkClientTest,
