@@ -303,13 +303,23 @@ DemoServer::DemoServer(store::Backend backend, std::vector<std::string> extra_en
   database_url_ = backend == store::Backend::kSqlite
                       ? "sqlite://" + dir_.path() + "/seatwise.db"
                       : seatwise::testing::PostgresCluster::Shared().CreateDatabase();
-  // The secret key and anything else the server writes stay in the temp dir.
+  Start({"serve", "--demo"}, std::move(extra_environment), dir_.path() + "/secret.key");
+}
+
+DemoServer::DemoServer(const DemoServer& first, std::vector<std::string> extra_environment) {
+  database_url_ = first.database_url_;
+  Start({"serve"}, std::move(extra_environment), first.dir_.path() + "/secret.key");
+}
+
+void DemoServer::Start(std::vector<std::string> args, std::vector<std::string> extra_environment,
+                       const std::string& secret_key_file) {
+  // The secret key and anything else the server writes stay in a temp dir.
   extra_environment.push_back("HOME=" + dir_.path());
-  extra_environment.push_back("SEATWISE_AUTH_SECRET_KEY_FILE=" + dir_.path() + "/secret.key");
-  process_ = std::make_unique<Process>(
-      std::vector<std::string>{"serve", "--demo", "--listen", "127.0.0.1:0", "--database",
-                               database_url_},
-      CleanEnvironment(std::move(extra_environment)), dir_.path() + "/serve.stderr");
+  extra_environment.push_back("SEATWISE_AUTH_SECRET_KEY_FILE=" + secret_key_file);
+  for (std::string arg : {"--listen", "127.0.0.1:0", "--database"}) args.push_back(arg);
+  args.push_back(database_url_);
+  process_ = std::make_unique<Process>(args, CleanEnvironment(std::move(extra_environment)),
+                                       dir_.path() + "/serve.stderr");
   const std::string prefix = "seatwise listening on http://127.0.0.1:";
   auto line = process_->ReadLineContaining(prefix, kStartBound);
   if (!line) {

@@ -119,6 +119,9 @@ std::string CookieFrom(const HttpReply& reply, const std::string& name,
 class DemoServer {
  public:
   DemoServer(store::Backend backend, std::vector<std::string> extra_environment = {});
+  // A second `seatwise serve` on the database and secret key of `first` (nothing seeded): two
+  // nodes of one installation.
+  DemoServer(const DemoServer& first, std::vector<std::string> extra_environment);
   ~DemoServer();
   DemoServer(const DemoServer&) = delete;
   DemoServer& operator=(const DemoServer&) = delete;
@@ -148,6 +151,9 @@ class DemoServer {
   std::unique_ptr<Process> process_;
   std::uint16_t port_ = 0;
   std::map<std::string, Credential> people_;
+
+  void Start(std::vector<std::string> args, std::vector<std::string> extra_environment,
+             const std::string& secret_key_file);
 };
 
 // "ann" → "ann@contoso.example"; full addresses are returned unchanged.
