@@ -51,7 +51,7 @@ struct AuthConfig {
 struct DatabaseConfig {
   std::string url = "sqlite://data/seatwise.db";
   int pool_size = 8;
-  std::string sqlite_synchronous = "FULL";  // OFF, NORMAL, FULL or EXTRA
+  std::string sqlite_synchronous = "NORMAL";  // OFF, NORMAL, FULL or EXTRA
   std::int64_t busy_timeout_ms = 5'000;
 };
 

@@ -39,7 +39,7 @@ TEST(ConfigTest, DefaultsWithoutAnySource) {
   EXPECT_EQ(config->server.body_limit_bytes, 1 << 20);
   EXPECT_EQ(config->server.max_pipelined, 16);
   EXPECT_EQ(config->database.url, "sqlite://data/seatwise.db");
-  EXPECT_EQ(config->database.sqlite_synchronous, "FULL");
+  EXPECT_EQ(config->database.sqlite_synchronous, "NORMAL");
   EXPECT_EQ(config->database.pool_size, 8);
   EXPECT_EQ(config->log.level, LogLevel::kInfo);
   EXPECT_EQ(config->log.format, LogFormat::kJson);
@@ -55,7 +55,7 @@ idle_timeout_ms = 5000
 
 [database]
 url = "sqlite:///var/lib/seatwise/seatwise.db"
-sqlite_synchronous = "normal"
+sqlite_synchronous = "full"
 
 [log]
 level = "debug"
@@ -68,7 +68,7 @@ format = "text"
   EXPECT_EQ(config->server.idle_timeout_ms, 5000);
   EXPECT_EQ(config->server.request_timeout_ms, 30'000);  // untouched keys keep defaults
   EXPECT_EQ(config->database.url, "sqlite:///var/lib/seatwise/seatwise.db");
-  EXPECT_EQ(config->database.sqlite_synchronous, "NORMAL");
+  EXPECT_EQ(config->database.sqlite_synchronous, "FULL");
   EXPECT_EQ(config->log.level, LogLevel::kDebug);
   EXPECT_EQ(config->log.format, LogFormat::kText);
   EXPECT_EQ(config->origins.at("server.threads"), "seatwise.toml:4");
