@@ -5,9 +5,13 @@
 #include <cstdint>
 #include <ctime>
 #include <mutex>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <seatwise/seatwise.h>
 
 #include "entitlement.hpp"
 
@@ -47,5 +51,46 @@ namespace seatwise::sdk {
 
 // Where the cache directory keeps the fetched public keys.
 std::string KeysCachePath(const std::string& cache_dir);
+
+// Runs `body`, turning any exception into a status so none crosses the C boundary.
+template <typename Body>
+sw_status Guard(sw_client* client, Body&& body) noexcept {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    if (client != nullptr) {
+      client->last_error.clear();
+    }
+    return SW_E_OUT_OF_MEMORY;
+  } catch (const std::exception& e) {
+    if (client != nullptr) {
+      try {
+        client->last_error = e.what();
+      } catch (...) {
+        client->last_error.clear();
+      }
+    }
+    return SW_E_INTERNAL;
+  } catch (...) {
+    return SW_E_INTERNAL;
+  }
+}
+
+// Guard for one call on `client`: the calls of a client run one at a time, and each starts
+// with no error recorded.
+template <typename Body>
+sw_status Serialized(sw_client* client, Body&& body) noexcept {
+  return Guard(client, [&]() -> sw_status {
+    std::lock_guard lock(client->mutex);
+    client->last_error.clear();
+    return body();
+  });
+}
+
+// Records why the call failed and answers `status`.
+inline sw_status Fail(sw_client& client, sw_status status, std::string message) {
+  client.last_error = std::move(message);
+  return status;
+}
 
 }  // namespace seatwise::sdk

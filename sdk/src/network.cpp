@@ -37,6 +37,10 @@ std::string KeysCachePath(const std::string& cache_dir) {
 
 namespace {
 
+using seatwise::sdk::Fail;
+using seatwise::sdk::Guard;
+using seatwise::sdk::Serialized;
+
 namespace json = boost::json;
 using seatwise::sdk::HttpRequest;
 using seatwise::sdk::HttpResponse;
@@ -46,29 +50,6 @@ constexpr const char* kScope = "licenses";
 constexpr const char* kDeviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code";
 constexpr std::size_t kUsageBatch = 1000;
 constexpr std::int64_t kAccessMargin = 30;  // renew an access token this early (seconds)
-
-template <typename Body>
-sw_status Guard(sw_client* client, Body&& body) noexcept {
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    return SW_E_OUT_OF_MEMORY;
-  } catch (const std::exception& e) {
-    try {
-      client->last_error = e.what();
-    } catch (...) {
-      client->last_error.clear();
-    }
-    return SW_E_INTERNAL;
-  } catch (...) {
-    return SW_E_INTERNAL;
-  }
-}
-
-sw_status Fail(sw_client& client, sw_status status, std::string message) {
-  client.last_error = std::move(message);
-  return status;
-}
 
 std::string PathIn(const sw_client& client, const std::string& name) {
   return (std::filesystem::path(client.cache_dir) / name).string();
@@ -561,6 +542,39 @@ sw_status FillSignin(sw_client& client, sw_signin* out) {
   return SW_OK;
 }
 
+// The answer of a refresh (sign-in or serial): a new token is cached; a refusal that means
+// the entitlement is gone marks the cached token revoked and says why. A serial refresh also
+// treats 401 so: its device credential was replaced or the activation deleted.
+sw_status AnswerRefresh(sw_client& client, const HttpResponse& response,
+                        bool unauthorized_revokes) {
+  std::string error;
+  if (response.status == 200 || response.status == 201) {
+    std::optional<json::object> answer = ParseObject(response.body);
+    const std::string token = answer ? Text(*answer, "token") : "";
+    if (token.empty()) {
+      return Fail(client, SW_E_NETWORK, "the licence server's refresh answer has no token");
+    }
+    if (!seatwise::sdk::StoreCachedToken(client.cache_path, {token, false}, error)) {
+      return Fail(client, SW_E_IO, error);
+    }
+    return SW_OK;
+  }
+  const std::string message = ServerMessage(response);
+  if ((unauthorized_revokes && response.status == 401) || response.status == 403 ||
+      response.status == 404 || response.status == 409 || response.status == 410) {
+    std::optional<seatwise::sdk::CachedToken> cached =
+        seatwise::sdk::LoadCachedToken(client.cache_path, error);
+    if (cached) {
+      cached->revoked = true;
+      if (!seatwise::sdk::StoreCachedToken(client.cache_path, *cached, error)) {
+        return Fail(client, SW_E_IO, error);
+      }
+    }
+    return Fail(client, SW_E_REVOKED, message);
+  }
+  return Fail(client, response.status >= 500 ? SW_E_NETWORK : SW_E_REFUSED, message);
+}
+
 }  // namespace
 
 sw_client::~sw_client() { StopHeartbeats(*this); }
@@ -572,9 +586,7 @@ SW_API sw_status sw_signin_start(sw_client* client, sw_signin* out) {
     return SW_E_INVALID_ARGUMENT;
   }
   *out = sw_signin{};
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
+  return Serialized(client, [&]() -> sw_status {
     const HttpResponse response = PostForm(*client, "/api/v1/oauth/device_authorization",
                                            {{"client_id", kClientId}, {"scope", kScope}});
     if (response.status == 0) {
@@ -604,20 +616,14 @@ SW_API sw_status sw_signin_pending(sw_client* client, sw_signin* out) {
     return SW_E_INVALID_ARGUMENT;
   }
   *out = sw_signin{};
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
-    return FillSignin(*client, out);
-  });
+  return Serialized(client, [&]() -> sw_status { return FillSignin(*client, out); });
 }
 
 SW_API sw_status sw_signin_poll(sw_client* client) {
   if (client == nullptr) {
     return SW_E_INVALID_ARGUMENT;
   }
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
+  return Serialized(client, [&]() -> sw_status {
     std::string error;
     std::optional<json::object> pending = LoadObject(PendingPath(*client), error);
     if (!pending) {
@@ -672,9 +678,7 @@ SW_API sw_status sw_signout(sw_client* client) {
   if (client == nullptr) {
     return SW_E_INVALID_ARGUMENT;
   }
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
+  return Serialized(client, [&]() -> sw_status {
     Remove(SessionPath(*client));
     Remove(PendingPath(*client));
     return SW_OK;
@@ -685,20 +689,14 @@ SW_API sw_status sw_fetch_keys(sw_client* client) {
   if (client == nullptr) {
     return SW_E_INVALID_ARGUMENT;
   }
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
-    return FetchKeys(*client);
-  });
+  return Serialized(client, [&]() -> sw_status { return FetchKeys(*client); });
 }
 
 SW_API sw_status sw_activate(sw_client* client) {
   if (client == nullptr) {
     return SW_E_INVALID_ARGUMENT;
   }
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
+  return Serialized(client, [&]() -> sw_status {
     std::string device_id;
     if (sw_status status = EnsureDevice(*client, true, device_id); status != SW_OK) {
       return status;
@@ -727,9 +725,7 @@ SW_API sw_status sw_refresh(sw_client* client) {
   if (client == nullptr) {
     return SW_E_INVALID_ARGUMENT;
   }
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
+  return Serialized(client, [&]() -> sw_status {
     std::string error;
     std::optional<seatwise::sdk::CachedToken> cached =
         seatwise::sdk::LoadCachedToken(client->cache_path, error);
@@ -744,27 +740,7 @@ SW_API sw_status sw_refresh(sw_client* client) {
         status != SW_OK) {
       return status;
     }
-    if (response.status == 200 || response.status == 201) {
-      std::optional<json::object> answer = ParseObject(response.body);
-      const std::string token = answer ? Text(*answer, "token") : "";
-      if (token.empty()) {
-        return Fail(*client, SW_E_NETWORK, "the licence server's refresh answer has no token");
-      }
-      if (!seatwise::sdk::StoreCachedToken(client->cache_path, {token, false}, error)) {
-        return Fail(*client, SW_E_IO, error);
-      }
-      return SW_OK;
-    }
-    const std::string message = ServerMessage(response);
-    if (response.status == 403 || response.status == 404 || response.status == 409 ||
-        response.status == 410) {
-      cached->revoked = true;
-      if (!seatwise::sdk::StoreCachedToken(client->cache_path, *cached, error)) {
-        return Fail(*client, SW_E_IO, error);
-      }
-      return Fail(*client, SW_E_REVOKED, message);
-    }
-    return Fail(*client, response.status >= 500 ? SW_E_NETWORK : SW_E_REFUSED, message);
+    return AnswerRefresh(*client, response, /*unauthorized_revokes=*/false);
   });
 }
 
@@ -773,9 +749,7 @@ SW_API sw_status sw_lease_checkout(sw_client* client, sw_lease* out) {
     return SW_E_INVALID_ARGUMENT;
   }
   *out = sw_lease{};
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
+  return Serialized(client, [&]() -> sw_status {
     const std::optional<seatwise::sdk::DeviceCredential> credential = UsableCredential(*client);
     const seatwise::sdk::DeviceCredential* by_device = credential ? &*credential : nullptr;
     std::string device_id;
@@ -818,9 +792,7 @@ SW_API sw_status sw_lease_release(sw_client* client, const char* lease_id) {
   if (client == nullptr || lease_id == nullptr || !IsPathSafe(lease_id)) {
     return SW_E_INVALID_ARGUMENT;
   }
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
+  return Serialized(client, [&]() -> sw_status {
     const std::optional<seatwise::sdk::DeviceCredential> credential = UsableCredential(*client);
     HttpResponse response;
     if (sw_status status =
@@ -932,9 +904,7 @@ SW_API sw_status sw_usage_record(sw_client* client, const char* kind, const char
       (std::strcmp(kind, "start") != 0 && std::strcmp(kind, "stop") != 0)) {
     return SW_E_INVALID_ARGUMENT;
   }
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
+  return Serialized(client, [&]() -> sw_status {
     const json::object event{{"id", RandomEventId()},
                              {"kind", kind},
                              {"product", product != nullptr ? product : client->product_code},
@@ -954,9 +924,7 @@ SW_API sw_status sw_usage_flush(sw_client* client, sw_usage_flush_result* out) {
   sw_usage_flush_result local{};
   sw_usage_flush_result& result = out != nullptr ? *out : local;
   result = sw_usage_flush_result{};
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
+  return Serialized(client, [&]() -> sw_status {
     std::string error;
     std::optional<std::string> text = seatwise::sdk::ReadSmallFile(UsagePath(*client), error);
     if (!text) {
@@ -1041,9 +1009,7 @@ SW_API sw_status sw_serial_activate(sw_client* client, const char* serial_number
       serial_number[0] == '\0' || product_key[0] == '\0') {
     return SW_E_INVALID_ARGUMENT;
   }
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
+  return Serialized(client, [&]() -> sw_status {
     const std::optional<std::string> fingerprint = Fingerprint(*client);
     if (!fingerprint) {
       return SW_E_UNSUPPORTED;
@@ -1090,9 +1056,7 @@ SW_API sw_status sw_serial_refresh(sw_client* client) {
   if (client == nullptr) {
     return SW_E_INVALID_ARGUMENT;
   }
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
+  return Serialized(client, [&]() -> sw_status {
     std::string error;
     std::optional<seatwise::sdk::DeviceCredential> credential =
         seatwise::sdk::LoadDeviceCredential(CredentialPath(*client), error);
@@ -1113,31 +1077,7 @@ SW_API sw_status sw_serial_refresh(sw_client* client) {
         status != SW_OK) {
       return status;
     }
-    if (response.status == 200 || response.status == 201) {
-      std::optional<json::object> answer = ParseObject(response.body);
-      const std::string token = answer ? Text(*answer, "token") : "";
-      if (token.empty()) {
-        return Fail(*client, SW_E_NETWORK, "the licence server's refresh answer has no token");
-      }
-      if (!seatwise::sdk::StoreCachedToken(client->cache_path, {token, false}, error)) {
-        return Fail(*client, SW_E_IO, error);
-      }
-      return SW_OK;
-    }
-    const std::string message = ServerMessage(response);
-    if (response.status == 401 || response.status == 403 || response.status == 404 ||
-        response.status == 409 || response.status == 410) {
-      std::optional<seatwise::sdk::CachedToken> cached =
-          seatwise::sdk::LoadCachedToken(client->cache_path, error);
-      if (cached) {
-        cached->revoked = true;
-        if (!seatwise::sdk::StoreCachedToken(client->cache_path, *cached, error)) {
-          return Fail(*client, SW_E_IO, error);
-        }
-      }
-      return Fail(*client, SW_E_REVOKED, message);
-    }
-    return Fail(*client, response.status >= 500 ? SW_E_NETWORK : SW_E_REFUSED, message);
+    return AnswerRefresh(*client, response, /*unauthorized_revokes=*/true);
   });
 }
 
@@ -1145,9 +1085,7 @@ SW_API sw_status sw_serial_deactivate(sw_client* client) {
   if (client == nullptr) {
     return SW_E_INVALID_ARGUMENT;
   }
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
+  return Serialized(client, [&]() -> sw_status {
     std::string error;
     std::optional<seatwise::sdk::DeviceCredential> credential =
         seatwise::sdk::LoadDeviceCredential(CredentialPath(*client), error);
@@ -1183,9 +1121,7 @@ SW_API sw_status sw_device_enroll(sw_client* client) {
   if (client == nullptr) {
     return SW_E_INVALID_ARGUMENT;
   }
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
+  return Serialized(client, [&]() -> sw_status {
     std::string device_id;
     std::string credential;
     if (sw_status status = EnsureDevice(*client, true, device_id, &credential); status != SW_OK) {

@@ -22,36 +22,11 @@
 
 namespace {
 
+using seatwise::sdk::Fail;
+using seatwise::sdk::Guard;
+using seatwise::sdk::Serialized;
+
 using seatwise::sdk::CachedToken;
-
-// Runs `body`, turning any exception into a status so none crosses the C boundary.
-template <typename Body>
-sw_status Guard(sw_client* client, Body&& body) noexcept {
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    if (client != nullptr) {
-      client->last_error.clear();
-    }
-    return SW_E_OUT_OF_MEMORY;
-  } catch (const std::exception& e) {
-    if (client != nullptr) {
-      try {
-        client->last_error = e.what();
-      } catch (...) {
-        client->last_error.clear();
-      }
-    }
-    return SW_E_INTERNAL;
-  } catch (...) {
-    return SW_E_INTERNAL;
-  }
-}
-
-sw_status Fail(sw_client& client, sw_status status, std::string message) {
-  client.last_error = std::move(message);
-  return status;
-}
 
 bool IsProductCode(const std::string& code) {
   return !code.empty() && code.size() <= 64 && std::all_of(code.begin(), code.end(), [](char c) {
@@ -265,9 +240,7 @@ SW_API sw_status sw_token_store(sw_client* client, const char* token) {
   if (client == nullptr || token == nullptr) {
     return SW_E_INVALID_ARGUMENT;
   }
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
+  return Serialized(client, [&]() -> sw_status {
     const std::string text = token;
     if (text.empty() || text.find_first_of(" \t\r\n") != std::string::npos) {
       return Fail(*client, SW_E_INVALID_ARGUMENT, "the token is empty or contains white space");
@@ -285,9 +258,7 @@ SW_API sw_status sw_token_load(sw_client* client, char** out_token) {
     return SW_E_INVALID_ARGUMENT;
   }
   *out_token = nullptr;
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
+  return Serialized(client, [&]() -> sw_status {
     std::string error;
     std::optional<CachedToken> cached = seatwise::sdk::LoadCachedToken(client->cache_path, error);
     if (!cached) {
@@ -309,9 +280,7 @@ SW_API sw_status sw_token_check(sw_client* client, int64_t now_unix, sw_check_re
   }
   *result = sw_check_result{};
   result->state = SW_TOKEN_MISSING;
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
+  return Serialized(client, [&]() -> sw_status {
     std::string error;
     std::optional<CachedToken> cached = seatwise::sdk::LoadCachedToken(client->cache_path, error);
     if (!cached) {
@@ -341,9 +310,7 @@ SW_API sw_status sw_token_mark_revoked(sw_client* client) {
   if (client == nullptr) {
     return SW_E_INVALID_ARGUMENT;
   }
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
+  return Serialized(client, [&]() -> sw_status {
     std::string error;
     std::optional<CachedToken> cached = seatwise::sdk::LoadCachedToken(client->cache_path, error);
     if (!cached) {
@@ -361,9 +328,7 @@ SW_API sw_status sw_token_clear(sw_client* client) {
   if (client == nullptr) {
     return SW_E_INVALID_ARGUMENT;
   }
-  return Guard(client, [&]() -> sw_status {
-    std::lock_guard lock(client->mutex);
-    client->last_error.clear();
+  return Serialized(client, [&]() -> sw_status {
     std::error_code ec;
     std::filesystem::remove(client->cache_path, ec);
     if (ec) {
