@@ -1,0 +1,32 @@
+#pragma once
+// What an outbox e-mail looks like when delivered: its subject, a plain-text part and an
+// HTML part, from the row the use case wrote (subject, body text and payload ids).
+//
+// Each template adds a heading, the button for the message's main link and a line saying
+// why the reader gets the e-mail; an unknown template is sent as its stored subject and
+// text alone. The HTML part escapes every value, turns web addresses into links, and loads
+// nothing from elsewhere.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/model.hpp"
+
+namespace seatwise::mail {
+
+struct RenderedEmail {
+  std::string subject;
+  std::string text;  // "\n" line ends
+  std::string html;  // "\n" line ends
+};
+
+RenderedEmail RenderEmail(const core::OutboxMessage& message);
+
+// The template names that have their own layout, for tests and documentation.
+std::vector<std::string_view> TemplateNames();
+
+// `text` with &, <, >, " and ' replaced by entities.
+std::string EscapeHtml(std::string_view text);
+
+}  // namespace seatwise::mail
