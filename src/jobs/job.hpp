@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,8 +16,9 @@ namespace seatwise::jobs {
 
 // What one run did, for the job's metric and log line.
 struct JobResult {
-  std::int64_t processed = 0;  // items handled (notices sent, leases reaped, ...)
-  std::string detail;          // a short human summary; never a secret or personal data
+  std::int64_t processed = 0;         // items handled (notices sent, leases reaped, ...)
+  std::string detail;                 // a short human summary; never a secret or personal data
+  std::optional<std::string> cursor;  // the resume point to store; unset keeps the stored one
 };
 
 class Job {

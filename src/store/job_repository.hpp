@@ -22,6 +22,10 @@ class JobRepository {
   virtual Result<void> Finish(Tx& tx, const std::string& name, const std::string& owner,
                               const std::string& outcome, const std::string& cursor,
                               core::TimePoint now) = 0;
+  // Stores a resume cursor mid-run, in the transaction of the work it covers, so a crash
+  // before Finish never repeats that work. kConflict unless `owner` holds the lock.
+  virtual Result<void> SaveCursor(Tx& tx, const std::string& name, const std::string& owner,
+                                  const std::string& cursor) = 0;
   virtual Result<std::optional<core::JobRun>> Get(Tx& tx, const std::string& name) = 0;
 };
 

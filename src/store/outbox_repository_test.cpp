@@ -260,6 +260,20 @@ TEST_P(JobRepositoryTest, OneOwnerAtATimeUntilTheLockExpires) {
   EXPECT_EQ(late.error().code, ErrorCode::kConflict);
 }
 
+TEST_P(JobRepositoryTest, SavesTheCursorOnlyForTheLockOwner) {
+  const auto hold = std::chrono::minutes(5);
+  EXPECT_TRUE(
+      Must(Write([&](Tx& tx) { return repos_.jobs->TryLock(tx, "rollup", "n1", Now(), hold); })));
+  Must(Write([&](Tx& tx) { return repos_.jobs->SaveCursor(tx, "rollup", "n1", "17"); }));
+  auto other = Write([&](Tx& tx) { return repos_.jobs->SaveCursor(tx, "rollup", "n2", "99"); });
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().code, ErrorCode::kConflict);
+  auto run = Must(Read([&](Tx& tx) { return repos_.jobs->Get(tx, "rollup"); }));
+  ASSERT_TRUE(run.has_value());
+  EXPECT_EQ(run->cursor, "17");
+  EXPECT_EQ(run->locked_by, std::optional<std::string>("n1"));
+}
+
 SW_INSTANTIATE_BACKENDS(OutboxRepositoryTest);
 SW_INSTANTIATE_BACKENDS(AuditRepositoryTest);
 SW_INSTANTIATE_BACKENDS(WebhookRepositoryTest);

@@ -18,6 +18,8 @@ constexpr std::string_view kTryLock =
 constexpr std::string_view kFinish =
     "UPDATE job_runs SET last_finished_at = ?, last_outcome = ?, resume_cursor = ?,"
     " locked_by = NULL, locked_until = NULL WHERE name = ? AND locked_by = ?";
+constexpr std::string_view kSaveCursor =
+    "UPDATE job_runs SET resume_cursor = ? WHERE name = ? AND locked_by = ?";
 constexpr std::string_view kSelectJob =
     "SELECT name, last_started_at, last_finished_at, last_outcome, locked_by, locked_until,"
     " resume_cursor FROM job_runs WHERE name = ?";
@@ -36,6 +38,16 @@ class SqlJobRepository final : public JobRepository {
                       core::TimePoint now) override {
     SW_ASSIGN_OR_RETURN(std::int64_t changed,
                         tx.Exec(kFinish, {Ms(now), outcome, cursor, name, owner}));
+    if (changed == 0) {
+      return core::MakeError(ErrorCode::kConflict,
+                             "job " + name + " is no longer locked by " + owner);
+    }
+    return core::Ok();
+  }
+
+  Result<void> SaveCursor(Tx& tx, const std::string& name, const std::string& owner,
+                          const std::string& cursor) override {
+    SW_ASSIGN_OR_RETURN(std::int64_t changed, tx.Exec(kSaveCursor, {cursor, name, owner}));
     if (changed == 0) {
       return core::MakeError(ErrorCode::kConflict,
                              "job " + name + " is no longer locked by " + owner);
