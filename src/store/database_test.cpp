@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "fakes/test_databases.hpp"
+#include "store/sqlite/sqlite_database.hpp"
 
 namespace seatwise::store {
 namespace {
@@ -439,6 +441,82 @@ TEST(SqliteDatabaseTest, AppliesTheDurabilitySettingAndWal) {
     EXPECT_EQ(pragmas->Text(1), "wal");
     EXPECT_EQ(pragmas->Int(2), 1);
   }
+}
+
+// A reader that holds an old snapshot keeps the write-ahead log from restarting, so it grows
+// while writes go on; once the reader lets go, the next writes checkpoint and restart it and
+// the file shrinks back to the bound instead of keeping its peak size for good.
+TEST(SqliteDatabaseTest, WalShrinksBackToItsBoundOnceALongReaderLetsGo) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  DatabaseOptions options;
+  options.url = "sqlite://" + dir.path() + "/wal.db";
+  options.pool_size = 2;
+  auto db = OpenDatabase(options);
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  Database& database = **db;
+  ASSERT_TRUE(
+      RunSql(database, "CREATE TABLE blobs (id BIGINT PRIMARY KEY, body TEXT NOT NULL)").ok());
+  const std::string wal = dir.path() + "/wal.db-wal";
+  const std::string body(16 * 1024, 'x');
+  std::int64_t next_id = 0;
+  auto write_one = [&] {
+    Result<void> written =
+        RunSql(database, "INSERT INTO blobs (id, body) VALUES (?, ?)", {next_id++, body});
+    ASSERT_TRUE(written.ok()) << written.error().message;
+  };
+
+  // Enough writes to take the log well past the bound while the snapshot is held.
+  constexpr int kWrites = 1300;
+  std::uintmax_t held_size = 0;
+  Result<void> reader = database.Transact(TxMode::kRead, [&](Tx& tx) -> Result<void> {
+    SW_ASSIGN_OR_RETURN(Row before, tx.QueryOne("SELECT COUNT(*) FROM blobs", {}, "count"));
+    for (int i = 0; i < kWrites; ++i) write_one();
+    SW_ASSIGN_OR_RETURN(Row still, tx.QueryOne("SELECT COUNT(*) FROM blobs", {}, "count"));
+    EXPECT_EQ(still.Int(0), before.Int(0));  // the snapshot really was held throughout
+    held_size = std::filesystem::file_size(wal);
+    return core::Ok();
+  });
+  ASSERT_TRUE(reader.ok()) << reader.error().message;
+  EXPECT_GT(held_size, static_cast<std::uintmax_t>(sqlite::kWalSizeLimitBytes));
+
+  // The first write after the reader is gone checkpoints the whole log; the second restarts it.
+  write_one();
+  write_one();
+  EXPECT_LE(std::filesystem::file_size(wal),
+            static_cast<std::uintmax_t>(sqlite::kWalSizeLimitBytes));
+  EXPECT_EQ(Count(database, "blobs"), kWrites + 2);
+}
+
+// Under steady writes with short readers in between, the log is checkpointed and restarted
+// about every kCheckpointPages frames (a frame is a 4096-byte page and a 24-byte header),
+// far below what these writes take without checkpoints (about five frames each).
+TEST(SqliteDatabaseTest, SteadyWritesKeepTheWalNearTheCheckpointThreshold) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  DatabaseOptions options;
+  options.url = "sqlite://" + dir.path() + "/wal.db";
+  options.pool_size = 2;
+  auto db = OpenDatabase(options);
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  Database& database = **db;
+  ASSERT_TRUE(
+      RunSql(database, "CREATE TABLE blobs (id BIGINT PRIMARY KEY, body TEXT NOT NULL)").ok());
+  const std::string wal = dir.path() + "/wal.db-wal";
+  const std::string body(16 * 1024, 'x');
+  const std::uintmax_t steady_bound = 2 * sqlite::kCheckpointPages * (4096 + 24);
+  std::uintmax_t largest = 0;
+  for (std::int64_t id = 0; id < sqlite::kCheckpointPages; ++id) {
+    Result<void> written =
+        RunSql(database, "INSERT INTO blobs (id, body) VALUES (?, ?)", {id, body});
+    ASSERT_TRUE(written.ok()) << written.error().message;
+    if (id % 50 == 0) {
+      EXPECT_EQ(Count(database, "blobs"), id + 1);
+    }
+    largest = std::max(largest, std::filesystem::file_size(wal));
+  }
+  EXPECT_LE(largest, steady_bound);
+  EXPECT_EQ(Count(database, "blobs"), sqlite::kCheckpointPages);
 }
 
 TEST(SqliteDatabaseTest, MemoryDatabaseIsSharedByThePool) {

@@ -7,7 +7,9 @@
 #include <array>
 #include <atomic>
 #include <cctype>
+#include <functional>
 #include <mutex>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -62,6 +64,15 @@ bool IsBlank(std::string_view text) {
                      [](unsigned char c) { return std::isspace(c) != 0 || c == ';'; });
 }
 
+// Lets the statement cache be searched with the caller's string_view, without copying the
+// SQL text into a new string on every statement.
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const {
+    return std::hash<std::string_view>{}(text);
+  }
+};
+
 // One SQLite connection and its prepared statements. Used by one thread at a time.
 class Connection {
  public:
@@ -85,8 +96,7 @@ class Connection {
 
   // The cached statement for `sql`, prepared on first use.
   Result<Prepared> Prepare(std::string_view sql, Failure* failure) {
-    std::string key(sql);
-    if (auto it = cache_.find(key); it != cache_.end()) return Prepared{it->second, false};
+    if (auto it = cache_.find(sql); it != cache_.end()) return Prepared{it->second, false};
 
     sqlite3_stmt* statement = nullptr;
     const char* tail = nullptr;
@@ -108,7 +118,7 @@ class Connection {
     }
     if (statement == nullptr) return Prepared{};
     if (cache_.size() >= kStatementCacheLimit) ClearCache();
-    cache_.emplace(std::move(key), statement);
+    cache_.emplace(std::string(sql), statement);
     return Prepared{statement, false};
   }
 
@@ -119,7 +129,7 @@ class Connection {
   }
 
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> cache_;
 };
 
 // Leaves a cached statement ready for its next use, whatever happened to this one.
@@ -347,7 +357,9 @@ Result<std::unique_ptr<Connection>> OpenConnection(const Settings& settings) {
     }
   }
   for (const std::string& pragma :
-       {"PRAGMA synchronous=" + settings.synchronous, std::string("PRAGMA foreign_keys=ON")}) {
+       {"PRAGMA synchronous=" + settings.synchronous, std::string("PRAGMA foreign_keys=ON"),
+        fmt::format("PRAGMA wal_autocheckpoint={}", kCheckpointPages),
+        fmt::format("PRAGMA journal_size_limit={}", kWalSizeLimitBytes)}) {
     if (auto failure = Run(*connection, pragma)) {
       Error error = std::move(failure->error);
       error.message = fmt::format("cannot apply {}: {}", pragma, error.message);
