@@ -230,6 +230,20 @@ constexpr std::array<std::pair<std::string_view, LogFormat>, 2> kLogFormats = {{
     {"text", LogFormat::kText},
 }};
 
+constexpr std::array<std::pair<std::string_view, mail::SmtpSecurity>, 3> kSmtpSecurities = {{
+    {"none", mail::SmtpSecurity::kNone},
+    {"starttls", mail::SmtpSecurity::kStartTls},
+    {"tls", mail::SmtpSecurity::kTls},
+}};
+
+// "name@example.com": one @, something on each side, nothing that breaks an SMTP command.
+bool PlainAddress(std::string_view s) {
+  const auto at = s.find('@');
+  return at != std::string_view::npos && at > 0 && at + 1 < s.size() &&
+         s.find('@', at + 1) == std::string_view::npos &&
+         s.find_first_of(" <>,;\"\r\n") == std::string_view::npos;
+}
+
 // Every key, in the order the example file documents them.
 const std::vector<KeySpec>& Keys() {
   static const std::vector<KeySpec> keys = [] {
@@ -356,6 +370,57 @@ const std::vector<KeySpec>& Keys() {
                            &LicensingConfig::offline_grace_days));
     k.push_back(IntegerKey("licensing", "grace_warning_days", 0, 365, &Config::licensing,
                            &LicensingConfig::grace_warning_days));
+
+    k.push_back(BoolKey("smtp", "enabled", &Config::smtp, &SmtpConfig::enabled));
+    k.push_back(StringKey(
+        "smtp", "host", "expected a host name or IP address",
+        [](Config& c, const std::string& s) {
+          if (s.empty() || s.find_first_of(" /?#@\"'<>") != std::string::npos) return false;
+          c.smtp.host = s;
+          return true;
+        },
+        [](const Config& c) { return JsonString(c.smtp.host); }));
+    k.push_back(IntegerKey("smtp", "port", 0, 65535, &Config::smtp, &SmtpConfig::port));
+    k.push_back(StringKey(
+        "smtp", "security", "expected one of none, starttls, tls",
+        [](Config& c, const std::string& s) {
+          return ParseChoice(kSmtpSecurities, s, c.smtp.security);
+        },
+        [](const Config& c) { return JsonString(mail::SmtpSecurityName(c.smtp.security)); }));
+    k.push_back(StringKey(
+        "smtp", "username", "expected a user name",
+        [](Config& c, const std::string& s) {
+          c.smtp.username = s;
+          return true;
+        },
+        [](const Config& c) { return JsonString(c.smtp.username); }));
+    k.push_back(StringKey(
+        "smtp", "password", "expected a password",
+        [](Config& c, const std::string& s) {
+          c.smtp.password = s;
+          return true;
+        },
+        [](const Config& c) { return JsonString(c.smtp.password.empty() ? "" : "***"); }));
+    k.push_back(StringKey(
+        "smtp", "from", "expected an e-mail address such as licenses@example.com, or empty",
+        [](Config& c, const std::string& s) {
+          if (!s.empty() && !PlainAddress(s)) return false;
+          c.smtp.from = s;
+          return true;
+        },
+        [](const Config& c) { return JsonString(c.smtp.from); }));
+    k.push_back(StringKey(
+        "smtp", "from_name", "expected a display name on one line",
+        [](Config& c, const std::string& s) {
+          if (s.find_first_of("\r\n") != std::string::npos) return false;
+          c.smtp.from_name = s;
+          return true;
+        },
+        [](const Config& c) { return JsonString(c.smtp.from_name); }));
+    k.push_back(
+        IntegerKey("smtp", "max_attempts", 1, 100, &Config::smtp, &SmtpConfig::max_attempts));
+    k.push_back(
+        IntegerKey("smtp", "timeout_seconds", 1, 600, &Config::smtp, &SmtpConfig::timeout_seconds));
     return k;
   }();
   return keys;
@@ -567,8 +632,26 @@ core::Result<Config> LoadConfig(const ConfigSources& sources) {
   if (sources.file_text) ApplyFile(sources, config, problems);
   ApplyEnvironment(sources, config, problems);
   ApplyFlags(sources, config, problems);
+  if (config.smtp.enabled && config.smtp.from.empty()) {
+    problems.Add("smtp.from",
+                 "smtp.from is empty: e-mail delivery (smtp.enabled = true) needs the sender "
+                 "address, e.g. licenses@example.com");
+  }
   if (problems.HasAny()) return problems.ToError();
   return config;
+}
+
+mail::SmtpOptions SmtpOptionsFrom(const SmtpConfig& smtp) {
+  mail::SmtpOptions options;
+  options.host = smtp.host;
+  options.port = smtp.port;
+  options.security = smtp.security;
+  options.username = smtp.username;
+  options.password = smtp.password;
+  options.from = smtp.from;
+  options.from_name = smtp.from_name;
+  options.timeout = std::chrono::seconds(smtp.timeout_seconds);
+  return options;
 }
 
 std::string FormatConfig(const Config& config) {

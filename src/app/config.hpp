@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "mail/smtp_sender.hpp"
 
 namespace seatwise::app {
 
@@ -71,6 +72,20 @@ struct LicensingConfig {
   std::int64_t grace_warning_days = 3;   // the client warns in the last days of the grace
 };
 
+// Outgoing e-mail. Disabled, the outbox keeps every message until delivery is enabled.
+struct SmtpConfig {
+  bool enabled = false;
+  std::string host = "localhost";
+  std::uint16_t port = 0;  // 0: 25, 587 or 465 by security
+  mail::SmtpSecurity security = mail::SmtpSecurity::kStartTls;
+  std::string username;  // empty: no authentication
+  std::string password;  // never printed
+  std::string from;      // sender address; required when enabled
+  std::string from_name = "Seatwise";
+  int max_attempts = 12;  // then a message is marked failed
+  std::int64_t timeout_seconds = 30;
+};
+
 struct Config {
   ServerConfig server;
   DatabaseConfig database;
@@ -78,6 +93,7 @@ struct Config {
   LogConfig log;
   CreditsConfig credits;
   LicensingConfig licensing;
+  SmtpConfig smtp;
   // "section.key" -> where its effective value came from, for keys not left at the
   // default: "seatwise.toml:3", "environment SEATWISE_SERVER_LISTEN", "flag --listen".
   std::map<std::string, std::string> origins;
@@ -108,6 +124,9 @@ core::Result<Config> LoadConfig(const ConfigSources& sources);
 // The config as TOML, one key per line with where its value came from; secrets
 // (the database password) are replaced by "***".
 std::string FormatConfig(const Config& config);
+
+// What the SMTP sender needs from [smtp].
+mail::SmtpOptions SmtpOptionsFrom(const SmtpConfig& smtp);
 
 // The database URL with any password replaced by "***", safe for logs.
 std::string RedactUrl(const std::string& url);

@@ -307,5 +307,56 @@ TEST(ConfigTest, ExampleFileSetsEveryKeyToItsDefault) {
   EXPECT_EQ(FormatConfig(*config), FormatConfig(*defaults));
 }
 
+TEST(ConfigTest, SmtpIsOffByDefaultAndReadsEveryKey) {
+  auto defaults = LoadConfig({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_FALSE(defaults->smtp.enabled);
+  EXPECT_EQ(defaults->smtp.max_attempts, 12);
+  EXPECT_EQ(SmtpOptionsFrom(defaults->smtp).port, 0);  // the security mode's port
+
+  auto config = LoadConfig(FromFile(R"(
+[smtp]
+enabled = true
+host = "mail.example.com"
+security = "TLS"
+username = "mailer"
+password = "s3cret"
+from = "licenses@example.com"
+from_name = "Example Licensing"
+max_attempts = 5
+timeout_seconds = 20
+)"));
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  const mail::SmtpOptions options = SmtpOptionsFrom(config->smtp);
+  EXPECT_EQ(options.host, "mail.example.com");
+  EXPECT_EQ(options.security, mail::SmtpSecurity::kTls);
+  EXPECT_EQ(mail::DefaultSmtpPort(options.security), 465);
+  EXPECT_EQ(options.username, "mailer");
+  EXPECT_EQ(options.password, "s3cret");
+  EXPECT_EQ(options.from, "licenses@example.com");
+  EXPECT_EQ(options.from_name, "Example Licensing");
+  EXPECT_EQ(options.timeout, std::chrono::seconds(20));
+  EXPECT_EQ(config->smtp.max_attempts, 5);
+}
+
+TEST(ConfigTest, SmtpPasswordIsNeverPrinted) {
+  ConfigSources sources;
+  sources.environment = {{"SEATWISE_SMTP_PASSWORD", "s3cret-mail"}};
+  auto config = LoadConfig(sources);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  const std::string text = FormatConfig(*config);
+  EXPECT_THAT(text, Not(HasSubstr("s3cret-mail")));
+  EXPECT_THAT(text, HasSubstr("password = \"***\"  # environment SEATWISE_SMTP_PASSWORD"));
+}
+
+TEST(ConfigTest, SmtpDeliveryNeedsASenderAddress) {
+  EXPECT_THAT(OnlyProblem(LoadConfig(FromFile("[smtp]\nenabled = true\n"))),
+              HasSubstr("smtp.from is empty"));
+  EXPECT_THAT(OnlyProblem(LoadConfig(FromFile("[smtp]\nfrom = \"a@b.com>\\r\\nX\"\n"))),
+              HasSubstr("expected an e-mail address"));
+  EXPECT_THAT(OnlyProblem(LoadConfig(FromFile("[smtp]\nsecurity = \"ssl\"\n"))),
+              HasSubstr("expected one of none, starttls, tls"));
+}
+
 }  // namespace
 }  // namespace seatwise::app
