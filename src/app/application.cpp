@@ -14,6 +14,7 @@
 #include "service/audit_query.hpp"
 #include "service/catalog.hpp"
 #include "service/contracts.hpp"
+#include "service/devices.hpp"
 #include "service/entitlements.hpp"
 #include "service/gdpr.hpp"
 #include "service/identity.hpp"
@@ -163,6 +164,7 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
   }
   service::LeaseService leases(deps, entitlements,
                                {.allow_negative_credits = config_.credits.allow_negative});
+  service::DeviceService devices(deps);
   http::Authenticator authenticator(
       http::CredentialCheckFor(identity, tokens, entitlements),
       http::AuthOptions{.trust_proxy = config_.server.trust_proxy,
@@ -179,6 +181,7 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
                         .assignments = assignments,
                         .entitlements = entitlements,
                         .leases = leases,
+                        .devices = devices,
                         .auth = authenticator,
                         .public_url = config_.server.public_url};
 

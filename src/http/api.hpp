@@ -30,6 +30,7 @@ class ContractService;
 class AssignmentService;
 class EntitlementService;
 class LeaseService;
+class DeviceService;
 }  // namespace seatwise::service
 
 namespace seatwise::http {
@@ -48,6 +49,7 @@ struct ApiServices {
   service::AssignmentService& assignments;
   service::EntitlementService& entitlements;
   service::LeaseService& leases;
+  service::DeviceService& devices;
   const Authenticator& auth;
   std::string public_url;  // origin of the portal, for links on the device page
 };
@@ -68,6 +70,7 @@ void RegisterContractRoutes(Router& router, const ApiServices& services);
 void RegisterAssignmentRoutes(Router& router, const ApiServices& services);
 void RegisterClientRoutes(Router& router, const ApiServices& services);
 void RegisterLeaseRoutes(Router& router, const ApiServices& services);
+void RegisterDeviceRoutes(Router& router, const ApiServices& services);
 
 // The problem response for a service error, with Retry-After when the error carries one.
 Response ErrorResponse(const Request& request, const core::Error& error);

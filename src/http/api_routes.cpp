@@ -22,6 +22,7 @@ void RegisterApiRoutes(Router& router, const ApiServices& services) {
   RegisterAssignmentRoutes(router, services);
   RegisterClientRoutes(router, services);
   RegisterLeaseRoutes(router, services);
+  RegisterDeviceRoutes(router, services);
 }
 
 CredentialCheck CredentialCheckFor(service::IdentityService& identity,

@@ -12,6 +12,7 @@
 #include "service/audit_query.hpp"
 #include "service/catalog.hpp"
 #include "service/contracts.hpp"
+#include "service/devices.hpp"
 #include "service/entitlements.hpp"
 #include "service/gdpr.hpp"
 #include "service/identity.hpp"
@@ -91,6 +92,7 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
   service::AssignmentService assignments(deps, identity, "http://127.0.0.1:8080");
   service::EntitlementService entitlements(deps, service::EntitlementOptions{});
   service::LeaseService leases(deps, entitlements);
+  service::DeviceService devices(deps);
   Authenticator authenticator(CredentialCheckFor(identity, tokens, entitlements), AuthOptions{});
   ApiServices api{.identity = identity,
                   .tokens = tokens,
@@ -104,6 +106,7 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
                   .assignments = assignments,
                   .entitlements = entitlements,
                   .leases = leases,
+                  .devices = devices,
                   .auth = authenticator,
                   .public_url = "http://127.0.0.1:8080"};
   Server server(testing::TestOptions(), ServerDeps{database, clock, {}});
