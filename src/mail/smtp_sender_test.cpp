@@ -149,6 +149,15 @@ TEST(SmtpSenderTest, ServerAskingToTryLaterIsATransientFailure) {
   EXPECT_EQ(receiver.Messages().size(), 1u);
 }
 
+TEST(SmtpSenderTest, StartTlsIsRequiredSoAServerWithoutItGetsNothing) {
+  SmtpReceiver receiver;  // offers no STARTTLS
+  SmtpOptions options = OptionsFor(receiver);
+  options.security = SmtpSecurity::kStartTls;
+  const SendResult result = SmtpSender(options).Send(Sample(), kNow);
+  EXPECT_EQ(result.status, SendResult::Status::kTransient) << result.error;
+  EXPECT_TRUE(receiver.Messages().empty());
+}
+
 // A loopback port with nobody listening on it.
 int ClosedPort() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
