@@ -1,7 +1,9 @@
 #include "app/application.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <utility>
 
 #include "app/demo.hpp"
@@ -10,6 +12,8 @@
 #include "http/api.hpp"
 #include "http/auth.hpp"
 #include "http/server.hpp"
+#include "jobs/builtin_jobs.hpp"
+#include "jobs/scheduler.hpp"
 #include "service/assignments.hpp"
 #include "service/audit_query.hpp"
 #include "service/catalog.hpp"
@@ -27,6 +31,48 @@
 
 namespace seatwise::app {
 namespace {
+
+// Scheduled jobs: a clock stopped at one instant, for `seatwise jobs run-once --at`.
+class FixedClock final : public core::Clock {
+ public:
+  explicit FixedClock(core::TimePoint at) : at_(at) {}
+  core::TimePoint Now() const override { return at_; }
+
+ private:
+  core::TimePoint at_;
+};
+
+// "<host name>-<pid>" unless [jobs] node_id names the node.
+std::string NodeIdFrom(const JobsConfig& jobs) {
+  if (!jobs.node_id.empty()) return jobs.node_id;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') {
+    std::snprintf(host, sizeof host, "%s", "seatwise");
+  }
+  return std::string(host) + "-" + std::to_string(static_cast<long long>(getpid()));
+}
+
+jobs::SchedulerOptions SchedulerOptionsFrom(const JobsConfig& config) {
+  jobs::SchedulerOptions options;
+  options.node_id = NodeIdFrom(config);
+  return options;
+}
+
+// One JSON line per job run: job, processed, ms, outcome.
+jobs::Scheduler::LogFn JobLogger(const EventLog& log) {
+  return [&log](const jobs::JobRunRecord& run) {
+    log.Write(
+        run.ok() ? EventLevel::kInfo : EventLevel::kWarn, "job",
+        {{"job", run.job}, {"processed", run.processed}, {"ms", run.ms}, {"outcome", run.outcome}});
+  };
+}
+
+// Every job of a node. The outbox delivery job (mail_delivery, src/mail) is added here once
+// it exists.
+void AddJobs(jobs::Scheduler& scheduler, const service::Deps& deps, service::LeaseService& leases,
+             const std::string& node_id) {
+  jobs::AddBuiltinJobs(scheduler, deps, leases, node_id);
+}
 
 http::ServerOptions ServerOptionsFrom(const ServerConfig& server) {
   http::ServerOptions options;
@@ -185,16 +231,38 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
                         .auth = authenticator,
                         .public_url = config_.server.public_url};
 
+  // The scheduled jobs; their counters are rendered by /metrics even when they are disabled.
+  jobs::Scheduler scheduler(deps, JobLogger(log_), SchedulerOptionsFrom(config_.jobs));
+  AddJobs(scheduler, deps, leases, NodeIdFrom(config_.jobs));
+
   http::Server server(ServerOptionsFrom(config_.server),
-                      http::ServerDeps{*database_, clock_, [this] { return Readiness(); }});
+                      http::ServerDeps{*database_, clock_, [this] { return Readiness(); },
+                                       [&scheduler] { return scheduler.metrics().Render(); }});
   http::RegisterApiRoutes(server.router(), api);
   SW_ASSIGN_OR_RETURN(std::uint16_t port, server.Listen());
   log_.Write(EventLevel::kInfo, "listening",
              {{"address", config_.server.host}, {"port", std::int64_t{port}}});
   on_listening(config_.server.host, port);
+  if (config_.jobs.enabled) scheduler.Start();
   server.Run();
+  scheduler.Stop();
   log_.Write(EventLevel::kInfo, "stopped");
   return core::Ok();
+}
+
+core::Result<std::vector<jobs::JobRunRecord>> Application::RunJobsOnce(core::TimePoint at) {
+  SW_ASSIGN_OR_RETURN(SecretKey key, LoadOrCreateSecretKey(config_.auth.secret_key,
+                                                           config_.auth.secret_key_file, *random_));
+  // Every use case reads the chosen instant, so a moved clock behaves like the real one then.
+  const FixedClock clock(at);
+  store::Repositories repos = store::MakeRepositories(*random_);
+  service::Deps deps{*database_, repos, clock, *random_};
+  service::EntitlementService entitlements(deps, EntitlementOptionsFrom(config_, key));
+  service::LeaseService leases(deps, entitlements,
+                               {.allow_negative_credits = config_.credits.allow_negative});
+  jobs::Scheduler scheduler(deps, JobLogger(log_), SchedulerOptionsFrom(config_.jobs));
+  AddJobs(scheduler, deps, leases, NodeIdFrom(config_.jobs));
+  return scheduler.RunDue(at);
 }
 
 }  // namespace seatwise::app

@@ -13,6 +13,7 @@
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "core/result.hpp"
+#include "jobs/scheduler.hpp"
 #include "service/catalog.hpp"
 #include "store/database.hpp"
 #include "store/migrator.hpp"
@@ -43,6 +44,10 @@ class Application {
   // Serves HTTP until SIGTERM or SIGINT, then drains and returns ok. Fails when the
   // address cannot be bound.
   core::Result<void> Serve(const ListeningCallback& on_listening);
+
+  // Runs every scheduled job due at `at` once, as if the clock read `at`, and returns what
+  // each did (`seatwise jobs run-once`).
+  core::Result<std::vector<jobs::JobRunRecord>> RunJobsOnce(core::TimePoint at);
 
   // Whether the instance can take traffic: database reachable, no migration pending.
   core::Result<void> Readiness();

@@ -21,7 +21,9 @@
 #include "app/team_commands.hpp"
 #include "app/version.hpp"
 #include "crypto/sodium_random.hpp"
+#include "http/api.hpp"
 #include "service/entitlements.hpp"
+#include "service/json_writer.hpp"
 
 namespace seatwise::app {
 namespace {
@@ -210,6 +212,33 @@ class Commands {
     return kExitOk;
   }
 
+  // Runs every scheduled job due at `at` (default: now) once and prints what each did.
+  int JobsRunOnce(const ConfigFlags& flags, const std::string& at_text) {
+    core::TimePoint at = core::SystemClock().Now();
+    if (!at_text.empty()) {
+      auto parsed = http::ParseTime(at_text);
+      if (!parsed) {
+        err_ << "seatwise: --at " << at_text
+             << ": expected an RFC 3339 time such as 2026-03-01T09:00:00Z\n";
+        return kExitUsage;
+      }
+      at = *parsed;
+    }
+    std::unique_ptr<Application> app;
+    if (int code = Open(flags, app); code != kExitOk) return code;
+    auto runs = app->RunJobsOnce(at);
+    if (!runs.ok()) return Fail(runs.error());
+    if (runs->empty()) out_ << "no job was due at " << service::FormatTime(at) << "\n";
+    bool failed = false;
+    for (const auto& run : *runs) {
+      out_ << run.job << ": " << run.outcome << ", " << run.processed << " processed";
+      if (!run.detail.empty()) out_ << " (" << run.detail << ")";
+      out_ << "\n";
+      failed = failed || !run.ok();
+    }
+    return failed ? kExitFailure : kExitOk;
+  }
+
   int ConfigCheck(const ConfigFlags& flags) {
     auto config = flags.Load(environment_);
     if (!config.ok()) return Usage(config.error());
@@ -328,6 +357,15 @@ int RunCli(const std::vector<std::string>& args, const Environment& environment,
 
   auto* version = cli.add_subcommand("version", "print the version");
 
+  ConfigFlags jobs_flags;
+  std::string jobs_at;
+  auto* jobs_command = cli.add_subcommand("jobs", "the scheduled jobs");
+  jobs_command->require_subcommand(1);
+  auto* jobs_run_once = jobs_command->add_subcommand(
+      "run-once", "run every job due now (or at --at) once and print what each did");
+  jobs_flags.AddTo(*jobs_run_once);
+  jobs_run_once->add_option("--at", jobs_at, "the instant to run at, RFC 3339 (default: now)");
+
   ConfigFlags check_flags;
   auto* config = cli.add_subcommand("config", "configuration tools");
   config->require_subcommand(1);
@@ -435,6 +473,7 @@ int RunCli(const std::vector<std::string>& args, const Environment& environment,
   if (version->parsed()) return commands.Version();
   if (check->parsed()) return commands.ConfigCheck(check_flags);
   if (keys_rotate->parsed()) return commands.KeysRotate(keys_flags);
+  if (jobs_run_once->parsed()) return commands.JobsRunOnce(jobs_flags, jobs_at);
   AdminIo io{environment, in, in_is_terminal, out, err, json};
   if (login->parsed()) return Login(io, server, given_token);
   if (whoami->parsed()) return Whoami(io);

@@ -151,6 +151,14 @@ KeySpec BoolKey(std::string_view section, std::string_view key, Field Config::*p
       [=](const Config& config) { return std::string(config.*part.*member ? "true" : "false"); }};
 }
 
+// A job lock owner name: short, printable, the same in logs and the job_runs table.
+bool ValidNodeId(std::string_view text) {
+  return text.size() <= 100 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  c == '.' || c == '_' || c == '-';
+         });
+}
+
 bool IsHexKey(std::string_view text) {
   return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -363,6 +371,17 @@ const std::vector<KeySpec>& Keys() {
 
     k.push_back(
         BoolKey("credits", "allow_negative", &Config::credits, &CreditsConfig::allow_negative));
+
+    k.push_back(BoolKey("jobs", "enabled", &Config::jobs, &JobsConfig::enabled));
+    k.push_back(StringKey(
+        "jobs", "node_id",
+        "expected at most 100 letters, digits, '.', '_' or '-' (empty: host name and pid)",
+        [](Config& c, const std::string& s) {
+          if (!ValidNodeId(s)) return false;
+          c.jobs.node_id = s;
+          return true;
+        },
+        [](const Config& c) { return JsonString(c.jobs.node_id); }));
 
     k.push_back(IntegerKey("licensing", "reauthorize_hours", 1, 8'760, &Config::licensing,
                            &LicensingConfig::reauthorize_hours));

@@ -65,6 +65,12 @@ struct CreditsConfig {
   bool allow_negative = false;  // a consumption may take a contract's cloud credits below zero
 };
 
+// The scheduled jobs `seatwise serve` runs (renewal notices, contract lifecycle, ...).
+struct JobsConfig {
+  bool enabled = true;
+  std::string node_id;  // owner of a job's lock among the nodes; empty: "<host name>-<pid>"
+};
+
 // Entitlement tokens of desktop clients.
 struct LicensingConfig {
   std::int64_t reauthorize_hours = 24;   // online re-authorisation due after this long
@@ -92,6 +98,7 @@ struct Config {
   AuthConfig auth;
   LogConfig log;
   CreditsConfig credits;
+  JobsConfig jobs;
   LicensingConfig licensing;
   SmtpConfig smtp;
   // "section.key" -> where its effective value came from, for keys not left at the

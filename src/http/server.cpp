@@ -495,7 +495,8 @@ Server::Impl::Impl(ServerOptions options, ServerDeps deps)
   int threads = options_.threads;
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (int i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>());
-  RegisterSystemRoutes(router_, SystemRouteDeps{deps_.database, deps_.readiness, metrics_});
+  RegisterSystemRoutes(
+      router_, SystemRouteDeps{deps_.database, deps_.readiness, metrics_, deps_.extra_metrics});
 }
 
 Server::Impl::~Impl() {

@@ -39,6 +39,8 @@ struct ServerDeps {
   // Readiness: database reachable and migrations current; an error explains what is not.
   // Empty: a database Ping().
   std::function<core::Result<void>()> readiness;
+  // More exposition text appended to /metrics (the scheduled jobs' counters); may be empty.
+  std::function<std::string()> extra_metrics = {};
 };
 
 class Server {

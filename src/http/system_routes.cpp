@@ -27,9 +27,11 @@ void RegisterSystemRoutes(Router& router, const SystemRouteDeps& deps) {
   });
 
   const Metrics* metrics = &deps.metrics;
-  router.Add(Method::kGet, "/metrics", "metrics", [metrics, database](const Request&) {
-    return TextResponse(metrics->Render(database->Stats()),
-                        "text/plain; version=0.0.4; charset=utf-8");
+  auto extra = deps.extra_metrics;
+  router.Add(Method::kGet, "/metrics", "metrics", [metrics, database, extra](const Request&) {
+    std::string text = metrics->Render(database->Stats());
+    if (extra) text += extra();
+    return TextResponse(std::move(text), "text/plain; version=0.0.4; charset=utf-8");
   });
 
   router.Add(Method::kGet, "/api/v1/openapi.yaml", "openapi", [](const Request&) {

@@ -2,6 +2,7 @@
 // Operational endpoints: liveness, readiness, metrics and the API description.
 
 #include <functional>
+#include <string>
 
 #include "core/result.hpp"
 #include "http/metrics.hpp"
@@ -15,6 +16,8 @@ struct SystemRouteDeps {
   // Whether the instance can serve; empty: a database Ping().
   std::function<core::Result<void>()> readiness;
   const Metrics& metrics;
+  // Appended to the /metrics text when set.
+  std::function<std::string()> extra_metrics = {};
 };
 
 // GET /healthz, /readyz, /metrics and /api/v1/openapi.yaml. The server calls this

@@ -1,0 +1,105 @@
+// The scheduled jobs run by the real binary on both backends: `seatwise jobs run-once --at`
+// against a demo database queues the 90-day renewal notice of a demo contract once, however
+// often it runs.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "fakes/fake_random.hpp"
+#include "fakes/test_databases.hpp"
+#include "service/json_writer.hpp"
+#include "service/lifecycle.hpp"
+#include "store/repositories.hpp"
+#include "support.hpp"
+
+namespace seatwise::itest {
+namespace {
+
+class JobsCliTest : public DemoServerTest {
+ protected:
+  // The serving node's own scheduler stays off: the test moves the clock itself.
+  std::vector<std::string> ServerEnvironment() const override {
+    return {"SEATWISE_JOBS_ENABLED=false"};
+  }
+
+  // An active demo contract that ends the soonest.
+  core::Contract DemoContract() {
+    auto db = server_->OpenDatabase();
+    EXPECT_TRUE(db.ok()) << db.error().message;
+    if (!db.ok()) return {};
+    seatwise::testing::FakeRandom random(5);
+    store::Repositories repos = store::MakeRepositories(random);
+    auto page =
+        (*db)->Transact<store::Page<core::Contract>>(store::TxMode::kRead, [&](store::Tx& tx) {
+          store::ContractFilter filter;
+          filter.status = core::ContractStatus::kActive;
+          return repos.contracts->ListContracts(tx, filter, {"", store::kMaxPageSize});
+        });
+    EXPECT_TRUE(page.ok() && !page->items.empty());
+    if (!page.ok() || page->items.empty()) return {};
+    return *std::min_element(page->items.begin(), page->items.end(),
+                             [](const auto& a, const auto& b) { return a.ends_at < b.ends_at; });
+  }
+
+  std::string ManagerEmail(const core::Contract& contract) {
+    auto db = server_->OpenDatabase();
+    if (!db.ok()) return "";
+    seatwise::testing::FakeRandom random(6);
+    store::Repositories repos = store::MakeRepositories(random);
+    auto cm = (*db)->Transact<core::User>(store::TxMode::kRead, [&](store::Tx& tx) {
+      return repos.users->Get(tx, contract.contract_manager_id);
+    });
+    return cm.ok() ? cm->email : "";
+  }
+
+  CliRun RunOnce(core::TimePoint at) {
+    return RunSeatwise(
+        {"jobs", "run-once", "--at", service::FormatTime(at), "--database", server_->database_url(),
+         "--set", "auth.secret_key_file=" + server_->temp_path() + "/secret.key"},
+        server_->temp_path());
+  }
+
+  int NoticesFor(const core::Contract& contract, int days) {
+    const std::string key = service::RenewalNoticeKey(contract.id, contract.ends_at, days);
+    int n = 0;
+    for (const auto& m : QueuedMails(*server_, ManagerEmail(contract))) {
+      if (m.event_key == key) {
+        EXPECT_EQ(m.template_name, "renewal_notice");
+        ++n;
+      }
+    }
+    return n;
+  }
+};
+
+TEST_P(JobsCliTest, RunOnceNinetyDaysBeforeAContractEndsQueuesItsNoticeOnce) {
+  const core::Contract contract = DemoContract();
+  ASSERT_FALSE(contract.id.empty());
+  const auto at = contract.ends_at - std::chrono::days(90);
+
+  CliRun first = RunOnce(at);
+  ASSERT_EQ(first.code, 0) << first.out << first.err;
+  EXPECT_NE(first.out.find("renewal_notices: ok"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("contract_lifecycle: ok"), std::string::npos) << first.out;
+  EXPECT_EQ(NoticesFor(contract, 90), 1);
+
+  // The same instant again: nothing is due. An hour later the job runs and finds it sent.
+  CliRun again = RunOnce(at);
+  ASSERT_EQ(again.code, 0) << again.out << again.err;
+  EXPECT_EQ(again.out.find("renewal_notices"), std::string::npos) << again.out;
+  CliRun later = RunOnce(at + std::chrono::hours(1));
+  ASSERT_EQ(later.code, 0) << later.out << later.err;
+  EXPECT_NE(later.out.find("renewal_notices: ok, 0 processed"), std::string::npos) << later.out;
+  EXPECT_EQ(NoticesFor(contract, 90), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, JobsCliTest,
+                         ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres),
+                         seatwise::testing::BackendParamName);
+
+}  // namespace
+}  // namespace seatwise::itest
