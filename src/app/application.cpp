@@ -14,6 +14,7 @@
 #include "http/server.hpp"
 #include "jobs/builtin_jobs.hpp"
 #include "jobs/scheduler.hpp"
+#include "mail/delivery_job.hpp"
 #include "service/assignments.hpp"
 #include "service/audit_query.hpp"
 #include "service/catalog.hpp"
@@ -67,11 +68,20 @@ jobs::Scheduler::LogFn JobLogger(const EventLog& log) {
   };
 }
 
-// Every job of a node. The outbox delivery job (mail_delivery, src/mail) is added here once
-// it exists.
+// Every job of a node: the built-in ones, and the outbox delivery over SMTP when enabled
+// (disabled, the outbox keeps every message until it is).
 void AddJobs(jobs::Scheduler& scheduler, const service::Deps& deps, service::LeaseService& leases,
-             const std::string& node_id) {
-  jobs::AddBuiltinJobs(scheduler, deps, leases, node_id);
+             const Config& config, const EventLog& log) {
+  jobs::AddBuiltinJobs(scheduler, deps, leases, NodeIdFrom(config.jobs));
+  if (config.smtp.enabled) {
+    mail::DeliveryOptions delivery;
+    delivery.max_attempts = config.smtp.max_attempts;
+    scheduler.Add(mail::MakeDeliveryJob(deps, SmtpOptionsFrom(config.smtp), delivery,
+                                        [&log](const mail::DeliveryFailure& failure) {
+                                          log.Write(EventLevel::kWarn, "mail_delivery_failure",
+                                                    {{"detail", mail::FailureLine(failure)}});
+                                        }));
+  }
 }
 
 http::ServerOptions ServerOptionsFrom(const ServerConfig& server) {
@@ -233,7 +243,7 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
 
   // The scheduled jobs; their counters are rendered by /metrics even when they are disabled.
   jobs::Scheduler scheduler(deps, JobLogger(log_), SchedulerOptionsFrom(config_.jobs));
-  AddJobs(scheduler, deps, leases, NodeIdFrom(config_.jobs));
+  AddJobs(scheduler, deps, leases, config_, log_);
 
   http::Server server(ServerOptionsFrom(config_.server),
                       http::ServerDeps{*database_, clock_, [this] { return Readiness(); },
@@ -261,7 +271,7 @@ core::Result<std::vector<jobs::JobRunRecord>> Application::RunJobsOnce(core::Tim
   service::LeaseService leases(deps, entitlements,
                                {.allow_negative_credits = config_.credits.allow_negative});
   jobs::Scheduler scheduler(deps, JobLogger(log_), SchedulerOptionsFrom(config_.jobs));
-  AddJobs(scheduler, deps, leases, NodeIdFrom(config_.jobs));
+  AddJobs(scheduler, deps, leases, config_, log_);
   return scheduler.RunDue(at);
 }
 
