@@ -21,7 +21,7 @@ constexpr std::string_view kBecauseContractManager =
     "You receive this e-mail because you are the Contract Manager of this contract in "
     "Seatwise.";
 
-constexpr std::array<Template, 12> kTemplates = {{
+constexpr std::array<Template, 14> kTemplates = {{
     {"order_processed", "Your order is processed", "", kBecauseContractManager},
     {"get_started", "Get started with your products", "Sign in to Seatwise",
      kBecauseContractManager},
@@ -37,6 +37,8 @@ constexpr std::array<Template, 12> kTemplates = {{
     {"renewal_notice", "Your contract ends soon", "", kBecauseContractManager},
     {"contract_renewed", "Your contract is renewed", "", kBecauseContractManager},
     {"contract_expired", "Your contract has ended", "", kBecauseContractManager},
+    {"contract_suspended", "Your contract is suspended", "", kBecauseContractManager},
+    {"contract_cancelled", "Your contract is cancelled", "", kBecauseContractManager},
     {"password_reset", "Reset your password", "Choose a new password",
      "You receive this e-mail because a password reset was asked for this address in "
      "Seatwise."},

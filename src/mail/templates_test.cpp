@@ -74,6 +74,8 @@ TEST(TemplatesTest, EveryTemplateHasAHeadingAReasonAndNoExternalResources) {
                                                   "renewal_notice",
                                                   "contract_renewed",
                                                   "contract_expired",
+                                                  "contract_suspended",
+                                                  "contract_cancelled",
                                                   "password_reset",
                                                   "company_change_request",
                                                   "company_change_request_received"};
