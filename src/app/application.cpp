@@ -25,6 +25,7 @@
 #include "service/identity.hpp"
 #include "service/leases.hpp"
 #include "service/orders.hpp"
+#include "service/reports.hpp"
 #include "service/roles.hpp"
 #include "service/tokens.hpp"
 #include "service/users.hpp"
@@ -221,6 +222,7 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
   service::LeaseService leases(deps, entitlements,
                                {.allow_negative_credits = config_.credits.allow_negative});
   service::DeviceService devices(deps);
+  service::ReportService reports(deps);
   http::Authenticator authenticator(
       http::CredentialCheckFor(identity, tokens, entitlements),
       http::AuthOptions{.trust_proxy = config_.server.trust_proxy,
@@ -238,6 +240,7 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
                         .entitlements = entitlements,
                         .leases = leases,
                         .devices = devices,
+                        .reports = reports,
                         .auth = authenticator,
                         .public_url = config_.server.public_url};
 

@@ -31,6 +31,7 @@ class AssignmentService;
 class EntitlementService;
 class LeaseService;
 class DeviceService;
+class ReportService;
 }  // namespace seatwise::service
 
 namespace seatwise::http {
@@ -50,6 +51,7 @@ struct ApiServices {
   service::EntitlementService& entitlements;
   service::LeaseService& leases;
   service::DeviceService& devices;
+  service::ReportService& reports;
   const Authenticator& auth;
   std::string public_url;  // origin of the portal, for links on the device page
 };
@@ -71,6 +73,7 @@ void RegisterAssignmentRoutes(Router& router, const ApiServices& services);
 void RegisterClientRoutes(Router& router, const ApiServices& services);
 void RegisterLeaseRoutes(Router& router, const ApiServices& services);
 void RegisterDeviceRoutes(Router& router, const ApiServices& services);
+void RegisterReportRoutes(Router& router, const ApiServices& services);
 
 // The problem response for a service error, with Retry-After when the error carries one.
 Response ErrorResponse(const Request& request, const core::Error& error);

@@ -23,6 +23,7 @@ void RegisterApiRoutes(Router& router, const ApiServices& services) {
   RegisterClientRoutes(router, services);
   RegisterLeaseRoutes(router, services);
   RegisterDeviceRoutes(router, services);
+  RegisterReportRoutes(router, services);
 }
 
 CredentialCheck CredentialCheckFor(service::IdentityService& identity,

@@ -18,6 +18,7 @@
 #include "service/identity.hpp"
 #include "service/leases.hpp"
 #include "service/orders.hpp"
+#include "service/reports.hpp"
 #include "service/roles.hpp"
 #include "service/tokens.hpp"
 #include "service/users.hpp"
@@ -93,6 +94,7 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
   service::EntitlementService entitlements(deps, service::EntitlementOptions{});
   service::LeaseService leases(deps, entitlements);
   service::DeviceService devices(deps);
+  service::ReportService reports(deps);
   Authenticator authenticator(CredentialCheckFor(identity, tokens, entitlements), AuthOptions{});
   ApiServices api{.identity = identity,
                   .tokens = tokens,
@@ -107,6 +109,7 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
                   .entitlements = entitlements,
                   .leases = leases,
                   .devices = devices,
+                  .reports = reports,
                   .auth = authenticator,
                   .public_url = "http://127.0.0.1:8080"};
   Server server(testing::TestOptions(), ServerDeps{database, clock, {}});

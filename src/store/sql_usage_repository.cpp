@@ -39,6 +39,12 @@ constexpr std::string_view kDailySubscriptionIs = " AND subscription_id = ?";
 constexpr std::string_view kDailyUserIs = " AND user_id = ?";
 constexpr std::string_view kDailyOrder =
     " ORDER BY day_start, subscription_id, product_id, user_id";
+constexpr std::string_view kSummarizeDailyBase =
+    "SELECT subscription_id, product_id, user_id, CAST(SUM(sessions) AS BIGINT),"
+    " CAST(SUM(seconds) AS BIGINT), MAX(day_start)"
+    " FROM usage_daily WHERE team_id = ? AND day_start >= ? AND day_start < ?";
+constexpr std::string_view kSummarizeDailyGroup =
+    " GROUP BY subscription_id, product_id, user_id ORDER BY subscription_id, product_id, user_id";
 
 constexpr std::string_view kSelectUsersWithUsage =
     "SELECT DISTINCT user_id FROM usage_events WHERE user_id IS NOT NULL AND at >= ? AND at < ?"
@@ -159,6 +165,31 @@ class SqlUsageRepository final : public UsageRepository {
     sql += kDailyOrder;
     SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(sql, params));
     return MapRows<core::UsageDaily>(rows, DailyFrom);
+  }
+
+  Result<std::vector<UsageSummary>> SummarizeDaily(Tx& tx, const UsageDailyQuery& q) override {
+    std::string sql(kSummarizeDailyBase);
+    Params params{q.team_id, Ms(q.from), Ms(q.to)};
+    if (q.subscription_id) {
+      sql += kDailySubscriptionIs;
+      params.emplace_back(*q.subscription_id);
+    }
+    if (q.user_id) {
+      sql += kDailyUserIs;
+      params.emplace_back(*q.user_id);
+    }
+    sql += kSummarizeDailyGroup;
+    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(sql, params));
+    return MapRows<UsageSummary>(rows, [](const Row& row) {
+      UsageSummary s;
+      s.subscription_id = row.Text(0);
+      s.product_id = row.Text(1);
+      s.user_id = row.Text(2);
+      s.sessions = row.Int(3);
+      s.seconds = row.Int(4);
+      s.last_day = TimeAt(row, 5);
+      return s;
+    });
   }
 
   Result<std::vector<std::string>> ListUsersWithUsage(Tx& tx, const UsageUsersQuery& q) override {

@@ -20,6 +20,17 @@ struct UsageDailyQuery {
   std::optional<std::string> user_id;
 };
 
+// The rollup summed over the days of a UsageDailyQuery, one row per subscription, product and
+// user: what the seat-usage report reads.
+struct UsageSummary {
+  std::string subscription_id;
+  std::string product_id;
+  std::string user_id;
+  std::int64_t sessions = 0;
+  std::int64_t seconds = 0;
+  core::TimePoint last_day{};  // the latest day with a row
+};
+
 // Who used something in [from, to): users with a usage event for one of `product_ids` or
 // for `service_id`.
 struct UsageUsersQuery {
@@ -51,6 +62,9 @@ class UsageRepository {
   // returns the new cursor (the last seq consumed; `after_seq` when nothing was new).
   virtual Result<std::int64_t> RollUp(Tx& tx, std::int64_t after_seq, int max_events) = 0;
   virtual Result<std::vector<core::UsageDaily>> ListDaily(Tx& tx, const UsageDailyQuery& query) = 0;
+  // usage_daily summed over the query's days, ordered by subscription, product and user.
+  virtual Result<std::vector<UsageSummary>> SummarizeDaily(Tx& tx,
+                                                           const UsageDailyQuery& query) = 0;
   // The distinct ids of the users matching `query`, sorted; empty when it names nothing.
   virtual Result<std::vector<std::string>> ListUsersWithUsage(Tx& tx,
                                                               const UsageUsersQuery& query) = 0;

@@ -85,6 +85,52 @@ TEST_P(UsageRepositoryTest, RollsUpDailyAndResumesFromTheCursor) {
   EXPECT_EQ(Must(Read([&](Tx& tx) { return repos_.usage->ListDaily(tx, q); })).size(), 1u);
 }
 
+TEST_P(UsageRepositoryTest, SummarizesTheRollupPerSubscriptionProductAndUserOverTheDays) {
+  auto c = NewCustomer();
+  auto sub = NewSubscription(c, 3);
+  auto d = NewDevice(c.team, "1");
+  auto bob = NewUser("bob@acme.example");
+  const auto day0 = core::FromUnixMillis((core::ToUnixMillis(Now()) / 86'400'000) * 86'400'000);
+  std::vector<core::UsageEvent> batch{
+      // admin, autocad: day 0 one session of 1 h, day 2 one session of 30 min.
+      Event("a", core::UsageKind::kStart, d, c.admin, sub, c.autocad.id, day0 + hours(9)),
+      Event("b", core::UsageKind::kStop, d, c.admin, sub, c.autocad.id, day0 + hours(10), 3600),
+      Event("c", core::UsageKind::kStart, d, c.admin, sub, c.autocad.id, day0 + days(2)),
+      Event("d", core::UsageKind::kStop, d, c.admin, sub, c.autocad.id, day0 + days(2), 1800),
+      // bob, revit: day 1 two sessions; day 5 one more, outside the window below.
+      Event("e", core::UsageKind::kStart, d, bob, sub, c.revit.id, day0 + days(1)),
+      Event("f", core::UsageKind::kStart, d, bob, sub, c.revit.id, day0 + days(1) + hours(3)),
+      Event("g", core::UsageKind::kStart, d, bob, sub, c.revit.id, day0 + days(5))};
+  Must(Write([&](Tx& tx) { return repos_.usage->RecordEvents(tx, batch); }));
+  Must(Write([&](Tx& tx) { return repos_.usage->RollUp(tx, 0, 100); }));
+
+  UsageDailyQuery q;
+  q.team_id = c.team.id;
+  q.from = day0;
+  q.to = day0 + days(3);
+  auto rows = Must(Read([&](Tx& tx) { return repos_.usage->SummarizeDaily(tx, q); }));
+  ASSERT_EQ(rows.size(), 2u);
+  const auto& admin = rows[0].user_id == c.admin.id ? rows[0] : rows[1];
+  const auto& other = rows[0].user_id == c.admin.id ? rows[1] : rows[0];
+  EXPECT_EQ(admin.product_id, c.autocad.id);
+  EXPECT_EQ(admin.subscription_id, sub.id);
+  EXPECT_EQ(admin.sessions, 2);
+  EXPECT_EQ(admin.seconds, 5400);
+  EXPECT_EQ(admin.last_day, day0 + days(2));
+  EXPECT_EQ(other.user_id, bob.id);
+  EXPECT_EQ(other.product_id, c.revit.id);
+  EXPECT_EQ(other.sessions, 2);
+  EXPECT_EQ(other.last_day, day0 + days(1));
+  q.user_id = bob.id;
+  q.to = day0 + days(6);
+  rows = Must(Read([&](Tx& tx) { return repos_.usage->SummarizeDaily(tx, q); }));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].sessions, 3);
+  EXPECT_EQ(rows[0].last_day, day0 + days(5));
+  q.team_id = "team_nobody";
+  EXPECT_TRUE(Must(Read([&](Tx& tx) { return repos_.usage->SummarizeDaily(tx, q); })).empty());
+}
+
 TEST_P(UsageRepositoryTest, ListsTheUsersOfProductsOrAServiceInAWindow) {
   auto c = NewCustomer();
   auto sub = NewSubscription(c, 3);
