@@ -10,6 +10,7 @@
 #include "service/audit.hpp"
 #include "service/contracts.hpp"
 #include "service/json_writer.hpp"
+#include "service/webhooks.hpp"
 
 namespace seatwise::service {
 namespace {
@@ -368,6 +369,14 @@ Result<LeaseGrant> LeaseService::Checkout(const Caller& caller, const CheckoutRe
         lease.checked_out_at = now;
         lease.expires_at = expires;
         SW_ASSIGN_OR_RETURN(out.checkout, deps_.repos.leases->Checkout(tx, lease));
+        if (!out.checkout.granted) {
+          SW_RETURN_IF_ERROR(EnqueueWebhookEvent(
+              tx, deps_, out.pool.team.id, "lease.denied",
+              "{\"product_id\":" + JsonQuote(out.pool.product.id) + ",\"product\":" +
+                  JsonQuote(out.pool.product.name) + ",\"subscription_id\":" + JsonQuote(sub.id) +
+                  ",\"host\":" + JsonQuote(request.host) +
+                  ",\"seats\":" + std::to_string(out.checkout.seats) + "}"));
+        }
         if (out.checkout.granted) {
           done.target_type = "lease";
           done.target_id = out.checkout.lease->id;

@@ -6,6 +6,7 @@
 #include "service/audit.hpp"
 #include "service/json_writer.hpp"
 #include "service/mail.hpp"
+#include "service/webhooks.hpp"
 
 namespace seatwise::service {
 namespace {
@@ -213,6 +214,8 @@ core::Result<int> LifecycleService::SendRenewalNotices(core::TimePoint now) {
                                ",\"days\":" + std::to_string(*due) + "}";
           SW_ASSIGN_OR_RETURN(bool fresh, EnqueueEmail(tx, deps_, email));
           if (!fresh) return false;
+          SW_RETURN_IF_ERROR(EnqueueWebhookEvent(tx, deps_, contract.team_id, "contract.expiring",
+                                                 email.payload_json, key));
           AuditRecord record;
           record.action = "contract.renewal_notice";
           record.target_type = "contract";

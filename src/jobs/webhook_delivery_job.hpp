@@ -1,0 +1,76 @@
+#pragma once
+// The job that delivers queued webhook events (webhook_delivery, every 10 seconds).
+//
+// Each run claims the deliveries that are due and POSTs each one's JSON body to its endpoint
+// with the headers Seatwise-Event, Seatwise-Delivery (the delivery id), Seatwise-Timestamp
+// (unix seconds) and Seatwise-Signature ("v1=" + hex HMAC-SHA256 keyed with the endpoint's
+// secret over "<timestamp>.<body>"). A 2xx answer delivers it; anything else (another
+// status, a redirect, which is never followed, a timeout, a refused connection) is retried
+// after a backoff of 30 seconds doubling per attempt up to 6 hours, ±10% jitter, and the
+// delivery fails for good after `max_attempts` attempts. Each attempt records the status
+// code and a short error, which the deliveries list shows.
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/random.hpp"
+#include "jobs/job.hpp"
+#include "service/context.hpp"
+#include "service/webhooks.hpp"
+
+namespace seatwise::jobs {
+
+struct WebhookDeliveryOptions {
+  std::array<std::uint8_t, 32> sealing_key{};  // opens the endpoints' signing secrets
+  int max_attempts = 10;                       // attempts in all, the first included
+  std::chrono::milliseconds timeout{std::chrono::seconds(10)};
+  int batch_size = 10;    // deliveries claimed at a time
+  int max_per_run = 200;  // the rest wait for the next run
+};
+
+// One HTTP POST and what came of it.
+struct WebhookPost {
+  std::string url;
+  std::map<std::string, std::string> headers;
+  std::string body;
+};
+struct WebhookAnswer {
+  std::optional<int> status_code;  // unset when no HTTP answer arrived
+  std::string error;               // empty on a 2xx answer
+  bool delivered() const { return status_code && *status_code >= 200 && *status_code < 300; }
+};
+using WebhookPoster = std::function<WebhookAnswer(const WebhookPost&)>;
+
+// POSTs with libcurl: no redirects followed, http and https only, `timeout` in all.
+WebhookPoster CurlWebhookPoster(std::chrono::milliseconds timeout);
+
+// The wait after `attempts` failed attempts: 30 seconds after the first, doubling each time
+// up to 6 hours, then varied by up to ±10% with `random`.
+std::chrono::milliseconds WebhookRetryDelay(int attempts, core::Random& random);
+
+class WebhookDeliveryJob final : public Job {
+ public:
+  WebhookDeliveryJob(const service::Deps& deps, WebhookDeliveryOptions options,
+                     WebhookPoster poster);
+
+  std::string_view Name() const override { return "webhook_delivery"; }
+  std::chrono::milliseconds Every() const override { return std::chrono::seconds(10); }
+  core::Result<JobResult> Run(core::TimePoint now) override;
+
+ private:
+  service::Deps deps_;
+  WebhookDeliveryOptions options_;
+  WebhookPoster poster_;
+};
+
+// The job posting with libcurl.
+std::unique_ptr<Job> MakeWebhookDeliveryJob(const service::Deps& deps,
+                                            WebhookDeliveryOptions options);
+
+}  // namespace seatwise::jobs
