@@ -1,5 +1,5 @@
-// The team reports: seat usage and cloud credits, as JSON or CSV. The service decides who
-// sees what and computes every figure.
+// The team reports: seat usage, cloud credits and network licenses, as JSON or CSV. The service
+// decides who sees what and computes every figure.
 
 #include <cmath>
 
@@ -99,7 +99,35 @@ boost::json::object CreditsJson(const service::CreditReport& report) {
                              {"contracts", std::move(contracts)}};
 }
 
-// range and format, shared by both reports.
+boost::json::object NetworkJson(const service::NetworkLicenseReport& report) {
+  boost::json::array subscriptions;
+  for (const auto& s : report.subscriptions) {
+    boost::json::array days;
+    for (const auto& d : s.days) {
+      days.push_back(boost::json::object{{"date", Day(d.day)},
+                                         {"peak", d.peak},
+                                         {"checkouts", d.checkouts},
+                                         {"denials", d.denials},
+                                         {"borrowed", d.borrowed}});
+    }
+    subscriptions.push_back(boost::json::object{{"subscription_id", s.subscription_id},
+                                                {"contract_id", s.contract_id},
+                                                {"product_id", s.product_id},
+                                                {"product_code", s.product_code},
+                                                {"product_name", s.product_name},
+                                                {"seats", s.seats},
+                                                {"peak", s.peak},
+                                                {"checkouts", s.checkouts},
+                                                {"denials", s.denials},
+                                                {"borrowed", s.borrowed},
+                                                {"days", std::move(days)}});
+  }
+  return boost::json::object{{"range", WindowJson(report.window)},
+                             {"scope", service::ReportScopeName(report.scope)},
+                             {"subscriptions", std::move(subscriptions)}};
+}
+
+// range and format, shared by every report.
 struct Common {
   service::ReportRange range = service::ReportRange::kThisMonth;
   bool csv = false;
@@ -192,6 +220,23 @@ void RegisterReportRoutes(Router& router, const ApiServices& services) {
                auto report = reports->CloudCredits(caller, team, common.range);
                if (!report.ok()) return ErrorResponse(request, report.error());
                return JsonResponse(CreditsJson(*report));
+             }));
+
+  router.Add(Method::kGet, "/api/v1/teams/{team}/reports/network-licenses",
+             "team_report_network_licenses",
+             auth->Authenticated([reports](const Request& request, const service::Caller& caller) {
+               std::vector<core::FieldError> errors;
+               const Common common = ParseCommon(request, errors);
+               if (!errors.empty()) return ErrorResponse(request, Invalid(std::move(errors)));
+               const std::string team(request.PathParam("team"));
+               if (common.csv) {
+                 auto exported = reports->ExportNetworkLicenses(caller, team, common.range);
+                 if (!exported.ok()) return ErrorResponse(request, exported.error());
+                 return CsvResponse(std::move(*exported));
+               }
+               auto report = reports->NetworkLicenses(caller, team, common.range);
+               if (!report.ok()) return ErrorResponse(request, report.error());
+               return JsonResponse(NetworkJson(*report));
              }));
 }
 

@@ -13,6 +13,7 @@
 #include "service/authorizer.hpp"
 #include "service/csv_writer.hpp"
 #include "store/contract_repository.hpp"
+#include "store/lease_repository.hpp"
 #include "store/page.hpp"
 #include "store/usage_repository.hpp"
 
@@ -459,6 +460,96 @@ Result<CreditReport> BuildCredits(store::Tx& tx, const Deps& deps, const Caller&
   return report;
 }
 
+// ---- network licenses ----------------------------------------------------------------------
+
+Result<NetworkLicenseRow> PoolUsage(store::Tx& tx, const Deps& deps, const core::Subscription& sub,
+                                    const ReportWindow& window, core::TimePoint now, Names& names) {
+  NetworkLicenseRow row;
+  row.subscription_id = sub.id;
+  row.contract_id = sub.contract_id;
+  row.seats = sub.seats;
+  if (sub.product_id) {
+    SW_ASSIGN_OR_RETURN(core::Product product, names.Product(*sub.product_id));
+    row.product_id = product.id;
+    row.product_code = product.code;
+    row.product_name = product.name;
+  }
+  const std::int64_t from = core::ToUnixMillis(window.from);
+  const std::int64_t to = std::min(core::ToUnixMillis(window.to), core::ToUnixMillis(now));
+  std::map<std::int64_t, NetworkDayRow> days;
+  auto day_of = [](std::int64_t ms) { return (ms / kDayMs) * kDayMs; };
+  SW_ASSIGN_OR_RETURN(auto leases,
+                      deps.repos.leases->ListOverlapping(tx, sub.id, window.from, window.to));
+  std::vector<std::pair<std::int64_t, int>> events;  // (time, +1 start / -1 end)
+  for (const auto& lease : leases) {
+    core::TimePoint end = lease.released_at.value_or(
+        std::max(lease.expires_at, lease.borrowed_until.value_or(lease.expires_at)));
+    const std::int64_t start = std::max(core::ToUnixMillis(lease.checked_out_at), from);
+    const std::int64_t stop = std::min(core::ToUnixMillis(end), to);
+    const std::int64_t checked_out = core::ToUnixMillis(lease.checked_out_at);
+    if (checked_out >= from && checked_out < to) days[day_of(checked_out)].checkouts += 1;
+    if (stop <= start) continue;
+    events.emplace_back(start, +1);
+    events.emplace_back(stop, -1);
+    if (lease.borrowed_until) {
+      row.borrowed += 1;
+      for (std::int64_t d = day_of(start); d < stop; d += kDayMs) days[d].borrowed += 1;
+    }
+  }
+  // Ends before starts at the same instant: a seat handed on is not counted twice.
+  std::sort(events.begin(), events.end());
+  int level = 0;
+  std::int64_t previous = from;
+  for (const auto& [at, delta] : events) {
+    if (level > 0 && at > previous) {
+      for (std::int64_t d = day_of(previous); d < at; d += kDayMs) {
+        days[d].peak = std::max(days[d].peak, level);
+      }
+    }
+    level += delta;
+    previous = at;
+  }
+  SW_ASSIGN_OR_RETURN(auto denials,
+                      deps.repos.leases->ListDenials(tx, sub.id, window.from, window.to));
+  for (const auto& denial : denials) days[day_of(core::ToUnixMillis(denial.at))].denials += 1;
+  for (auto& [day, entry] : days) {
+    entry.day = core::FromUnixMillis(day);
+    row.peak = std::max(row.peak, entry.peak);
+    row.checkouts += entry.checkouts;
+    row.denials += entry.denials;
+    row.days.push_back(entry);
+  }
+  return row;
+}
+
+Result<NetworkLicenseReport> BuildNetwork(store::Tx& tx, const Deps& deps, const Caller& caller,
+                                          const std::string& team_id, ReportRange range) {
+  SW_ASSIGN_OR_RETURN(core::Team team, deps.repos.accounts->GetTeam(tx, team_id));
+  SW_ASSIGN_OR_RETURN(
+      Authorization authz,
+      Authorize(tx, deps, caller.principal, core::Capability::kReportTeamUsage, {team.id, {}, {}}));
+  const std::set<std::string> own(authz.contract_ids.begin(), authz.contract_ids.end());
+  const bool scoped = authz.grant == core::Grant::kOwnContracts;
+  const auto now = deps.clock.Now();
+  NetworkLicenseReport report;
+  report.window = WindowOf(range, now);
+  report.scope = scoped ? ReportScope::kOwnContracts : ReportScope::kTeam;
+  SW_ASSIGN_OR_RETURN(auto subs, deps.repos.contracts->ListTeamSubscriptions(tx, team.id));
+  Names names(tx, deps);
+  for (const auto& sub : subs) {
+    if (sub.access != core::Access::kMultiUser) continue;
+    if (scoped && !own.contains(sub.contract_id)) continue;
+    SW_ASSIGN_OR_RETURN(auto row, PoolUsage(tx, deps, sub, report.window, now, names));
+    report.subscriptions.push_back(std::move(row));
+  }
+  std::sort(report.subscriptions.begin(), report.subscriptions.end(),
+            [](const NetworkLicenseRow& a, const NetworkLicenseRow& b) {
+              return std::tie(a.product_name, a.subscription_id) <
+                     std::tie(b.product_name, b.subscription_id);
+            });
+  return report;
+}
+
 AuditRecord ReportRecord(std::string action, const std::string& team_id) {
   AuditRecord record;
   record.action = std::move(action);
@@ -575,6 +666,42 @@ std::string CloudCreditsCsv(const CreditReport& report) {
              std::to_string(c.used), std::to_string(c.balance)});
   }
   return csv.str();
+}
+
+std::string NetworkLicensesCsv(const NetworkLicenseReport& report) {
+  CsvWriter csv;
+  csv.Row({"subscription_id", "product_code", "product_name", "seats", "date", "peak", "checkouts",
+           "denials", "borrowed"});
+  for (const auto& s : report.subscriptions) {
+    for (const auto& d : s.days) {
+      csv.Row({s.subscription_id, s.product_code, s.product_name, std::to_string(s.seats),
+               Date(d.day), std::to_string(d.peak), std::to_string(d.checkouts),
+               std::to_string(d.denials), std::to_string(d.borrowed)});
+    }
+  }
+  return csv.str();
+}
+
+Result<NetworkLicenseReport> ReportService::NetworkLicenses(const Caller& caller,
+                                                            const std::string& team_id,
+                                                            ReportRange range) {
+  const Deps& deps = deps_;
+  return ReadAudited<NetworkLicenseReport>(
+      deps, caller, ReportRecord("report.network_licenses", team_id),
+      [&](store::Tx& tx) { return BuildNetwork(tx, deps, caller, team_id, range); });
+}
+
+Result<ReportExport> ReportService::ExportNetworkLicenses(const Caller& caller,
+                                                          const std::string& team_id,
+                                                          ReportRange range) {
+  const Deps& deps = deps_;
+  return ReadAudited<ReportExport>(
+      deps, caller, ReportRecord("report.network_licenses_export", team_id),
+      [&](store::Tx& tx) -> Result<ReportExport> {
+        SW_ASSIGN_OR_RETURN(auto report, BuildNetwork(tx, deps, caller, team_id, range));
+        return ReportExport{FileName("network-licenses", team_id, range, deps.clock.Now()),
+                            NetworkLicensesCsv(report)};
+      });
 }
 
 Result<SeatUsageReport> ReportService::SeatUsage(const Caller& caller, const std::string& team_id,

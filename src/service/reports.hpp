@@ -146,6 +146,42 @@ struct CreditReport {
   std::vector<ContractCreditRow> contracts;  // team and contracts scope only; by number
 };
 
+// ---- network licenses ----------------------------------------------------------------------
+
+// One UTC day of a floating-seat pool: the most leases held at once, checkouts started,
+// checkouts refused for want of a seat, and borrowed leases held that day.
+struct NetworkDayRow {
+  core::TimePoint day{};
+  int peak = 0;
+  int checkouts = 0;
+  int denials = 0;
+  int borrowed = 0;
+};
+
+// One multi-user subscription over the range. A lease is held from its checkout until it was
+// released, else until the later of its expiry and its borrow end (never past now).
+struct NetworkLicenseRow {
+  std::string subscription_id;
+  std::string contract_id;
+  std::string product_id;
+  std::string product_code;
+  std::string product_name;
+  int seats = 0;
+  int peak = 0;  // the highest daily peak
+  std::int64_t checkouts = 0;
+  std::int64_t denials = 0;
+  std::int64_t borrowed = 0;        // distinct borrowed leases held in the range
+  std::vector<NetworkDayRow> days;  // days with a lease held or a denial, oldest first
+};
+
+// Team-wide only (floating seats belong to a pool, not a person): PA, SA, CM, operators see
+// every pool of the team, a Software Coordinator those of their contracts; users are refused.
+struct NetworkLicenseReport {
+  ReportWindow window;
+  ReportScope scope = ReportScope::kTeam;
+  std::vector<NetworkLicenseRow> subscriptions;  // by product name, then subscription id
+};
+
 struct ReportExport {
   std::string filename;  // <report>-<team>-<range>-<YYYY-MM-DD>.csv
   std::string csv;
@@ -166,6 +202,11 @@ class ReportService {
   // One CSV with a `section` column: personal, user, contract.
   core::Result<ReportExport> ExportCloudCredits(const Caller& caller, const std::string& team_id,
                                                 ReportRange range);
+  core::Result<NetworkLicenseReport> NetworkLicenses(const Caller& caller,
+                                                     const std::string& team_id, ReportRange range);
+  // One row per subscription and day.
+  core::Result<ReportExport> ExportNetworkLicenses(const Caller& caller, const std::string& team_id,
+                                                   ReportRange range);
 
  private:
   Deps deps_;
@@ -173,5 +214,6 @@ class ReportService {
 
 std::string SeatUsageCsv(const SeatUsageReport& report);
 std::string CloudCreditsCsv(const CreditReport& report);
+std::string NetworkLicensesCsv(const NetworkLicenseReport& report);
 
 }  // namespace seatwise::service

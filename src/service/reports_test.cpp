@@ -465,6 +465,121 @@ TEST_P(CreditReportsTest, TheCsvHasOneRowPerSectionEntry) {
   EXPECT_EQ(c1[static_cast<std::size_t>(cols[4])], "58");
 }
 
+// A 2-seat floating pool "NET" on C1, asked on 2026-03-10 12:00 (leases end at their expiry
+// unless borrowed; none is released):
+//   L0 02-20 09:00-10:00                         (3m only)
+//   L1 03-02 09:00-12:00, L2 03-02 10:00-11:00   peak 2 on 03-02
+//   a third checkout 03-02 10:30                 refused: 1 denial
+//   L3 03-03 23:00 - 03-04 01:00                 across midnight: peak 1 on both days
+//   L4 03-05 09:00, expires 09:10, borrowed until 03-07 09:00: held 03-05, 03-06, 03-07
+class NetworkReportsTest : public ReportsTest {
+ protected:
+  void BuildPool() {
+    pool_ = Write<core::Subscription>([&](store::Tx& tx) -> core::Result<core::Subscription> {
+      const auto now = clock_.Now();
+      core::Product product{"", "NET", "Network Suite", "2026", "", false, now, now};
+      SW_ASSIGN_OR_RETURN(product, repos_.catalog->CreateProduct(tx, product));
+      core::Subscription s;
+      s.contract_id = c1_.id;
+      s.product_id = product.id;
+      s.seats = 2;
+      s.access = core::Access::kMultiUser;
+      s.created_at = s.updated_at = now;
+      return repos_.contracts->CreateSubscription(tx, s);
+    });
+    device_ = Write<core::Device>([&](store::Tx& tx) {
+      core::Device d;
+      d.team_id = team_.id;
+      d.fingerprint_hash = "fingerprint-net";
+      d.asset_name = "NET-01";
+      d.registered_at = d.updated_at = clock_.Now();
+      return repos_.devices->Register(tx, d);
+    });
+    Lease(At(2026, 2, 20, 9), At(2026, 2, 20, 10));
+    Lease(At(2026, 3, 2, 9), At(2026, 3, 2, 12));
+    Lease(At(2026, 3, 2, 10), At(2026, 3, 2, 11));
+    EXPECT_FALSE(Lease(At(2026, 3, 2, 10) + minutes(30), At(2026, 3, 2, 12)).granted);
+    Lease(At(2026, 3, 3, 23), At(2026, 3, 4, 1));
+    auto borrowed = Lease(At(2026, 3, 5, 9), At(2026, 3, 5, 9) + minutes(10));
+    ASSERT_TRUE(borrowed.lease.has_value());
+    Write<core::Lease>([&](store::Tx& tx) {
+      return repos_.leases->Borrow(tx, borrowed.lease->id, At(2026, 3, 7, 9),
+                                   At(2026, 3, 5, 9) + minutes(5));
+    });
+    clock_.Set(At(2026, 3, 10, 12));
+  }
+
+  store::LeaseCheckout Lease(core::TimePoint from, core::TimePoint until) {
+    return Write<store::LeaseCheckout>([&](store::Tx& tx) {
+      core::Lease l;
+      l.subscription_id = pool_.id;
+      l.product_id = *pool_.product_id;
+      l.device_id = device_.id;
+      l.user_name = "jdoe";
+      l.host = "NET-01";
+      l.checked_out_at = l.heartbeat_at = from;
+      l.expires_at = until;
+      return repos_.leases->Checkout(tx, l);
+    });
+  }
+
+  core::Subscription pool_;
+};
+
+TEST_P(NetworkReportsTest, PeaksDenialsAndBorrowedSeatsPerDay) {
+  BuildPool();
+  auto report = Must(reports().NetworkLicenses(As("pa"), team_.id, ReportRange::kThisMonth));
+  ASSERT_EQ(report.subscriptions.size(), 1u);
+  const auto& pool = report.subscriptions[0];
+  EXPECT_EQ(pool.product_code, "NET");
+  EXPECT_EQ(pool.seats, 2);
+  EXPECT_EQ(pool.peak, 2);
+  EXPECT_EQ(pool.checkouts, 4);  // L1, L2, L3, L4
+  EXPECT_EQ(pool.denials, 1);
+  EXPECT_EQ(pool.borrowed, 1);
+  ASSERT_EQ(pool.days.size(), 6u);  // 03-02 to 03-07
+  EXPECT_EQ(pool.days[0].day, At(2026, 3, 2));
+  EXPECT_EQ(pool.days[0].peak, 2);
+  EXPECT_EQ(pool.days[0].checkouts, 2);
+  EXPECT_EQ(pool.days[0].denials, 1);
+  EXPECT_EQ(pool.days[1].day, At(2026, 3, 3));
+  EXPECT_EQ(pool.days[1].peak, 1);
+  EXPECT_EQ(pool.days[2].day, At(2026, 3, 4));
+  EXPECT_EQ(pool.days[2].peak, 1);
+  EXPECT_EQ(pool.days[2].checkouts, 0);
+  EXPECT_EQ(pool.days[3].day, At(2026, 3, 5));
+  EXPECT_EQ(pool.days[3].borrowed, 1);
+  EXPECT_EQ(pool.days[5].day, At(2026, 3, 7));
+  EXPECT_EQ(pool.days[5].peak, 1);
+  EXPECT_EQ(pool.days[5].borrowed, 1);
+
+  auto three = Must(reports().NetworkLicenses(As("pa"), team_.id, ReportRange::kMonths3));
+  EXPECT_EQ(three.subscriptions.at(0).checkouts, 5);
+  EXPECT_EQ(three.subscriptions.at(0).days.front().day, At(2026, 2, 20));
+
+  auto csv = Must(reports().ExportNetworkLicenses(As("pa"), team_.id, ReportRange::kThisMonth));
+  auto table = ParseCsvWithHeader(csv.csv, {"date", "peak", "denials"});
+  ASSERT_TRUE(table.ok()) << table.error().message;
+  ASSERT_EQ(table->records.size(), 6u);
+  const auto& first = table->records[0].fields;
+  EXPECT_EQ(first[static_cast<std::size_t>(table->columns[0])], "2026-03-02");
+  EXPECT_EQ(first[static_cast<std::size_t>(table->columns[1])], "2");
+  EXPECT_EQ(first[static_cast<std::size_t>(table->columns[2])], "1");
+}
+
+TEST_P(NetworkReportsTest, ASoftwareCoordinatorSeesOnlyTheirPoolsAndAUserIsRefused) {
+  BuildPool();
+  auto sc = Must(reports().NetworkLicenses(As("sc"), team_.id, ReportRange::kThisMonth));
+  EXPECT_EQ(sc.scope, ReportScope::kOwnContracts);
+  EXPECT_TRUE(sc.subscriptions.empty());  // the pool is on C1, not on their C2
+  auto user = reports().NetworkLicenses(As("user"), team_.id, ReportRange::kThisMonth);
+  ASSERT_FALSE(user.ok());
+  EXPECT_EQ(user.error().code, ErrorCode::kPermissionDenied);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, NetworkReportsTest,
+                         ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres),
+                         testing::BackendParamName);
 INSTANTIATE_TEST_SUITE_P(Backends, ReportsTest,
                          ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres),
                          testing::BackendParamName);
