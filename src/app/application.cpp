@@ -15,6 +15,7 @@
 #include "jobs/builtin_jobs.hpp"
 #include "jobs/scheduler.hpp"
 #include "mail/delivery_job.hpp"
+#include "jobs/webhook_delivery_job.hpp"
 #include "service/assignments.hpp"
 #include "service/audit_query.hpp"
 #include "service/catalog.hpp"
@@ -29,6 +30,7 @@
 #include "service/roles.hpp"
 #include "service/tokens.hpp"
 #include "service/users.hpp"
+#include "service/webhooks.hpp"
 #include "store/repositories.hpp"
 
 namespace seatwise::app {
@@ -72,8 +74,9 @@ jobs::Scheduler::LogFn JobLogger(const EventLog& log) {
 // Every job of a node: the built-in ones, and the outbox delivery over SMTP when enabled
 // (disabled, the outbox keeps every message until it is).
 void AddJobs(jobs::Scheduler& scheduler, const service::Deps& deps, service::LeaseService& leases,
-             const Config& config, const EventLog& log) {
+             const Config& config, const EventLog& log, const SecretKey& key) {
   jobs::AddBuiltinJobs(scheduler, deps, leases, NodeIdFrom(config.jobs));
+  scheduler.Add(jobs::MakeWebhookDeliveryJob(deps, {.sealing_key = key}));
   if (config.smtp.enabled) {
     mail::DeliveryOptions delivery;
     delivery.max_attempts = config.smtp.max_attempts;
@@ -223,6 +226,8 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
                                {.allow_negative_credits = config_.credits.allow_negative});
   service::DeviceService devices(deps);
   service::ReportService reports(deps);
+  service::WebhookService webhooks(
+      deps, {.sealing_key = key, .allow_loopback_http = config_.webhooks.allow_loopback_http});
   http::Authenticator authenticator(
       http::CredentialCheckFor(identity, tokens, entitlements),
       http::AuthOptions{.trust_proxy = config_.server.trust_proxy,
@@ -241,12 +246,13 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
                         .leases = leases,
                         .devices = devices,
                         .reports = reports,
+                        .webhooks = webhooks,
                         .auth = authenticator,
                         .public_url = config_.server.public_url};
 
   // The scheduled jobs; their counters are rendered by /metrics even when they are disabled.
   jobs::Scheduler scheduler(deps, JobLogger(log_), SchedulerOptionsFrom(config_.jobs));
-  AddJobs(scheduler, deps, leases, config_, log_);
+  AddJobs(scheduler, deps, leases, config_, log_, key);
 
   http::Server server(ServerOptionsFrom(config_.server),
                       http::ServerDeps{*database_, clock_, [this] { return Readiness(); },
@@ -274,7 +280,7 @@ core::Result<std::vector<jobs::JobRunRecord>> Application::RunJobsOnce(core::Tim
   service::LeaseService leases(deps, entitlements,
                                {.allow_negative_credits = config_.credits.allow_negative});
   jobs::Scheduler scheduler(deps, JobLogger(log_), SchedulerOptionsFrom(config_.jobs));
-  AddJobs(scheduler, deps, leases, config_, log_);
+  AddJobs(scheduler, deps, leases, config_, log_, key);
   return scheduler.RunDue(at);
 }
 

@@ -440,6 +440,9 @@ const std::vector<KeySpec>& Keys() {
         IntegerKey("smtp", "max_attempts", 1, 100, &Config::smtp, &SmtpConfig::max_attempts));
     k.push_back(
         IntegerKey("smtp", "timeout_seconds", 1, 600, &Config::smtp, &SmtpConfig::timeout_seconds));
+
+    k.push_back(BoolKey("webhooks", "allow_loopback_http", &Config::webhooks,
+                        &WebhooksConfig::allow_loopback_http));
     return k;
   }();
   return keys;

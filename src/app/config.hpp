@@ -92,6 +92,11 @@ struct SmtpConfig {
   std::int64_t timeout_seconds = 30;
 };
 
+// Outgoing webhooks.
+struct WebhooksConfig {
+  bool allow_loopback_http = false;  // accept http://127.0.0.1 and http://[::1] endpoints
+};
+
 struct Config {
   ServerConfig server;
   DatabaseConfig database;
@@ -101,6 +106,7 @@ struct Config {
   JobsConfig jobs;
   LicensingConfig licensing;
   SmtpConfig smtp;
+  WebhooksConfig webhooks;
   // "section.key" -> where its effective value came from, for keys not left at the
   // default: "seatwise.toml:3", "environment SEATWISE_SERVER_LISTEN", "flag --listen".
   std::map<std::string, std::string> origins;

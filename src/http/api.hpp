@@ -32,6 +32,7 @@ class EntitlementService;
 class LeaseService;
 class DeviceService;
 class ReportService;
+class WebhookService;
 }  // namespace seatwise::service
 
 namespace seatwise::http {
@@ -52,6 +53,7 @@ struct ApiServices {
   service::LeaseService& leases;
   service::DeviceService& devices;
   service::ReportService& reports;
+  service::WebhookService& webhooks;
   const Authenticator& auth;
   std::string public_url;  // origin of the portal, for links on the device page
 };
@@ -74,6 +76,7 @@ void RegisterClientRoutes(Router& router, const ApiServices& services);
 void RegisterLeaseRoutes(Router& router, const ApiServices& services);
 void RegisterDeviceRoutes(Router& router, const ApiServices& services);
 void RegisterReportRoutes(Router& router, const ApiServices& services);
+void RegisterWebhookRoutes(Router& router, const ApiServices& services);
 
 // The problem response for a service error, with Retry-After when the error carries one.
 Response ErrorResponse(const Request& request, const core::Error& error);

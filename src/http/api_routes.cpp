@@ -24,6 +24,7 @@ void RegisterApiRoutes(Router& router, const ApiServices& services) {
   RegisterLeaseRoutes(router, services);
   RegisterDeviceRoutes(router, services);
   RegisterReportRoutes(router, services);
+  RegisterWebhookRoutes(router, services);
 }
 
 CredentialCheck CredentialCheckFor(service::IdentityService& identity,

@@ -22,6 +22,7 @@
 #include "service/roles.hpp"
 #include "service/tokens.hpp"
 #include "service/users.hpp"
+#include "service/webhooks.hpp"
 #include "store/repositories.hpp"
 
 namespace seatwise::http {
@@ -95,6 +96,7 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
   service::LeaseService leases(deps, entitlements);
   service::DeviceService devices(deps);
   service::ReportService reports(deps);
+  service::WebhookService webhooks(deps, service::WebhookOptions{});
   Authenticator authenticator(CredentialCheckFor(identity, tokens, entitlements), AuthOptions{});
   ApiServices api{.identity = identity,
                   .tokens = tokens,
@@ -110,6 +112,7 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
                   .leases = leases,
                   .devices = devices,
                   .reports = reports,
+                  .webhooks = webhooks,
                   .auth = authenticator,
                   .public_url = "http://127.0.0.1:8080"};
   Server server(testing::TestOptions(), ServerDeps{database, clock, {}});
