@@ -533,6 +533,42 @@ Result<BorrowedLease> LeaseService::Borrow(const Caller& caller, const std::stri
   return out;
 }
 
+Result<std::optional<std::string>> LeaseService::SubscriptionInUse(
+    store::Tx& tx, const Caller& caller, const core::Device& device,
+    const std::vector<core::Subscription>& subs, const std::string& product_id,
+    core::TimePoint now) {
+  // An activation of the product on this computer (sign-in for this person, or serial).
+  SW_ASSIGN_OR_RETURN(auto activations, deps_.repos.activations->ListActiveByDevice(tx, device.id));
+  for (const auto& activation : activations) {
+    if (activation.product_id != product_id) continue;
+    if (activation.user_id && !caller.principal.user_id.empty() &&
+        *activation.user_id != caller.principal.user_id) {
+      continue;
+    }
+    return std::optional<std::string>(activation.subscription_id);
+  }
+  // A floating seat this computer holds, or a seat the person was assigned.
+  for (const auto& sub : subs) {
+    bool grants = sub.product_id == product_id;
+    if (!grants && sub.collection_id) {
+      SW_ASSIGN_OR_RETURN(auto ids, deps_.repos.contracts->GrantedProducts(tx, sub.id));
+      grants = std::find(ids.begin(), ids.end(), product_id) != ids.end();
+    }
+    if (!grants) continue;
+    if (sub.access == core::Access::kMultiUser) {
+      SW_ASSIGN_OR_RETURN(auto held, deps_.repos.leases->ListHeld(tx, sub.id, now));
+      for (const auto& lease : held) {
+        if (lease.device_id == device.id) return std::optional<std::string>(sub.id);
+      }
+    } else if (!caller.principal.user_id.empty()) {
+      SW_ASSIGN_OR_RETURN(
+          auto seat, deps_.repos.assignments->FindActive(tx, sub.id, caller.principal.user_id));
+      if (seat) return std::optional<std::string>(sub.id);
+    }
+  }
+  return std::optional<std::string>();
+}
+
 Result<std::string> LeaseService::ChargeCredits(store::Tx& tx, const Caller& caller,
                                                 const std::vector<core::Subscription>& subs,
                                                 const core::UsageEvent& event,
@@ -597,6 +633,7 @@ Result<UsageReceipt> LeaseService::RecordUsage(const Caller& caller, const Usage
                             deps_.repos.contracts->ListTeamSubscriptions(tx, device.team_id));
         std::map<std::string, std::optional<std::string>> products;  // code or id → id
         std::map<std::string, std::optional<std::string>> services;  // code → id
+        std::map<std::string, std::optional<std::string>> inferred;  // product → subscription
         UsageReceipt receipt;
         std::vector<core::UsageEvent> events;
         for (std::size_t i = 0; i < upload.events.size(); ++i) {
@@ -703,6 +740,17 @@ Result<UsageReceipt> LeaseService::RecordUsage(const Caller& caller, const Usage
           } else if (in.credits) {
             reject("credits belongs to credit events only");
             continue;
+          }
+          if (!event.subscription_id && event.product_id) {
+            // The client named no subscription: the one this computer or person uses the
+            // product through, so the reports can count the session.
+            auto known = inferred.find(*event.product_id);
+            if (known == inferred.end()) {
+              SW_ASSIGN_OR_RETURN(
+                  auto sub, SubscriptionInUse(tx, caller, device, subs, *event.product_id, now));
+              known = inferred.emplace(*event.product_id, std::move(sub)).first;
+            }
+            event.subscription_id = known->second;
           }
           events.push_back(std::move(event));
         }

@@ -121,6 +121,13 @@ class LeaseService {
 
   // True at most once a minute (by the clock): time for checkout to reap in passing.
   bool ReapDue();
+  // The subscription through which the caller uses `product_id` on `device` now: an active
+  // activation on the device, a floating seat it holds, or the person's assigned seat;
+  // nullopt when none.
+  core::Result<std::optional<std::string>> SubscriptionInUse(
+      store::Tx& tx, const Caller& caller, const core::Device& device,
+      const std::vector<core::Subscription>& subs, const std::string& product_id,
+      core::TimePoint now);
   // Charges a credit event to the contract of the service seat the caller holds in the
   // device's team. "" when charged (or already charged for this event); otherwise why not.
   core::Result<std::string> ChargeCredits(store::Tx& tx, const Caller& caller,

@@ -395,6 +395,22 @@ TEST_P(LeaseServiceTest, UsageUploadsAreIdempotentAndRejectBadEventsOneByOne) {
   EXPECT_EQ(stored[1].duration_seconds, 3600);
 }
 
+TEST_P(LeaseServiceTest, AnEventWithoutASubscriptionIsCountedAgainstTheSeatInUse) {
+  auto device = Device("ws-1", team_);
+  auto idle = Device("ws-2", team_);
+  ASSERT_TRUE(leases().Checkout(As("user"), Request(device)).ok());
+  UsageUpload upload{device.id, {Event("held-1", "start")}};
+  ASSERT_TRUE(leases().RecordUsage(As("user"), upload).ok());
+  // A computer holding no seat of the product: the event is kept without a subscription.
+  ASSERT_TRUE(
+      leases().RecordUsage(As("user"), UsageUpload{idle.id, {Event("idle-1", "start")}}).ok());
+  auto stored = Must(Read<std::vector<core::UsageEvent>>(
+      [&](store::Tx& tx) { return repos_.usage->ListEventsAfter(tx, 0, 100); }));
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[0].subscription_id, pool_.id);
+  EXPECT_FALSE(stored[1].subscription_id.has_value());
+}
+
 TEST_P(LeaseServiceTest, UsageOfAnotherTeamsDeviceIsRefused) {
   auto device = Device("ws-1", team_);
   UsageUpload upload{device.id, {Event("e1", "start")}};
