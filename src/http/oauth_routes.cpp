@@ -3,6 +3,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "core/html.hpp"
 #include "http/api.hpp"
 #include "http/problem.hpp"
 #include "service/tokens.hpp"
@@ -48,33 +49,6 @@ Response TokenJson(const service::TokenResponse& token) {
   return response;
 }
 
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 std::string UrlEncode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
@@ -97,8 +71,8 @@ Response HtmlPage(std::string_view title, const std::string& content) {
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
       "<title>" +
-      HtmlEscape(title) + "</title></head><body><main><h1>" + HtmlEscape(title) + "</h1>\n" +
-      content + "</main></body></html>\n";
+      core::EscapeHtml(title) + "</title></head><body><main><h1>" + core::EscapeHtml(title) +
+      "</h1>\n" + content + "</main></body></html>\n";
   Response response = TextResponse(std::move(html), "text/html; charset=utf-8");
   response.SetHeader("Content-Security-Policy",
                      "default-src 'none'; form-action 'self'; frame-ancestors 'none'; "
@@ -113,8 +87,9 @@ Response HtmlPage(std::string_view title, const std::string& content) {
 // Approve and deny forms for `user_code`, carrying the CSRF token as a field.
 std::string DecisionForms(const std::string& user_code, const std::string& csrf) {
   std::string hidden = "<input type=\"hidden\" name=\"user_code\" value=\"" +
-                       HtmlEscape(user_code) + "\"><input type=\"hidden\" name=\"csrf_token\" " +
-                       "value=\"" + HtmlEscape(csrf) + "\">";
+                       core::EscapeHtml(user_code) +
+                       "\"><input type=\"hidden\" name=\"csrf_token\" " + "value=\"" +
+                       core::EscapeHtml(csrf) + "\">";
   return "<form method=\"post\" action=\"/api/v1/oauth/device/approve\">" + hidden +
          "<button type=\"submit\">Approve</button></form>\n"
          "<form method=\"post\" action=\"/api/v1/oauth/device/deny\">" +
@@ -136,7 +111,7 @@ Response DevicePage(const Request& request, const ApiServices& services) {
     return HtmlPage("Connect a device",
                     "<p>Sign in to approve the application that showed you a code.</p>"
                     "<p><a href=\"" +
-                        HtmlEscape(link) + "\">Sign in</a></p>\n");
+                        core::EscapeHtml(link) + "\">Sign in</a></p>\n");
   }
   if (status == "approved") {
     return HtmlPage("Device approved",
@@ -155,15 +130,15 @@ Response DevicePage(const Request& request, const ApiServices& services) {
       std::string content =
           "<p>An application asks to use Seatwise as you.</p><dl>"
           "<dt>Code</dt><dd>" +
-          HtmlEscape(pending->user_code) + "</dd><dt>Application</dt><dd>" +
-          HtmlEscape(pending->client_id) + "</dd>";
+          core::EscapeHtml(pending->user_code) + "</dd><dt>Application</dt><dd>" +
+          core::EscapeHtml(pending->client_id) + "</dd>";
       if (!pending->scope.empty()) {
-        content += "<dt>Access</dt><dd>" + HtmlEscape(pending->scope) + "</dd>";
+        content += "<dt>Access</dt><dd>" + core::EscapeHtml(pending->scope) + "</dd>";
       }
       content += "</dl>\n<p>Approve only if the code matches the one on your screen.</p>\n";
       return HtmlPage("Connect a device", content + DecisionForms(pending->user_code, csrf));
     }
-    std::string problem = "<p>" + HtmlEscape(pending.error().message) + "</p>\n";
+    std::string problem = "<p>" + core::EscapeHtml(pending.error().message) + "</p>\n";
     Response response = HtmlPage("Connect a device", problem);
     response.status = ProblemFor(pending.error().code).status;
     return response;

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/html.hpp"
 #include "core/model.hpp"
 
 namespace seatwise::mail {
@@ -27,6 +28,6 @@ RenderedEmail RenderEmail(const core::OutboxMessage& message);
 std::vector<std::string_view> TemplateNames();
 
 // `text` with &, <, >, " and ' replaced by entities.
-std::string EscapeHtml(std::string_view text);
+using core::EscapeHtml;
 
 }  // namespace seatwise::mail

@@ -5,6 +5,7 @@
 
 #include "service/audit.hpp"
 #include "service/authorizer.hpp"
+#include "service/json_writer.hpp"
 
 namespace seatwise::service {
 namespace {
@@ -33,20 +34,6 @@ Result<Authorization> AuthorizeAuditReading(store::Tx& tx, const Deps& deps, con
     return core::MakeError(core::ErrorCode::kPermissionDenied, refusal);
   }
   return authz;
-}
-
-std::string Iso8601(core::TimePoint at) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch());
-  const auto day = std::chrono::floor<std::chrono::days>(std::chrono::sys_time(ms));
-  const std::chrono::year_month_day ymd(day);
-  const std::chrono::hh_mm_ss hms(ms - day.time_since_epoch());
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
-                static_cast<int>(hms.subseconds().count()));
-  return text;
 }
 
 // One CSV field: formula-looking text neutralised, then quoted when it must be.
@@ -109,7 +96,7 @@ std::string AuditCsv(const std::vector<core::AuditEntry>& entries) {
       "outcome,detail,before,after\r\n";
   for (const auto& e : entries) {
     const std::string fields[] = {e.id,
-                                  Iso8601(e.at),
+                                  FormatTime(e.at),
                                   e.actor_id.value_or(""),
                                   e.actor_role,
                                   e.action,

@@ -55,21 +55,7 @@ bool HasControl(std::string_view text, bool allow_line_breaks) {
   });
 }
 
-std::string Iso8601(core::TimePoint at) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch());
-  const auto day = std::chrono::floor<std::chrono::days>(std::chrono::sys_time(ms));
-  const std::chrono::year_month_day ymd(day);
-  const std::chrono::hh_mm_ss hms(ms - day.time_since_epoch());
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
-                static_cast<int>(hms.subseconds().count()));
-  return text;
-}
-
-std::string Date(core::TimePoint at) { return Iso8601(at).substr(0, 10); }
+std::string Date(core::TimePoint at) { return FormatTime(at).substr(0, 10); }
 
 core::Error InvalidQuery(std::string field, std::string message) {
   core::Error error =
@@ -452,13 +438,13 @@ std::string DevicesCsv(const std::vector<DeviceView>& devices) {
            "last_user_name", "last_user_email", "products", "description", "default_product_access",
            "default_update_access", "registered_at"});
   for (const auto& v : devices) {
-    csv.Row({v.device.id, v.device.asset_name, v.device.os, v.device.app_version,
-             std::string(DeviceStatusName(v.status)),
-             v.last_check_in_at ? Iso8601(*v.last_check_in_at) : "",
-             v.last_user ? v.last_user->name : "", v.last_user ? v.last_user->email : "",
-             ProductNames(v), v.device.description,
-             v.device.default_product_access ? "true" : "false",
-             v.device.default_update_access ? "true" : "false", Iso8601(v.device.registered_at)});
+    csv.Row(
+        {v.device.id, v.device.asset_name, v.device.os, v.device.app_version,
+         std::string(DeviceStatusName(v.status)),
+         v.last_check_in_at ? FormatTime(*v.last_check_in_at) : "",
+         v.last_user ? v.last_user->name : "", v.last_user ? v.last_user->email : "",
+         ProductNames(v), v.device.description, v.device.default_product_access ? "true" : "false",
+         v.device.default_update_access ? "true" : "false", FormatTime(v.device.registered_at)});
   }
   return csv.str();
 }
