@@ -1,27 +1,17 @@
 #include "jobs/webhook_delivery_job.hpp"
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <signal.h>
 #include <sodium.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "fakes/loopback_receiver.hpp"
 #include "service/webhooks.hpp"
 #include "store/repository_test_fixture.hpp"
-
-extern char** environ;
 
 namespace seatwise::jobs {
 namespace {
@@ -52,106 +42,35 @@ class WebhookReceiver {
   };
 
   // Answers 500 to the first `fail_first` requests (every one when `fail_always`), then 204.
-  explicit WebhookReceiver(int fail_first, bool fail_always = false) {
-    char dir_template[] = "/tmp/seatwise-webhook-XXXXXX";
-    if (mkdtemp(dir_template) == nullptr) throw std::runtime_error("mkdtemp failed");
-    dir_ = dir_template;
-    int in[2];
-    int out[2];
-    if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
-      throw std::runtime_error("pipe2 failed");
-    }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    std::vector<std::string> args = {
-        "/usr/bin/python3",
-        std::string(SEATWISE_SOURCE_DIR) + "/tests/fakes/webhook_receiver.py",
-        "--dir",
-        dir_,
-        "--fail-first",
-        std::to_string(fail_first)};
-    if (fail_always) args.push_back("--fail-always");
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(in[0]);
-    close(out[1]);
-    stdin_ = in[1];
-    if (rc != 0) throw std::runtime_error("cannot start " + args[1]);
-    port_ = WaitForReady(out[0]);
-    close(out[0]);
+  explicit WebhookReceiver(int fail_first, bool fail_always = false)
+      : receiver_("the webhook receiver", "webhook_receiver.py", Args(fail_first, fail_always)) {}
+
+  std::string Url() const {
+    return "http://127.0.0.1:" + std::to_string(receiver_.port()) + "/hooks";
   }
-
-  ~WebhookReceiver() {
-    if (stdin_ >= 0) close(stdin_);
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      int status = 0;
-      waitpid(pid_, &status, 0);
-    }
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-
-  WebhookReceiver(const WebhookReceiver&) = delete;
-  WebhookReceiver& operator=(const WebhookReceiver&) = delete;
-
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hooks"; }
 
   // Every request received so far, in the order of arrival.
   std::vector<Request> Requests() const {
-    std::vector<std::filesystem::path> dirs;
-    for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
-      if (entry.is_directory() && entry.path().extension() != ".tmp") dirs.push_back(entry.path());
-    }
-    std::sort(dirs.begin(), dirs.end());
+    using Receiver = seatwise::testing::LoopbackReceiver;
     std::vector<Request> out;
-    for (const auto& d : dirs) {
+    for (const auto& d : receiver_.Records()) {
       Request r;
-      r.body = Read(d / "body");
-      r.headers = Read(d / "headers");
-      r.status = std::stoi(Read(d / "status"));
+      r.body = Receiver::Read(d / "body");
+      r.headers = Receiver::Read(d / "headers");
+      r.status = std::stoi(Receiver::Read(d / "status"));
       out.push_back(std::move(r));
     }
     return out;
   }
 
  private:
-  static std::string Read(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream content;
-    content << in.rdbuf();
-    return content.str();
+  static std::vector<std::string> Args(int fail_first, bool fail_always) {
+    std::vector<std::string> args = {"--fail-first", std::to_string(fail_first)};
+    if (fail_always) args.push_back("--fail-always");
+    return args;
   }
 
-  // Reads "READY <port>", waiting at most 20 seconds.
-  static int WaitForReady(int fd) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    std::string line;
-    while (line.find('\n') == std::string::npos) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      pollfd p{fd, POLLIN, 0};
-      if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) {
-        throw std::runtime_error("the webhook receiver did not start within 20 s");
-      }
-      char buffer[64];
-      const ssize_t n = read(fd, buffer, sizeof buffer);
-      if (n <= 0) throw std::runtime_error("the webhook receiver exited before it was ready");
-      line.append(buffer, static_cast<std::size_t>(n));
-    }
-    if (!line.starts_with("READY ")) throw std::runtime_error("unexpected receiver output");
-    return std::atoi(line.c_str() + 6);
-  }
-
-  std::string dir_;
-  pid_t pid_ = -1;
-  int stdin_ = -1;
-  int port_ = 0;
+  seatwise::testing::LoopbackReceiver receiver_;
 };
 
 // The signature a receiver computes, with libsodium directly.
