@@ -168,6 +168,20 @@ Response CsvResponse(service::ReportExport exported) {
   return response;
 }
 
+// The report as CSV (`csv`) or JSON, or the problem the service answered.
+template <typename Export, typename Build, typename ToJson>
+Response ReportResponse(const Request& request, bool csv, Export&& exported, Build&& build,
+                        ToJson&& to_json) {
+  if (csv) {
+    auto text = exported();
+    if (!text.ok()) return ErrorResponse(request, text.error());
+    return CsvResponse(std::move(*text));
+  }
+  auto report = build();
+  if (!report.ok()) return ErrorResponse(request, report.error());
+  return JsonResponse(to_json(*report));
+}
+
 }  // namespace
 
 void RegisterReportRoutes(Router& router, const ApiServices& services) {
@@ -195,14 +209,10 @@ void RegisterReportRoutes(Router& router, const ApiServices& services) {
                }
                if (!errors.empty()) return ErrorResponse(request, Invalid(std::move(errors)));
                const std::string team(request.PathParam("team"));
-               if (common.csv) {
-                 auto exported = reports->ExportSeatUsage(caller, team, query);
-                 if (!exported.ok()) return ErrorResponse(request, exported.error());
-                 return CsvResponse(std::move(*exported));
-               }
-               auto report = reports->SeatUsage(caller, team, query);
-               if (!report.ok()) return ErrorResponse(request, report.error());
-               return JsonResponse(SeatUsageJson(*report));
+               return ReportResponse(
+                   request, common.csv,
+                   [&] { return reports->ExportSeatUsage(caller, team, query); },
+                   [&] { return reports->SeatUsage(caller, team, query); }, SeatUsageJson);
              }));
 
   router.Add(Method::kGet, "/api/v1/teams/{team}/reports/cloud-credits",
@@ -212,32 +222,24 @@ void RegisterReportRoutes(Router& router, const ApiServices& services) {
                const Common common = ParseCommon(request, errors);
                if (!errors.empty()) return ErrorResponse(request, Invalid(std::move(errors)));
                const std::string team(request.PathParam("team"));
-               if (common.csv) {
-                 auto exported = reports->ExportCloudCredits(caller, team, common.range);
-                 if (!exported.ok()) return ErrorResponse(request, exported.error());
-                 return CsvResponse(std::move(*exported));
-               }
-               auto report = reports->CloudCredits(caller, team, common.range);
-               if (!report.ok()) return ErrorResponse(request, report.error());
-               return JsonResponse(CreditsJson(*report));
+               return ReportResponse(
+                   request, common.csv,
+                   [&] { return reports->ExportCloudCredits(caller, team, common.range); },
+                   [&] { return reports->CloudCredits(caller, team, common.range); }, CreditsJson);
              }));
 
-  router.Add(Method::kGet, "/api/v1/teams/{team}/reports/network-licenses",
-             "team_report_network_licenses",
-             auth->Authenticated([reports](const Request& request, const service::Caller& caller) {
-               std::vector<core::FieldError> errors;
-               const Common common = ParseCommon(request, errors);
-               if (!errors.empty()) return ErrorResponse(request, Invalid(std::move(errors)));
-               const std::string team(request.PathParam("team"));
-               if (common.csv) {
-                 auto exported = reports->ExportNetworkLicenses(caller, team, common.range);
-                 if (!exported.ok()) return ErrorResponse(request, exported.error());
-                 return CsvResponse(std::move(*exported));
-               }
-               auto report = reports->NetworkLicenses(caller, team, common.range);
-               if (!report.ok()) return ErrorResponse(request, report.error());
-               return JsonResponse(NetworkJson(*report));
-             }));
+  router.Add(
+      Method::kGet, "/api/v1/teams/{team}/reports/network-licenses", "team_report_network_licenses",
+      auth->Authenticated([reports](const Request& request, const service::Caller& caller) {
+        std::vector<core::FieldError> errors;
+        const Common common = ParseCommon(request, errors);
+        if (!errors.empty()) return ErrorResponse(request, Invalid(std::move(errors)));
+        const std::string team(request.PathParam("team"));
+        return ReportResponse(
+            request, common.csv,
+            [&] { return reports->ExportNetworkLicenses(caller, team, common.range); },
+            [&] { return reports->NetworkLicenses(caller, team, common.range); }, NetworkJson);
+      }));
 }
 
 }  // namespace seatwise::http
