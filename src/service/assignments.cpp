@@ -11,6 +11,7 @@
 #include "service/authorizer.hpp"
 #include "service/json_writer.hpp"
 #include "service/mail.hpp"
+#include "service/webhooks.hpp"
 
 namespace seatwise::service {
 namespace {
@@ -333,6 +334,19 @@ Result<core::Assignment> TakeSeat(store::Tx& tx, const SeatContext& ctx, const T
   return std::move(taken).value();
 }
 
+// The webhook event of a seat taken or given back.
+Result<void> SeatEvent(store::Tx& tx, const Deps& deps, const std::string& team_id,
+                       std::string_view event, const core::Assignment& a,
+                       const TeamProduct& product, const std::string& email) {
+  SW_RETURN_IF_ERROR(EnqueueWebhookEvent(
+      tx, deps, team_id, event,
+      "{\"assignment_id\":" + JsonQuote(a.id) + ",\"subscription_id\":" +
+          JsonQuote(a.subscription_id) + ",\"user_id\":" + JsonQuote(a.user_id) +
+          ",\"email\":" + JsonQuote(email) + ",\"product\":" + JsonQuote(product.item.name) + "}",
+      std::string(event) + ":" + a.id));
+  return core::Ok();
+}
+
 Result<void> AuditCreated(store::Tx& tx, const SeatContext& ctx, const Authorization& authz,
                           const TeamProduct& product, const core::Assignment& a,
                           const core::User& user) {
@@ -346,7 +360,8 @@ Result<void> AuditCreated(store::Tx& tx, const SeatContext& ctx, const Authoriza
   record.before_json = "null";
   record.after_json = AssignmentJson(a);
   record.detail = product.item.name + " assigned to " + user.email;
-  return Audit(tx, ctx.deps, ctx.caller, record);
+  SW_RETURN_IF_ERROR(Audit(tx, ctx.deps, ctx.caller, record));
+  return SeatEvent(tx, ctx.deps, ctx.team.id, "seat.assigned", a, product, user.email);
 }
 
 // Ends the seat and revokes the user's activations of it.
@@ -387,7 +402,10 @@ Result<void> AuditEnded(store::Tx& tx, const Deps& deps, const Caller& caller,
   record.after_json = AssignmentJson(ended.assignment);
   record.detail = product.item.name + " unassigned from " + ended.assignment.user_id + "; " +
                   std::to_string(ended.activations_revoked) + " activations revoked";
-  return Audit(tx, deps, caller, record);
+  SW_RETURN_IF_ERROR(Audit(tx, deps, caller, record));
+  auto holder = deps.repos.users->Get(tx, ended.assignment.user_id);
+  return SeatEvent(tx, deps, team.id, "seat.unassigned", ended.assignment, product,
+                   holder.ok() ? holder->email : std::string());
 }
 
 AuditRecord Attempt(const std::string& action, const std::string& target_type,

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <memory>
 #include <set>
@@ -10,6 +12,7 @@
 
 #include "service/authz_test_fixture.hpp"
 #include "service/identity.hpp"
+#include "service/webhooks.hpp"
 #include "store/seat_race.hpp"
 
 namespace seatwise::service {
@@ -458,6 +461,35 @@ TEST_P(AssignmentsTest, SixtyFourConcurrentAssignmentsFillExactlyTenSeats) {
   EXPECT_TRUE(tally.other_errors.empty()) << tally.other_errors.front();
   EXPECT_EQ(Active(sub.id), 10);
   EXPECT_EQ(AssignmentMails().size(), 10u);
+}
+
+TEST_P(AssignmentsTest, SeatsTakenAndGivenBackAreSentToTheTeamsWebhooks) {
+  std::array<std::uint8_t, 32> key{};
+  key.fill(5);
+  WebhookService webhooks(deps(), {key, false});
+  WebhookEndpointInput input;
+  input.url = "https://hooks.example.test/seats";
+  input.events = std::vector<std::string>{"seat.assigned", "seat.unassigned"};
+  auto endpoint = webhooks.CreateEndpoint(As("pa"), team_.id, input);
+  ASSERT_TRUE(endpoint.ok()) << endpoint.error().message;
+
+  auto sub = NewSub(c1_, 3);
+  auto a = assignments().Assign(As("pa"), team_.id, sub.id, Id("user"));
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  ASSERT_TRUE(assignments().Unassign(As("pa"), team_.id, sub.id, Id("user")).ok());
+
+  auto deliveries = Must(Read<store::Page<core::WebhookDelivery>>([&](store::Tx& tx) {
+                      return repos_.webhooks->ListDeliveries(tx, endpoint->endpoint.id,
+                                                             {"", store::kMaxPageSize});
+                    })).items;
+  std::vector<std::string> events;
+  for (const auto& d : deliveries) {
+    events.push_back(d.event_type);
+    EXPECT_NE(d.payload_json.find(a->id), std::string::npos) << d.payload_json;
+    EXPECT_NE(d.payload_json.find("user@example.test"), std::string::npos) << d.payload_json;
+  }
+  std::sort(events.begin(), events.end());
+  EXPECT_EQ(events, (std::vector<std::string>{"seat.assigned", "seat.unassigned"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AssignmentsTest,

@@ -8,6 +8,7 @@
 #include "crypto/tokens.hpp"
 #include "service/audit.hpp"
 #include "service/json_writer.hpp"
+#include "service/webhooks.hpp"
 
 namespace seatwise::service {
 namespace {
@@ -746,6 +747,13 @@ Result<Entitlement> EntitlementService::Activate(const Caller& caller,
         activation.offline_grace_until = now + options_.offline_grace;
         SW_ASSIGN_OR_RETURN(store::SignInActivation done,
                             deps_.repos.activations->ActivateSignIn(tx, activation));
+        SW_RETURN_IF_ERROR(EnqueueWebhookEvent(
+            tx, deps_, team.id, "device.activated",
+            "{\"activation_id\":" + JsonQuote(done.activation.id) +
+                ",\"kind\":\"sign_in\",\"device_id\":" + JsonQuote(device->id) +
+                ",\"asset_name\":" + JsonQuote(device->asset_name) + ",\"user_id\":" +
+                JsonQuote(user_id) + ",\"product\":" + JsonQuote(product.code) + "}",
+            "device.activated:" + done.activation.id));
         SW_RETURN_IF_ERROR(deps_.repos.devices->CheckIn(tx, device->id, user_id,
                                                         device->app_version, device->os, now));
         Entitlement out;
@@ -1038,6 +1046,13 @@ Result<SerialEntitlement> EntitlementService::ActivateSerial(
                                      "it on a computer you no longer use");
         }
         SW_RETURN_IF_ERROR(activated);
+        SW_RETURN_IF_ERROR(EnqueueWebhookEvent(
+            tx, deps_, device.team_id, "device.activated",
+            "{\"activation_id\":" + JsonQuote(activated->id) +
+                ",\"kind\":\"serial\",\"device_id\":" + JsonQuote(device.id) +
+                ",\"asset_name\":" + JsonQuote(device.asset_name) +
+                ",\"user_id\":null,\"product\":" + JsonQuote(product.code) + "}",
+            "device.activated:" + activated->id));
 
         // A new credential for the device; an earlier one stops working.
         const std::string credential =

@@ -286,6 +286,15 @@ core::Result<LifecycleSteps> LifecycleService::AdvanceContracts(core::TimePoint 
               SW_ASSIGN_OR_RETURN(std::string contact, RenewalContact(tx, deps_, contract));
               const Email email = StatusEmail(contract, cm, contact, products);
               SW_RETURN_IF_ERROR(EnqueueEmail(tx, deps_, email));
+              if (changed.expired > 0) {
+                SW_RETURN_IF_ERROR(EnqueueWebhookEvent(
+                    tx, deps_, contract.team_id, "contract.expired",
+                    "{\"contract_id\":" + JsonQuote(contract.id) +
+                        ",\"number\":" + JsonQuote(contract.number) + ",\"status\":" +
+                        JsonQuote(std::string(core::EnumName(contract.status))) + "}",
+                    "contract.expired:" + contract.id + ":" +
+                        std::to_string(core::ToUnixMillis(contract.ends_at))));
+              }
               return changed;
             }));
     steps.expired += done.expired;

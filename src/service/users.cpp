@@ -13,6 +13,7 @@
 #include "service/json_writer.hpp"
 #include "service/roles.hpp"
 #include "service/tokens.hpp"
+#include "service/webhooks.hpp"
 
 namespace seatwise::service {
 namespace {
@@ -187,6 +188,9 @@ Result<Added> AddToTeam(store::Tx& tx, const Deps& deps, IdentityService& identi
   SW_ASSIGN_OR_RETURN(std::string token,
                       identity.CreateInvitationToken(tx, team.id, user.id, inviter));
   (void)token;  // only the e-mail carries it
+  SW_RETURN_IF_ERROR(EnqueueWebhookEvent(
+      tx, deps, team.id, "user.invited",
+      "{\"user_id\":" + JsonQuote(user.id) + ",\"email\":" + JsonQuote(user.email) + "}"));
   if (existing && user.status == core::UserStatus::kInvited) {
     // Invited elsewhere and never accepted: to this team they are as new as anyone.
     added.outcome = InviteOutcome::kInvited;
