@@ -32,6 +32,24 @@ bool IsFingerprint(std::string_view text) {
          });
 }
 
+// The field errors of what a client says about its computer.
+void CheckComputer(const std::string& fingerprint, const std::string& asset_name,
+                   const std::string& os, const std::string& app_version,
+                   std::vector<core::FieldError>& errors) {
+  if (!IsFingerprint(fingerprint)) {
+    errors.push_back({"fingerprint",
+                      "must be the client's hash of the machine id: 64 lowercase hex characters "
+                      "(never the raw machine id)"});
+  }
+  if (asset_name.empty() || asset_name.size() > 200) {
+    errors.push_back({"asset_name", "must be 1 to 200 characters"});
+  }
+  if (os.size() > 200) errors.push_back({"os", "must be at most 200 characters"});
+  if (app_version.size() > 100) {
+    errors.push_back({"app_version", "must be at most 100 characters"});
+  }
+}
+
 // Refusals the desktop client shows its user: each is audited as a denied attempt.
 bool IsRefusal(const core::Error& error) {
   return error.code == ErrorCode::kPermissionDenied ||
@@ -580,18 +598,8 @@ Result<RegisteredDevice> EntitlementService::RegisterDevice(
     const Caller& caller, const DeviceRegistration& registration) {
   SW_RETURN_IF_ERROR(RequireUser(caller));
   std::vector<core::FieldError> errors;
-  if (!IsFingerprint(registration.fingerprint)) {
-    errors.push_back({"fingerprint",
-                      "must be the client's hash of the machine id: 64 lowercase hex characters "
-                      "(never the raw machine id)"});
-  }
-  if (registration.asset_name.empty() || registration.asset_name.size() > 200) {
-    errors.push_back({"asset_name", "must be 1 to 200 characters"});
-  }
-  if (registration.os.size() > 200) errors.push_back({"os", "must be at most 200 characters"});
-  if (registration.app_version.size() > 100) {
-    errors.push_back({"app_version", "must be at most 100 characters"});
-  }
+  CheckComputer(registration.fingerprint, registration.asset_name, registration.os,
+                registration.app_version, errors);
   if (!errors.empty()) {
     core::Error error = core::MakeError(ErrorCode::kInvalidArgument, "the device is invalid");
     error.fields = std::move(errors);
@@ -948,18 +956,7 @@ Result<SerialEntitlement> EntitlementService::ActivateSerial(
   if (request.serial_number.empty()) errors.push_back({"serial_number", "is required"});
   if (request.product_key.empty()) errors.push_back({"product_key", "is required"});
   if (request.product.empty()) errors.push_back({"product", "is required"});
-  if (!IsFingerprint(request.fingerprint)) {
-    errors.push_back({"fingerprint",
-                      "must be the client's hash of the machine id: 64 lowercase hex characters "
-                      "(never the raw machine id)"});
-  }
-  if (request.asset_name.empty() || request.asset_name.size() > 200) {
-    errors.push_back({"asset_name", "must be 1 to 200 characters"});
-  }
-  if (request.os.size() > 200) errors.push_back({"os", "must be at most 200 characters"});
-  if (request.app_version.size() > 100) {
-    errors.push_back({"app_version", "must be at most 100 characters"});
-  }
+  CheckComputer(request.fingerprint, request.asset_name, request.os, request.app_version, errors);
   if (!errors.empty()) {
     core::Error error =
         core::MakeError(ErrorCode::kInvalidArgument, "the serial activation is invalid");
