@@ -438,6 +438,7 @@ struct Invitation {
   TimePoint expires_at{};
   std::optional<TimePoint> accepted_at;
   std::optional<TimePoint> revoked_at;
+  std::optional<TimePoint> expired_at;  // marked by the invitation_expiry job
 };
 
 struct Session {

@@ -35,6 +35,14 @@ class AuthRepository {
                                         const std::string& user_id, core::TimePoint now) = 0;
   virtual Result<std::vector<core::Invitation>> ListInvitations(Tx& tx,
                                                                 const std::string& user_id) = 0;
+  // Up to `limit` open invitations (not accepted, revoked or marked expired) whose expiry is
+  // at or before `now`, oldest expiry first: what the invitation_expiry job marks.
+  virtual Result<std::vector<core::Invitation>> ListInvitationsToExpire(Tx& tx, core::TimePoint now,
+                                                                        int limit) = 0;
+  // Sets expired_at to `now`; true only for the first mark of an open invitation past its
+  // expiry.
+  virtual Result<bool> MarkInvitationExpired(Tx& tx, const std::string& id,
+                                             core::TimePoint now) = 0;
 
   // Sessions
   virtual Result<core::Session> CreateSession(Tx& tx, core::Session session) = 0;

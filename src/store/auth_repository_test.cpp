@@ -57,6 +57,52 @@ TEST_P(AuthRepositoryTest, InvitationsAreSingleUseAndExpire) {
             3u);
 }
 
+TEST_P(AuthRepositoryTest, OpenInvitationsPastTheirExpiryAreMarkedExpiredOnce) {
+  auto c = NewCustomer();
+  auto invite = [&](const std::string& email, const std::string& hash) {
+    auto invitee = NewUser(email);
+    core::Invitation inv;
+    inv.team_id = c.team.id;
+    inv.user_id = invitee.id;
+    inv.token_hash = hash;
+    inv.invited_by = c.admin.id;
+    inv.created_at = Now();
+    inv.expires_at = Now() + days(7);
+    return Must(Write([&](Tx& tx) { return repos_.auth->CreateInvitation(tx, inv); }));
+  };
+  auto open = invite("open@acme.example", "h-open");
+  auto accepted = invite("accepted@acme.example", "h-accepted");
+  auto revoked = invite("revoked@acme.example", "h-revoked");
+  ASSERT_TRUE(
+      Must(Write([&](Tx& tx) { return repos_.auth->AcceptInvitation(tx, accepted.id, Now()); })));
+  Must(Write([&](Tx& tx) {
+    return repos_.auth->RevokeInvitations(tx, c.team.id, revoked.user_id, Now());
+  }));
+  auto to_expire = [&] {
+    return Must(Read([&](Tx& tx) { return repos_.auth->ListInvitationsToExpire(tx, Now(), 10); }));
+  };
+  EXPECT_TRUE(to_expire().empty());
+  EXPECT_FALSE(
+      Must(Write([&](Tx& tx) { return repos_.auth->MarkInvitationExpired(tx, open.id, Now()); })));
+
+  clock_.Advance(days(7));  // exactly at the expiry
+  auto due = to_expire();
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].id, open.id);
+  EXPECT_FALSE(due[0].expired_at.has_value());
+  EXPECT_TRUE(
+      Must(Write([&](Tx& tx) { return repos_.auth->MarkInvitationExpired(tx, open.id, Now()); })));
+  EXPECT_FALSE(
+      Must(Write([&](Tx& tx) { return repos_.auth->MarkInvitationExpired(tx, open.id, Now()); })));
+  EXPECT_TRUE(to_expire().empty());
+  auto stored =
+      Must(Read([&](Tx& tx) { return repos_.auth->FindInvitationByTokenHash(tx, "h-open"); }));
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->expired_at, Now());
+  EXPECT_FALSE(
+      Must(Write([&](Tx& tx) { return repos_.auth->AcceptInvitation(tx, open.id, Now()); })));
+}
+
 TEST_P(AuthRepositoryTest, SessionsExpireAndAreRevokedTogether) {
   auto u = NewUser("s@acme.example");
   core::Session s;

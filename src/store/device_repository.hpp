@@ -45,6 +45,19 @@ class DeviceRepository {
   virtual Result<Page<core::Device>> ListByTeam(Tx& tx, const std::string& team_id,
                                                 const DeviceFilter& filter,
                                                 const PageRequest& page) = 0;
+
+  // Staleness announcements (the device_staleness job). A device's last-seen time is its last
+  // check-in, or its registration when it never checked in. Lists up to `limit` devices of
+  // every team last seen before `last_seen_before` and not yet announced for that last-seen
+  // time, ordered by id.
+  virtual Result<std::vector<core::Device>> ListStaleUnannounced(Tx& tx,
+                                                                 core::TimePoint last_seen_before,
+                                                                 int limit) = 0;
+  // Records the announcement of the stale period that began at `last_seen`; true only the first
+  // time, and only while `last_seen` is still the device's last-seen time (a check-in since
+  // makes it false).
+  virtual Result<bool> MarkStaleAnnounced(Tx& tx, const std::string& id,
+                                          core::TimePoint last_seen) = 0;
 };
 
 }  // namespace seatwise::store

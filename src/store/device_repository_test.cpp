@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "store/repository_test_fixture.hpp"
 
 namespace seatwise::store {
@@ -99,6 +103,57 @@ TEST_P(DeviceRepositoryTest, ListsOutOfDateDevicesWithACursor) {
     page.after = p.next_after;
   } while (!page.after.empty());
   EXPECT_EQ(seen.size(), 5u);
+}
+
+TEST_P(DeviceRepositoryTest, AStaleDeviceIsAnnouncedOncePerStalePeriod) {
+  auto c = NewCustomer();
+  auto other = NewCustomer("b");
+  auto seen = NewDevice(c.team, "seen");
+  Must(Write([&](Tx& tx) {
+    return repos_.devices->CheckIn(tx, seen.id, std::nullopt, "1", "Linux", Now());
+  }));
+  const auto first_check_in = Now();
+  auto never = NewDevice(other.team, "never");  // counts from its registration
+  clock_.Advance(days(10));
+  auto fresh = NewDevice(c.team, "fresh");
+  auto stale = [&] {
+    std::vector<std::string> ids;
+    for (const auto& d : Must(Read([&](Tx& tx) {
+           return repos_.devices->ListStaleUnannounced(tx, Now() - days(30), 10);
+         }))) {
+      ids.push_back(d.id);
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  EXPECT_TRUE(stale().empty());
+
+  clock_.Advance(days(21));  // seen and never: 31 days; fresh: 21 days
+  std::vector<std::string> expected{seen.id, never.id};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(stale(), expected);
+  EXPECT_TRUE(Must(Write(
+      [&](Tx& tx) { return repos_.devices->MarkStaleAnnounced(tx, seen.id, first_check_in); })));
+  EXPECT_FALSE(Must(Write(
+      [&](Tx& tx) { return repos_.devices->MarkStaleAnnounced(tx, seen.id, first_check_in); })));
+  EXPECT_TRUE(Must(Write([&](Tx& tx) {
+    return repos_.devices->MarkStaleAnnounced(tx, never.id, never.registered_at);
+  })));
+  EXPECT_TRUE(stale().empty());
+
+  // A check-in starts a new period: announced again once it is stale again.
+  Must(Write([&](Tx& tx) {
+    return repos_.devices->CheckIn(tx, seen.id, std::nullopt, "1", "Linux", Now());
+  }));
+  const auto second_check_in = Now();
+  EXPECT_FALSE(Must(Write(
+      [&](Tx& tx) { return repos_.devices->MarkStaleAnnounced(tx, seen.id, first_check_in); })));
+  clock_.Advance(days(31));
+  expected = {seen.id, fresh.id};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(stale(), expected);
+  EXPECT_TRUE(Must(Write(
+      [&](Tx& tx) { return repos_.devices->MarkStaleAnnounced(tx, seen.id, second_check_in); })));
 }
 
 SW_INSTANTIATE_BACKENDS(DeviceRepositoryTest);

@@ -12,11 +12,17 @@ constexpr std::string_view kInsertInvitation =
     " expires_at, accepted_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 #define SW_SELECT_INVITATIONS                                                                 \
   "SELECT id, team_id, user_id, token_hash, invited_by, created_at, expires_at, accepted_at," \
-  " revoked_at FROM invitations"
+  " revoked_at, expired_at FROM invitations"
 constexpr std::string_view kSelectInvitationByHash = SW_SELECT_INVITATIONS " WHERE token_hash = ?";
 constexpr std::string_view kSelectUserInvitations =
     SW_SELECT_INVITATIONS " WHERE user_id = ? ORDER BY created_at, id";
+constexpr std::string_view kSelectInvitationsToExpire = SW_SELECT_INVITATIONS
+    " WHERE accepted_at IS NULL AND revoked_at IS NULL AND expired_at IS NULL"
+    " AND expires_at <= ? ORDER BY expires_at, id LIMIT ?";
 #undef SW_SELECT_INVITATIONS
+constexpr std::string_view kMarkInvitationExpired =
+    "UPDATE invitations SET expired_at = ? WHERE id = ? AND accepted_at IS NULL"
+    " AND revoked_at IS NULL AND expired_at IS NULL AND expires_at <= ?";
 constexpr std::string_view kAcceptInvitation =
     "UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL"
     " AND revoked_at IS NULL AND expires_at > ?";
@@ -186,8 +192,9 @@ constexpr std::string_view kDeleteExpiredIdempotency =
     "DELETE FROM idempotency_keys WHERE expires_at <= ?";
 
 core::Invitation InvitationFrom(const Row& r) {
-  return core::Invitation{r.Text(0),    r.Text(1),    r.Text(2),       r.Text(3),      r.OptText(4),
-                          TimeAt(r, 5), TimeAt(r, 6), OptTimeAt(r, 7), OptTimeAt(r, 8)};
+  return core::Invitation{r.Text(0),       r.Text(1),      r.Text(2),    r.Text(3),
+                          r.OptText(4),    TimeAt(r, 5),   TimeAt(r, 6), OptTimeAt(r, 7),
+                          OptTimeAt(r, 8), OptTimeAt(r, 9)};
 }
 
 core::Session SessionFrom(const Row& r) {
@@ -303,6 +310,18 @@ class SqlAuthRepository final : public AuthRepository {
                                                         const std::string& user_id) override {
     SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectUserInvitations, {user_id}));
     return MapRows<core::Invitation>(rows, InvitationFrom);
+  }
+
+  Result<std::vector<core::Invitation>> ListInvitationsToExpire(Tx& tx, core::TimePoint now,
+                                                                int limit) override {
+    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectInvitationsToExpire, {Ms(now), Int(limit)}));
+    return MapRows<core::Invitation>(rows, InvitationFrom);
+  }
+
+  Result<bool> MarkInvitationExpired(Tx& tx, const std::string& id, core::TimePoint now) override {
+    SW_ASSIGN_OR_RETURN(int changed,
+                        Changed(tx.Exec(kMarkInvitationExpired, {Ms(now), id, Ms(now)})));
+    return changed > 0;
   }
 
   Result<core::Session> CreateSession(Tx& tx, core::Session s) override {

@@ -37,6 +37,17 @@ constexpr std::string_view kCheckedInBefore =
 constexpr std::string_view kCheckedInSince = " AND last_check_in_at >= ?";
 constexpr std::string_view kLastUserIs = " AND last_user_id = ?";
 constexpr std::string_view kDevicesOrder = " ORDER BY id LIMIT ?";
+// Stale: last seen (check-in, else registration) before the bound, and not yet announced
+// for that last-seen time.
+constexpr std::string_view kSelectStaleUnannounced = SW_SELECT_DEVICES
+    " WHERE COALESCE(last_check_in_at, registered_at) < ?"
+    " AND (stale_notified_check_in_at IS NULL"
+    " OR stale_notified_check_in_at <> COALESCE(last_check_in_at, registered_at))"
+    " ORDER BY id LIMIT ?";
+constexpr std::string_view kMarkStaleAnnounced =
+    "UPDATE devices SET stale_notified_check_in_at = ? WHERE id = ?"
+    " AND COALESCE(last_check_in_at, registered_at) = ?"
+    " AND (stale_notified_check_in_at IS NULL OR stale_notified_check_in_at <> ?)";
 #undef SW_SELECT_DEVICES
 
 core::Device DeviceFrom(const Row& row) {
@@ -136,6 +147,21 @@ class SqlDeviceRepository final : public DeviceRepository {
     SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(sql, params));
     return MakePage(MapRows<core::Device>(rows, DeviceFrom), limit,
                     [](const core::Device& d) { return d.id; });
+  }
+
+  Result<std::vector<core::Device>> ListStaleUnannounced(Tx& tx, core::TimePoint last_seen_before,
+                                                         int limit) override {
+    SW_ASSIGN_OR_RETURN(Rows rows,
+                        tx.Query(kSelectStaleUnannounced, {Ms(last_seen_before), Int(limit)}));
+    return MapRows<core::Device>(rows, DeviceFrom);
+  }
+
+  Result<bool> MarkStaleAnnounced(Tx& tx, const std::string& id,
+                                  core::TimePoint last_seen) override {
+    SW_ASSIGN_OR_RETURN(
+        std::int64_t changed,
+        tx.Exec(kMarkStaleAnnounced, {Ms(last_seen), id, Ms(last_seen), Ms(last_seen)}));
+    return changed > 0;
   }
 
  private:
