@@ -21,7 +21,7 @@ constexpr std::string_view kBecauseContractManager =
     "You receive this e-mail because you are the Contract Manager of this contract in "
     "Seatwise.";
 
-constexpr std::array<Template, 14> kTemplates = {{
+constexpr std::array<Template, 16> kTemplates = {{
     {"order_processed", "Your order is processed", "", kBecauseContractManager},
     {"get_started", "Get started with your products", "Sign in to Seatwise",
      kBecauseContractManager},
@@ -47,6 +47,11 @@ constexpr std::array<Template, 14> kTemplates = {{
     {"company_change_request_received", "We received your change request", "",
      "You receive this e-mail because you asked to change the company information of a "
      "contract in Seatwise."},
+    {"inactive_users", "Seats not used in the last 30 days", "Review seats by product",
+     "You receive this e-mail every week while seats of your team go unused, because you are "
+     "an admin of this team in Seatwise."},
+    {"invitation_expired", "An invitation expired", "Open Users",
+     "You receive this e-mail because you invited this person to a team in Seatwise."},
 }};
 
 constexpr std::string_view kLinkStyle = "color:#0b5cad;";

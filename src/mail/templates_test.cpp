@@ -78,7 +78,9 @@ TEST(TemplatesTest, EveryTemplateHasAHeadingAReasonAndNoExternalResources) {
                                                   "contract_cancelled",
                                                   "password_reset",
                                                   "company_change_request",
-                                                  "company_change_request_received"};
+                                                  "company_change_request_received",
+                                                  "inactive_users",
+                                                  "invitation_expired"};
   EXPECT_EQ(TemplateNames(), expected);
   for (std::string_view name : TemplateNames()) {
     SCOPED_TRACE(std::string(name));
@@ -91,6 +93,38 @@ TEST(TemplatesTest, EveryTemplateHasAHeadingAReasonAndNoExternalResources) {
       EXPECT_EQ(r.html.find(external), std::string::npos) << external;
     }
   }
+}
+
+TEST(TemplatesTest, InactiveUsersListsEachSeatEscapedWithAButtonToTheByProductPage) {
+  auto message = Message(
+      "inactive_users",
+      "Hello Ann,\n\nReview the seats on the By product page:\n"
+      "https://seatwise.example/teams/team_1/by-product\n\nThese seats were not used:\n"
+      "- Bob <b>Evil</b> (bob@example.test): AutoCAD & Revit, assigned since 2025-11-01, last "
+      "used never\n- Cy (cy@example.test): Revit, assigned since 2025-10-01, last used "
+      "2025-10-20\n\nSeatwise\n");
+  message.subject = "2 people in R&D did not use an assigned product in the last 30 days";
+  const RenderedEmail r = RenderEmail(message);
+  EXPECT_NE(r.text.find("- Bob <b>Evil</b> (bob@example.test): AutoCAD & Revit"), std::string::npos)
+      << r.text;
+  EXPECT_NE(r.text.find("because you are an admin of this team"), std::string::npos);
+  EXPECT_NE(r.html.find("<li>Bob &lt;b&gt;Evil&lt;/b&gt; (bob@example.test): AutoCAD &amp; Revit,"
+                        " assigned since 2025-11-01, last used never</li>"),
+            std::string::npos)
+      << r.html;
+  EXPECT_NE(r.html.find("<li>Cy (cy@example.test): Revit, assigned since 2025-10-01, last used "
+                        "2025-10-20</li>"),
+            std::string::npos);
+  EXPECT_EQ(r.html.find("<b>Evil"), std::string::npos);
+  EXPECT_NE(r.html.find("<h1 style=\"margin:0 0 16px;font-size:20px;\">Seats not used in the "
+                        "last 30 days</h1>"),
+            std::string::npos);
+  EXPECT_NE(r.html.find("href=\"https://seatwise.example/teams/team_1/by-product\" "
+                        "style=\"display:inline-block;"),
+            std::string::npos)
+      << r.html;
+  EXPECT_NE(r.html.find(">Review seats by product</a>"), std::string::npos);
+  EXPECT_NE(r.html.find("<title>2 people in R&amp;D did not use"), std::string::npos);
 }
 
 TEST(TemplatesTest, UnknownTemplateSendsTheStoredSubjectAndText) {

@@ -25,9 +25,10 @@
 namespace seatwise::service {
 
 // Every event an endpoint may subscribe to.
-inline constexpr std::array<std::string_view, 8> kWebhookEvents = {
-    "user.invited", "seat.assigned",     "seat.unassigned",  "device.activated",
-    "lease.denied", "contract.expiring", "contract.expired", "test.ping"};
+inline constexpr std::array<std::string_view, 10> kWebhookEvents = {
+    "user.invited",     "invitation.expired", "seat.assigned", "seat.unassigned",
+    "device.activated", "device.out_of_date", "lease.denied",  "contract.expiring",
+    "contract.expired", "test.ping"};
 
 inline constexpr std::string_view kWebhookSecretPrefix = "whsec_";
 
