@@ -5,14 +5,17 @@ SHELL := /bin/bash
 RELEASE_BIN := build/release/src/seatwise
 CXX_FILES = $(shell git ls-files '*.cpp' '*.hpp' '*.h' 2>/dev/null)
 
-.PHONY: help setup configure build run demo test test-asan format format-check bench clean
+.PHONY: help setup configure build run demo test test-asan format format-check bench bench-reports clean
 
 help:
 	@echo "make run         install what is missing, build, start a demo on http://127.0.0.1:8080"
 	@echo "make test        install what is missing, build, run every test"
 	@echo "make test-asan   unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 	@echo "make bench       HTTP benchmarks against nginx on loopback (bench/README.md)"
+	@echo "make bench-reports  the seat-usage report over 10 million usage events (bench/README.md)"
 	@echo "make format      clang-format the tree"
+	@echo "make web         build the portal into web/dist (make run and make test do it too)"
+	@echo "make e2e         browser tests of the portal against a real server"
 
 setup:
 	@bash scripts/setup.sh
@@ -20,8 +23,26 @@ setup:
 configure: setup
 	@cmake --preset release >/dev/null
 
-build: configure
+build: configure web
 	cmake --build --preset release
+
+# The portal: npm packages from the committed lockfile, then a production build.
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run build
+
+web: setup web/dist/index.html
+
+# Types, lint, formatting and the component tests of the portal.
+web-check: web
+	cd web && npm run typecheck && npm run lint && npm run format:check && npm test
+
+# Browser tests: a real `seatwise serve --demo` and Debian's Chromium (web/e2e/run.mjs).
+e2e: build
+	cd web && node e2e/run.mjs
 
 run: build
 	$(RELEASE_BIN) serve --demo
@@ -40,8 +61,9 @@ format:
 # Every suite on the release build, then the storage and lower layers under ASan + UBSan
 # (the drivers, the pool and the seat races are where memory and threading bugs would hide).
 # `make test-asan` runs every unit suite under the sanitizers; it takes as long again.
-test: setup format-check build
+test: setup format-check build web-check
 	cd build/release && ctest --output-on-failure -j2
+	$(MAKE) --no-print-directory e2e
 	$(MAKE) --no-print-directory test-asan ASAN_SUITES="core_tests crypto_tests store_tests"
 
 ASAN_SUITES ?= core_tests crypto_tests store_tests service_tests http_tests app_tests
@@ -55,6 +77,13 @@ test-asan: setup
 # bench.sh builds only the release server, when it is missing or older than HEAD.
 bench: setup
 	bash bench/bench.sh
+
+# Not part of `make test`: minutes of inserting and rolling up. REPORT_BENCH_ARGS="--events
+# 1000000" shrinks it; the database is kept in bench/out/report for `bench/bench.sh seat-usage`.
+bench-reports: setup
+	cmake --preset release >/dev/null
+	cmake --build --preset release --target report_bench
+	build/release/bench/report_bench --keep bench/out/report $(REPORT_BENCH_ARGS)
 
 clean:
 	rm -rf build

@@ -8,8 +8,9 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libpq-dev postgresql-15 postgresql-client-15
   libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libcurl4-openssl-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
   nginx-light wrk curl python3 python3-aiosmtpd
+  chromium
 )
 
 missing=()
@@ -34,4 +35,30 @@ if ((${#missing[@]})); then
   fi
 else
   echo "setup: all Debian packages present"
+fi
+
+# The portal is built with Node.js ≥ 20.19 (Vite 7). Debian 12's own nodejs is older, so the
+# machine's Node.js is used when present; otherwise Debian's is installed and checked.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing nodejs npm"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+node -e '
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) {
+    console.error(`setup: Node.js ${process.versions.node} is too old for the portal build; ` +
+      "install Node.js 20.19 or newer (e.g. from nodejs.org or NodeSource) and run again");
+    process.exit(1);
+  }'
+
+# npm packages of the portal, exactly as the committed lockfile says.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [ ! -f "$root/web/node_modules/.package-lock.json" ] ||
+  [ "$root/web/package-lock.json" -nt "$root/web/node_modules/.package-lock.json" ]; then
+  echo "setup: installing the portal's npm packages (npm ci)"
+  (cd "$root/web" && npm ci --no-audit --no-fund)
+else
+  echo "setup: portal npm packages present"
 fi

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <utility>
 
 #include "app/demo.hpp"
@@ -12,6 +13,7 @@
 #include "http/api.hpp"
 #include "http/auth.hpp"
 #include "http/server.hpp"
+#include "http/static_site.hpp"
 #include "jobs/builtin_jobs.hpp"
 #include "jobs/scheduler.hpp"
 #include "jobs/webhook_delivery_job.hpp"
@@ -254,9 +256,15 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
   jobs::Scheduler scheduler(deps, JobLogger(log_), SchedulerOptionsFrom(config_.jobs));
   AddJobs(scheduler, deps, leases, config_, log_, key);
 
-  http::Server server(ServerOptionsFrom(config_.server),
-                      http::ServerDeps{*database_, clock_, [this] { return Readiness(); },
-                                       [&scheduler] { return scheduler.metrics().Render(); }});
+  SW_ASSIGN_OR_RETURN(std::shared_ptr<const http::StaticSite> portal, LoadPortal());
+  http::ServerDeps server_deps{*database_, clock_, [this] { return Readiness(); },
+                               [&scheduler] { return scheduler.metrics().Render(); }};
+  if (portal) {
+    server_deps.fallback = [portal](const http::Request& request) {
+      return portal->Serve(request);
+    };
+  }
+  http::Server server(ServerOptionsFrom(config_.server), std::move(server_deps));
   http::RegisterApiRoutes(server.router(), api);
   SW_ASSIGN_OR_RETURN(std::uint16_t port, server.Listen());
   log_.Write(EventLevel::kInfo, "listening",
@@ -267,6 +275,30 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
   scheduler.Stop();
   log_.Write(EventLevel::kInfo, "stopped");
   return core::Ok();
+}
+
+core::Result<std::shared_ptr<const http::StaticSite>> Application::LoadPortal() {
+  namespace fs = std::filesystem;
+  fs::path root = config_.web.root;
+  if (root.empty()) {
+    std::error_code ec;
+    if (!fs::is_regular_file(fs::path("web/dist/index.html"), ec)) {
+      log_.Write(EventLevel::kInfo, "portal_not_served",
+                 {{"reason",
+                   "no web/dist/index.html under the working directory and no [web] "
+                   "root set; run `make web` to build the portal"}});
+      return std::shared_ptr<const http::StaticSite>();
+    }
+    root = "web/dist";
+  }
+  // Each index.html answer gets its own nonce for the style elements the portal adds.
+  auto nonce = [random = random_.get()] { return core::RandomBase32(*random, 26); };
+  SW_ASSIGN_OR_RETURN(std::unique_ptr<http::StaticSite> site, http::StaticSite::Load(root, nonce));
+  log_.Write(EventLevel::kInfo, "portal_loaded",
+             {{"root", root.string()},
+              {"files", static_cast<std::int64_t>(site->file_count())},
+              {"bytes", static_cast<std::int64_t>(site->total_bytes())}});
+  return std::shared_ptr<const http::StaticSite>(std::move(site));
 }
 
 core::Result<std::vector<jobs::JobRunRecord>> Application::RunJobsOnce(core::TimePoint at) {

@@ -18,6 +18,10 @@
 #include "store/database.hpp"
 #include "store/migrator.hpp"
 
+namespace seatwise::http {
+class StaticSite;
+}
+
 namespace seatwise::app {
 
 class Application {
@@ -57,6 +61,9 @@ class Application {
 
  private:
   Application(Config config, std::unique_ptr<store::Database> database);
+  // The built portal from [web] root (or web/dist when present); null when there is none
+  // to serve. An explicit root that cannot be loaded is an error.
+  core::Result<std::shared_ptr<const http::StaticSite>> LoadPortal();
 
   Config config_;
   core::SystemClock clock_;

@@ -443,6 +443,15 @@ const std::vector<KeySpec>& Keys() {
 
     k.push_back(BoolKey("webhooks", "allow_loopback_http", &Config::webhooks,
                         &WebhooksConfig::allow_loopback_http));
+
+    k.push_back(StringKey(
+        "web", "root", "expected the path of the built portal (a directory with index.html)",
+        [](Config& c, const std::string& s) {
+          if (s.find_first_of("\r\n") != std::string::npos) return false;
+          c.web.root = s;
+          return true;
+        },
+        [](const Config& c) { return JsonString(c.web.root); }));
     return k;
   }();
   return keys;

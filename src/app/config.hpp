@@ -97,6 +97,13 @@ struct WebhooksConfig {
   bool allow_loopback_http = false;  // accept http://127.0.0.1 and http://[::1] endpoints
 };
 
+// The web portal's built files.
+struct WebConfig {
+  // The directory holding index.html and assets/. Empty: web/dist under the working
+  // directory when it exists, otherwise the API is served without the portal.
+  std::string root;
+};
+
 struct Config {
   ServerConfig server;
   DatabaseConfig database;
@@ -107,6 +114,7 @@ struct Config {
   LicensingConfig licensing;
   SmtpConfig smtp;
   WebhooksConfig webhooks;
+  WebConfig web;
   // "section.key" -> where its effective value came from, for keys not left at the
   // default: "seatwise.toml:3", "environment SEATWISE_SERVER_LISTEN", "flag --listen".
   std::map<std::string, std::string> origins;

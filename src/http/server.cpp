@@ -161,6 +161,7 @@ class Server::Impl {
   void WaitForSignal();  // a first SIGTERM/SIGINT drains, a second force-closes
   void OnConnectionClosed();
   bool draining() const { return draining_.load(std::memory_order_acquire); }
+  const ServerDeps& deps() const { return deps_; }
   void LogAccess(const AccessRecord& record, int status, std::size_t bytes_out,
                  const std::string& remote);
 
@@ -368,10 +369,14 @@ class Server::Impl::Session {
           response = Dispatch(*match.route, request);
         }
         break;
-      case RouteMatch::Kind::kNotFound:
-        response = Problem(
-            request, core::MakeError(core::ErrorCode::kNotFound, "no resource at " + record.path));
+      case RouteMatch::Kind::kNotFound: {
+        std::optional<Response> fallback;
+        if (server_.deps().fallback) fallback = server_.deps().fallback(request);
+        response = fallback ? std::move(*fallback)
+                            : Problem(request, core::MakeError(core::ErrorCode::kNotFound,
+                                                               "no resource at " + record.path));
         break;
+      }
       case RouteMatch::Kind::kMethodNotAllowed: {
         std::string allow;
         for (Method m : match.allowed) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/clock.hpp"
@@ -41,6 +42,9 @@ struct ServerDeps {
   std::function<core::Result<void>()> readiness;
   // More exposition text appended to /metrics (the scheduled jobs' counters); may be empty.
   std::function<std::string()> extra_metrics = {};
+  // Answers requests that matched no route (the portal's files and client-side routes);
+  // nullopt, or none set, gives the API's 404 problem.
+  std::function<std::optional<Response>(const Request&)> fallback = {};
 };
 
 class Server {
