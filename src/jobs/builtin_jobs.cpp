@@ -66,12 +66,30 @@ core::Result<JobResult> UsageRollupJob::Run(core::TimePoint /*now*/) {
   return result;
 }
 
+core::Result<JobResult> InactiveUserAlertsJob::Run(core::TimePoint now) {
+  SW_ASSIGN_OR_RETURN(int sent, alerts_.SendInactiveUserAlerts(now));
+  return JobResult{sent, std::to_string(sent) + " inactive-user summary(ies) queued", std::nullopt};
+}
+
+core::Result<JobResult> InvitationExpiryJob::Run(core::TimePoint now) {
+  SW_ASSIGN_OR_RETURN(int expired, alerts_.ExpireInvitations(now));
+  return JobResult{expired, std::to_string(expired) + " invitation(s) expired", std::nullopt};
+}
+
+core::Result<JobResult> DeviceStalenessJob::Run(core::TimePoint now) {
+  SW_ASSIGN_OR_RETURN(int stale, alerts_.AnnounceStaleDevices(now));
+  return JobResult{stale, std::to_string(stale) + " device(s) newly out of date", std::nullopt};
+}
+
 void AddBuiltinJobs(Scheduler& scheduler, const service::Deps& deps, service::LeaseService& leases,
-                    const std::string& node_id) {
+                    const std::string& node_id, const std::string& public_url) {
   scheduler.Add(std::make_unique<RenewalNoticesJob>(deps));
   scheduler.Add(std::make_unique<ContractLifecycleJob>(deps));
   scheduler.Add(std::make_unique<LeaseReapingJob>(leases));
   scheduler.Add(std::make_unique<UsageRollupJob>(deps, node_id));
+  scheduler.Add(std::make_unique<InactiveUserAlertsJob>(deps, public_url));
+  scheduler.Add(std::make_unique<InvitationExpiryJob>(deps, public_url));
+  scheduler.Add(std::make_unique<DeviceStalenessJob>(deps, public_url));
 }
 
 }  // namespace seatwise::jobs

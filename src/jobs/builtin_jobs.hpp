@@ -4,15 +4,17 @@
 // the rows it covers), so a second run for the same instant, here or on another node,
 // changes nothing.
 //
-// Device staleness has no job: "out of date" (no check-in for over 30 days) is computed
-// from last_check_in_at whenever devices are read. Invitations have none either: accepting
-// one past its expiry is already refused with the date it expired.
+// Device "out of date" (no check-in for over 30 days) is still computed from
+// last_check_in_at whenever devices are read; the device_staleness job only announces each
+// device that became so, once per stale period. Accepting an invitation past its expiry is
+// refused whether or not the invitation_expiry job has marked it yet. See service/alerts.hpp.
 
 #include <chrono>
 #include <string>
 
 #include "jobs/job.hpp"
 #include "jobs/scheduler.hpp"
+#include "service/alerts.hpp"
 #include "service/context.hpp"
 #include "service/leases.hpp"
 #include "service/lifecycle.hpp"
@@ -81,8 +83,50 @@ class UsageRollupJob final : public Job {
   int max_batches_;
 };
 
+// Weekly: each admin's summary of the team's seats not used in the last 30 days.
+class InactiveUserAlertsJob final : public Job {
+ public:
+  InactiveUserAlertsJob(const service::Deps& deps, std::string public_url)
+      : alerts_(deps, std::move(public_url)) {}
+  std::string_view Name() const override { return "inactive_user_alerts"; }
+  std::chrono::milliseconds Every() const override { return std::chrono::days(7); }
+  core::Result<JobResult> Run(core::TimePoint now) override;
+
+ private:
+  service::AlertService alerts_;
+};
+
+// Hourly: open invitations past their expiry are marked expired and their sender told.
+class InvitationExpiryJob final : public Job {
+ public:
+  InvitationExpiryJob(const service::Deps& deps, std::string public_url)
+      : alerts_(deps, std::move(public_url)) {}
+  std::string_view Name() const override { return "invitation_expiry"; }
+  std::chrono::milliseconds Every() const override { return std::chrono::hours(1); }
+  core::Result<JobResult> Run(core::TimePoint now) override;
+
+ private:
+  service::AlertService alerts_;
+};
+
+// Daily: a device.out_of_date webhook event for each device that went 30 days without a
+// check-in, once per stale period.
+class DeviceStalenessJob final : public Job {
+ public:
+  DeviceStalenessJob(const service::Deps& deps, std::string public_url)
+      : alerts_(deps, std::move(public_url)) {}
+  std::string_view Name() const override { return "device_staleness"; }
+  std::chrono::milliseconds Every() const override { return std::chrono::hours(24); }
+  core::Result<JobResult> Run(core::TimePoint now) override;
+
+ private:
+  service::AlertService alerts_;
+};
+
 // Adds the jobs above to `scheduler`, which must use `node_id` as its SchedulerOptions.
+// `public_url` is the portal's address, for links in e-mails.
 void AddBuiltinJobs(Scheduler& scheduler, const service::Deps& deps, service::LeaseService& leases,
-                    const std::string& node_id);
+                    const std::string& node_id,
+                    const std::string& public_url = "http://127.0.0.1:8080");
 
 }  // namespace seatwise::jobs

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -345,6 +346,34 @@ TEST_P(BuiltinJobsTest, UsageRollupResumesFromItsCursorAndNeverCountsAnEventTwic
   rows = daily();
   EXPECT_EQ(rows[0].sessions, 3);
   EXPECT_EQ(rows[0].seconds, 3600);
+}
+
+TEST_P(BuiltinJobsTest, AlertJobsAreScheduledAndReportWhatTheyDid) {
+  AssignUserAndRegisterDevice();  // assigned and checked in now
+  const auto start = clock_.Now();
+  std::map<std::string, std::int64_t> processed;
+  for (const auto& run : scheduler_->RunDue(start)) {
+    EXPECT_EQ(run.outcome, "ok") << run.job;
+    processed[run.job] = run.processed;
+  }
+  for (const char* job : {"inactive_user_alerts", "invitation_expiry", "device_staleness"}) {
+    ASSERT_TRUE(processed.contains(job)) << job;
+    EXPECT_EQ(processed[job], 0) << job;
+  }
+  // 31 days on: the daily job announces the device, and the weekly one finds the seat
+  // assigned at the start unused and sends its summary to the PA and the SA.
+  auto run_all = [&](core::TimePoint t) {
+    clock_.Set(t);
+    processed.clear();
+    for (const auto& run : scheduler_->RunDue(t)) processed[run.job] = run.processed;
+  };
+  run_all(start + days(31));
+  EXPECT_EQ(processed["device_staleness"], 1);
+  EXPECT_EQ(processed["inactive_user_alerts"], 2);
+  // A week later: still unused, a new week's summary; the device was already announced.
+  run_all(start + days(38));
+  EXPECT_EQ(processed["inactive_user_alerts"], 2);
+  EXPECT_EQ(processed["device_staleness"], 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BuiltinJobsTest,

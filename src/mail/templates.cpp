@@ -48,8 +48,8 @@ constexpr std::array<Template, 16> kTemplates = {{
      "You receive this e-mail because you asked to change the company information of a "
      "contract in Seatwise."},
     {"inactive_users", "Seats not used in the last 30 days", "Review seats by product",
-     "You receive this e-mail every week while seats of your team go unused, because you are "
-     "an admin of this team in Seatwise."},
+     "You receive this e-mail because you are an admin of this team in Seatwise; it comes "
+     "once a week while seats of the team go unused."},
     {"invitation_expired", "An invitation expired", "Open Users",
      "You receive this e-mail because you invited this person to a team in Seatwise."},
 }};
