@@ -82,6 +82,12 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => process.exit(130));
 }
 
+function serverEnv() {
+  const env = { ...process.env };
+  for (const key of ['SEATWISE_BIN', 'SEATWISE_WEB_DIST', 'SEATWISE_E2E_RESULTS']) delete env[key];
+  return env;
+}
+
 let status = 1;
 try {
   const smtp = await startAndWait(
@@ -127,7 +133,8 @@ try {
     bin,
     ['serve', '--demo', '--config', config],
     /^seatwise listening on (\S+)/,
-    { cwd: temp },
+    // The server reads SEATWISE_<SECTION>_<KEY> and refuses unknown ones: not this runner's.
+    { cwd: temp, env: serverEnv() },
   );
   children.push(server.child);
 
