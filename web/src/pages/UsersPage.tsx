@@ -1,6 +1,487 @@
-import { Page } from '../components/Page';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Card,
+  CloseButton,
+  Group,
+  Menu,
+  Modal,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useDebouncedCallback } from '@mantine/hooks';
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
 
-// Placeholder until this page is built.
+import { api, ApiError, errorMessage } from '../api/client';
+import { Pager, useCursor } from '../components/assign/Pager';
+import { ImportResults, UserImport } from '../components/assign/UserImport';
+import { personName, roleLabel } from '../components/assign/model';
+import type { ImportAnswer, Member } from '../components/assign/model';
+import { useMembers } from '../components/assign/useMembers';
+import { formatDateTime } from '../components/format';
+import { notifyError, notifySuccess } from '../components/notify';
+import { ErrorAlert, Loading, Page } from '../components/Page';
+import { teamAccess } from '../session/access';
+import { useMe, useSession } from '../session/SessionContext';
+
+interface Removal {
+  seats_freed: number;
+  activations_revoked: number;
+  leases_released: number;
+}
+
+type Confirm = { kind: 'remove'; member: Member } | { kind: 'primary'; member: Member } | null;
+
+const statusColor: Record<string, string> = { invited: 'yellow', active: 'green', removed: 'gray' };
+const statusLabel: Record<string, string> = {
+  invited: 'Invited (pending)',
+  active: 'Active',
+  removed: 'Removed',
+};
+
+function InviteForm({ teamId, onDone }: { teamId: string; onDone: () => void }) {
+  const [first, setFirst] = useState('');
+  const [last, setLast] = useState('');
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<string>('user');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | string | undefined>();
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    const team = encodeURIComponent(teamId);
+    try {
+      const member = await api<Member>(`/api/v1/teams/${team}/users`, {
+        method: 'POST',
+        body: { first_name: first.trim(), last_name: last.trim(), email: email.trim() },
+      });
+      if (role === 'secondary_admin') {
+        try {
+          await api(`/api/v1/teams/${team}/secondary-admins/${encodeURIComponent(member.id)}`, {
+            method: 'PUT',
+          });
+        } catch (e) {
+          notifyError(e, `${member.email} was invited, but not made a Secondary Admin`);
+        }
+      }
+      notifySuccess(
+        member.pending
+          ? `${member.email} is invited; the invitation e-mail is on its way.`
+          : `${member.email} already had an account and is now in the team.`,
+      );
+      onDone();
+    } catch (e) {
+      setError(e instanceof ApiError ? e : errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const field = (name: string) =>
+    error instanceof ApiError ? error.fieldMessage(name) : undefined;
+  const general =
+    error instanceof ApiError ? (error.problem.errors?.length ? undefined : error.message) : error;
+
+  return (
+    <form onSubmit={(e) => void submit(e)} noValidate>
+      <Stack>
+        <ErrorAlert message={general} title="Nobody was invited" />
+        <Group grow wrap="wrap">
+          <TextInput
+            label="First name"
+            required
+            value={first}
+            onChange={(e) => setFirst(e.currentTarget.value)}
+            error={field('first_name')}
+            data-autofocus
+          />
+          <TextInput
+            label="Last name"
+            required
+            value={last}
+            onChange={(e) => setLast(e.currentTarget.value)}
+            error={field('last_name')}
+          />
+        </Group>
+        <TextInput
+          label="E-mail"
+          type="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.currentTarget.value)}
+          error={field('email')}
+        />
+        <Select
+          label="Role"
+          data={[
+            { value: 'user', label: 'User — uses the products assigned to them' },
+            { value: 'secondary_admin', label: 'Secondary Admin — manages users and seats' },
+          ]}
+          value={role}
+          onChange={(v) => setRole(v ?? 'user')}
+          allowDeselect={false}
+        />
+        <Group justify="flex-end">
+          <Button type="submit" loading={busy}>
+            Send invitation
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+// The team's people: invite, import, resend, remove, change role.
 export default function UsersPage() {
-  return <Page title="UsersPage">Coming soon.</Page>;
+  const me = useMe();
+  const { reload: reloadSession } = useSession();
+  const { teamId = '' } = useParams();
+  const team = encodeURIComponent(teamId);
+  const access = teamAccess(me, teamId);
+  const [params, setParams] = useSearchParams();
+  const search = params.get('q') ?? '';
+  const status = params.get('status') ?? '';
+  const role = params.get('role') ?? '';
+  const panel =
+    params.get('invite') === '1' ? 'invite' : params.get('import') === '1' ? 'import' : '';
+  const cursor = useCursor();
+  const members = useMembers(teamId, { search, status, role, after: cursor.after });
+  const [text, setText] = useState(search);
+  const [imported, setImported] = useState<ImportAnswer | null>(null);
+  const [confirm, setConfirm] = useState<Confirm>(null);
+  const [busy, setBusy] = useState(false);
+
+  function setParam(name: string, value: string | null) {
+    setParams((p) => {
+      const next = new URLSearchParams(p);
+      if (value) next.set(name, value);
+      else next.delete(name);
+      if (name === 'q' || name === 'status' || name === 'role') {
+        next.delete('after');
+        next.delete('after_trail');
+      }
+      if (name === 'invite' && value) next.delete('import');
+      if (name === 'import' && value) next.delete('invite');
+      return next;
+    });
+  }
+  const applySearch = useDebouncedCallback((value: string) => setParam('q', value), 300);
+
+  async function act(label: string, run: () => Promise<string>) {
+    setBusy(true);
+    try {
+      notifySuccess(await run());
+      setConfirm(null);
+      await members.reload();
+    } catch (e) {
+      notifyError(e, label);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const resend = (m: Member) =>
+    act('The invitation was not sent again', async () => {
+      await api(`/api/v1/teams/${team}/users/${encodeURIComponent(m.id)}/resend-invitation`, {
+        method: 'POST',
+      });
+      return `A new invitation e-mail is on its way to ${m.email}.`;
+    });
+  const setSecondary = (m: Member, on: boolean) =>
+    act('The role was not changed', async () => {
+      await api(`/api/v1/teams/${team}/secondary-admins/${encodeURIComponent(m.id)}`, {
+        method: on ? 'PUT' : 'DELETE',
+      });
+      return on
+        ? `${personName(m)} is now a Secondary Admin.`
+        : `${personName(m)} is no longer a Secondary Admin.`;
+    });
+  const remove = (m: Member) =>
+    act(`${personName(m)} was not removed`, async () => {
+      const r = await api<Removal>(`/api/v1/teams/${team}/users/${encodeURIComponent(m.id)}`, {
+        method: 'DELETE',
+      });
+      return `${personName(m)} was removed: ${r.seats_freed} seat${r.seats_freed === 1 ? '' : 's'} freed, ${r.activations_revoked} activation${r.activations_revoked === 1 ? '' : 's'} revoked.`;
+    });
+  const handOver = (m: Member) =>
+    act('The Primary Admin was not changed', async () => {
+      await api(`/api/v1/teams/${team}/primary-admin`, {
+        method: 'PUT',
+        body: { user_id: m.id },
+      });
+      await reloadSession();
+      return `${personName(m)} is now the Primary Admin.`;
+    });
+
+  const rows = members.data?.items ?? [];
+  const canHandOver = access.isPrimaryAdmin || access.isContractManager || access.isOperator;
+
+  return (
+    <Page
+      title="Users"
+      description="The people of this team. Invited people show as pending until they accept the e-mail; assign their products on By user or By product."
+      actions={
+        <>
+          <Button onClick={() => setParam('invite', panel === 'invite' ? null : '1')}>
+            Invite a user
+          </Button>
+          <Button
+            variant="default"
+            onClick={() => setParam('import', panel === 'import' ? null : '1')}
+          >
+            Import from CSV
+          </Button>
+        </>
+      }
+    >
+      {panel === 'import' && (
+        <Card withBorder>
+          <Group justify="space-between" mb="xs">
+            <Title order={2} size="h4">
+              Invite many people from a CSV file
+            </Title>
+            <CloseButton aria-label="Close the import" onClick={() => setParam('import', null)} />
+          </Group>
+          <UserImport
+            teamId={teamId}
+            onDone={(answer) => {
+              setImported(answer);
+              void members.reload();
+            }}
+          />
+        </Card>
+      )}
+      {imported && (
+        <Card withBorder>
+          <Group justify="space-between" mb="xs">
+            <Title order={2} size="h4">
+              Import results
+            </Title>
+            <CloseButton aria-label="Close the import results" onClick={() => setImported(null)} />
+          </Group>
+          <ImportResults answer={imported} />
+        </Card>
+      )}
+
+      <Group align="flex-end" wrap="wrap">
+        <TextInput
+          label="Search"
+          description="Name or e-mail"
+          value={text}
+          onChange={(e) => {
+            setText(e.currentTarget.value);
+            applySearch(e.currentTarget.value);
+          }}
+          w={260}
+        />
+        <Select
+          label="Status"
+          data={[
+            { value: '', label: 'Any status' },
+            { value: 'invited', label: 'Invited (pending)' },
+            { value: 'active', label: 'Active' },
+            { value: 'removed', label: 'Removed' },
+          ]}
+          value={status}
+          onChange={(v) => setParam('status', v || null)}
+          allowDeselect={false}
+          w={180}
+        />
+        <Select
+          label="Role"
+          data={[
+            { value: '', label: 'Any role' },
+            { value: 'primary_admin', label: 'Primary Admin' },
+            { value: 'secondary_admin', label: 'Secondary Admin' },
+            { value: 'user', label: 'User' },
+          ]}
+          value={role}
+          onChange={(v) => setParam('role', v || null)}
+          allowDeselect={false}
+          w={180}
+        />
+      </Group>
+
+      <ErrorAlert message={members.error} title="The team's people could not be loaded" />
+      {members.loading && !members.data && <Loading label="Loading people…" />}
+      {members.data && rows.length === 0 && (
+        <Text>
+          {search || status || role
+            ? 'Nobody matches these filters.'
+            : 'Nobody is in this team yet: invite people one by one or from a CSV file.'}
+        </Text>
+      )}
+      {rows.length > 0 && (
+        <Table.ScrollContainer minWidth={760}>
+          <Table striped highlightOnHover aria-label="Team members">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>E-mail</Table.Th>
+                <Table.Th>Role</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Last sign-in</Table.Th>
+                <Table.Th aria-label="Actions" />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((m) => {
+                const removed = m.membership_status === 'removed';
+                const isMe = m.id === me.user.id;
+                return (
+                  <Table.Tr key={m.id}>
+                    <Table.Td>
+                      {removed ? (
+                        personName(m)
+                      ) : (
+                        <Text
+                          component={Link}
+                          to={`/teams/${teamId}/by-user/${m.id}`}
+                          c="blue"
+                          size="sm"
+                        >
+                          {personName(m)}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>{m.email}</Table.Td>
+                    <Table.Td>{roleLabel(m.role)}</Table.Td>
+                    <Table.Td>
+                      <Badge color={statusColor[m.membership_status] ?? 'gray'} variant="light">
+                        {statusLabel[m.membership_status] ?? m.membership_status}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      {m.last_sign_in_at ? formatDateTime(m.last_sign_in_at) : 'Never'}
+                    </Table.Td>
+                    <Table.Td>
+                      {!removed && (
+                        <Menu position="bottom-end" withinPortal>
+                          <Menu.Target>
+                            <ActionIcon
+                              variant="subtle"
+                              aria-label={`Actions for ${personName(m)}`}
+                              disabled={busy}
+                            >
+                              ⋯
+                            </ActionIcon>
+                          </Menu.Target>
+                          <Menu.Dropdown>
+                            {m.pending && (
+                              <Menu.Item onClick={() => void resend(m)}>
+                                Resend invitation
+                              </Menu.Item>
+                            )}
+                            {m.role === 'user' && (
+                              <Menu.Item onClick={() => void setSecondary(m, true)}>
+                                Make Secondary Admin
+                              </Menu.Item>
+                            )}
+                            {m.role === 'secondary_admin' && (
+                              <Menu.Item onClick={() => void setSecondary(m, false)}>
+                                Revoke Secondary Admin
+                              </Menu.Item>
+                            )}
+                            {canHandOver && m.role !== 'primary_admin' && !m.pending && (
+                              <Menu.Item onClick={() => setConfirm({ kind: 'primary', member: m })}>
+                                Make Primary Admin…
+                              </Menu.Item>
+                            )}
+                            {m.role !== 'primary_admin' && !isMe && (
+                              <Menu.Item
+                                color="red"
+                                onClick={() => setConfirm({ kind: 'remove', member: m })}
+                              >
+                                Remove from team…
+                              </Menu.Item>
+                            )}
+                          </Menu.Dropdown>
+                        </Menu>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <Pager cursor={cursor} nextAfter={members.data?.next_after} label="Team members" />
+
+      <Modal
+        // Locking the page scroll would add a style element without the policy nonce.
+        lockScroll={false}
+        opened={panel === 'invite'}
+        onClose={() => setParam('invite', null)}
+        title="Invite a user"
+      >
+        <InviteForm
+          teamId={teamId}
+          onDone={() => {
+            setParam('invite', null);
+            void members.reload();
+          }}
+        />
+      </Modal>
+
+      <Modal
+        // Locking the page scroll would add a style element without the policy nonce.
+        lockScroll={false}
+        opened={confirm !== null}
+        onClose={() => setConfirm(null)}
+        title={
+          confirm?.kind === 'remove'
+            ? `Remove ${personName(confirm.member)}?`
+            : confirm
+              ? `Make ${personName(confirm.member)} the Primary Admin?`
+              : ''
+        }
+      >
+        {confirm?.kind === 'remove' && (
+          <Stack>
+            <Text size="sm">
+              {personName(confirm.member)} leaves {access.teamName}. Every seat they hold is
+              unassigned and free at once, their activations and network seats end, and they are
+              signed out. Their past usage stays in the reports.
+            </Text>
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setConfirm(null)}>
+                Cancel
+              </Button>
+              <Button color="red" loading={busy} onClick={() => void remove(confirm.member)}>
+                Remove
+              </Button>
+            </Group>
+          </Stack>
+        )}
+        {confirm?.kind === 'primary' && (
+          <Stack>
+            <Text size="sm">
+              A team has exactly one Primary Admin. {personName(confirm.member)} takes over: they
+              manage users, roles, seats and devices, and every new sign-in subscription is assigned
+              to them by default. The current Primary Admin becomes a Secondary Admin. Seats already
+              assigned stay where they are.
+            </Text>
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setConfirm(null)}>
+                Cancel
+              </Button>
+              <Button loading={busy} onClick={() => void handOver(confirm.member)}>
+                Hand over
+              </Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
+    </Page>
+  );
 }
