@@ -1,6 +1,7 @@
 // Webhooks and the audit log, as ann@ (Primary Admin of Contoso Design): an endpoint is
 // added (its secret shown once), pinged and rotated; the audit log then lists those
 // changes and narrows to one action. The endpoint is deleted at the end.
+/* global document -- the waitForFunction callback runs in the page */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
