@@ -18,7 +18,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { api, ApiError, errorMessage } from '../api/client';
 import { Pager, useCursor } from '../components/assign/Pager';
 import { ProductBadges, SeatCount } from '../components/assign/ProductBadges';
-import { adjustSeats, personName, roleLabel } from '../components/assign/model';
+import { adjustSeats, assignCandidates, personName, roleLabel } from '../components/assign/model';
 import type { TeamProduct, UserProducts } from '../components/assign/model';
 import { useMembers } from '../components/assign/useMembers';
 import { formatDate } from '../components/format';
@@ -110,7 +110,16 @@ function PersonProducts({ teamId, userId }: { teamId: string; userId: string }) 
   const [selected, setSelected] = useState<string[]>([]);
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<string | null>(null);
+  const teamProducts = useApi<{ items: TeamProduct[] }>(`/api/v1/teams/${team}/products`);
   const data = loaded.data;
+  const candidates = data
+    ? assignCandidates(data.items, data.assignable ?? [], teamProducts.data?.items ?? [])
+    : [];
+
+  function refresh() {
+    void loaded.reload();
+    void teamProducts.reload();
+  }
 
   function replace(held: TeamProduct[], assignable: TeamProduct[]) {
     if (!data) return;
@@ -126,7 +135,7 @@ function PersonProducts({ teamId, userId }: { teamId: string; userId: string }) 
         body: { subscription_ids: ids },
       });
       const moved = adjustSeats(
-        (data.assignable ?? []).filter((p) => ids.includes(p.subscription_id)),
+        candidates.filter((p) => ids.includes(p.subscription_id)),
         ids,
         1,
       );
@@ -139,17 +148,17 @@ function PersonProducts({ teamId, userId }: { teamId: string; userId: string }) 
       notifySuccess(
         `${personName(data.user)} now has ${ids.length === 1 ? 'the product' : `${ids.length} products`}.`,
       );
-      void loaded.reload();
+      refresh();
     } catch (e) {
       const message = errorMessage(e);
       if (e instanceof ApiError && e.status === 409) {
         // All or nothing: tell it next to the products whose pool is full (or all chosen).
-        const full = (data.assignable ?? []).filter(
+        const full = candidates.filter(
           (p) => ids.includes(p.subscription_id) && message.includes(p.item.name),
         );
         const where = full.length ? full.map((p) => p.subscription_id) : ids;
         setReasons((r) => ({ ...r, ...Object.fromEntries(where.map((id) => [id, message])) }));
-        void loaded.reload();
+        refresh();
       } else {
         notifyError(e, 'The product could not be assigned');
       }
@@ -172,7 +181,7 @@ function PersonProducts({ teamId, userId }: { teamId: string; userId: string }) 
         [...freed, ...(data.assignable ?? [])],
       );
       notifySuccess(`${product.item.name} is no longer assigned to ${personName(data.user)}.`);
-      void loaded.reload();
+      refresh();
     } catch (e) {
       notifyError(e, 'The product could not be unassigned');
     } finally {
@@ -182,7 +191,7 @@ function PersonProducts({ teamId, userId }: { teamId: string; userId: string }) 
 
   if (loaded.error && !data) return <ErrorAlert message={loaded.error} />;
   if (!data) return <Loading label="Loading this person's products…" />;
-  const assignable = (data.assignable ?? []).filter((p) => p.access !== 'multi_user');
+  const assignable = candidates;
 
   return (
     <Stack>

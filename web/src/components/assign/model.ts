@@ -217,3 +217,24 @@ export const SAMPLE_CSV =
 export function personName(p: { first_name: string; last_name: string; email: string }): string {
   return `${p.first_name} ${p.last_name}`.trim() || p.email;
 }
+
+// What an admin can try to give a person: the API's assignable products plus the team's
+// single-user pools that are full (the API leaves those out; trying one shows who holds the
+// seats). Network pools are never assigned.
+export function assignCandidates(
+  held: readonly TeamProduct[],
+  assignable: readonly TeamProduct[],
+  team: readonly TeamProduct[],
+): TeamProduct[] {
+  const taken = new Set(held.map((p) => p.subscription_id));
+  const listed = new Set(assignable.map((p) => p.subscription_id));
+  const full = team.filter(
+    (p) =>
+      !taken.has(p.subscription_id) &&
+      !listed.has(p.subscription_id) &&
+      !isFloating(p) &&
+      p.available <= 0 &&
+      p.contract.status !== 'expired',
+  );
+  return [...assignable.filter((p) => !isFloating(p) && !taken.has(p.subscription_id)), ...full];
+}
