@@ -31,7 +31,7 @@ test('the Software Coordinator edits access with checkboxes; it is kept', async 
   await screenshot(page, 'classic-users-edit');
   await dialog.getByRole('button', { name: 'Save' }).click();
   await dialog.waitFor({ state: 'hidden' });
-  await page.waitForFunction(() => !location.search.includes('edit='));
+  await page.waitForURL((url) => !url.search.includes('edit='));
   assert.equal(await tick.isChecked(), true);
 
   await page.reload();
