@@ -238,3 +238,41 @@ export function companyChanges(
   }
   return out;
 }
+
+// ---- orders ------------------------------------------------------------------------------
+
+export function orderKindLabel(kind: string): string {
+  const labels: Record<string, string> = {
+    new: 'New order',
+    renewal: 'Renewal',
+    change: 'Change',
+    add_seats: 'Seats added',
+    credits: 'Cloud credits',
+  };
+  return labels[kind] ?? kind.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// One line that says what an order did, from its free-form details.
+export function orderSummary(details: Record<string, unknown>): string {
+  if (details.type === 'company_info' && isRecord(details.requested)) {
+    const current = isRecord(details.current) ? details.current : {};
+    const changes = Object.entries(details.requested).map(([key, value]) => {
+      const label = COMPANY_FIELDS.find((f) => f.key === key)?.label ?? key;
+      const before =
+        typeof current[key] === 'string' && current[key] ? `${String(current[key])} → ` : '';
+      return `${label}: ${before}${String(value) || '(empty)'}`;
+    });
+    return `Company information change requested — ${changes.join('; ') || 'no field changed'}`;
+  }
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(details)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      parts.push(`${key.replace(/_/g, ' ')}: ${String(value)}`);
+    }
+  }
+  return parts.join('; ') || '—';
+}
