@@ -127,7 +127,7 @@ export default function DevicesPage() {
                 if (e.currentTarget.value.trim() !== search)
                   changeFilters({ search: e.currentTarget.value.trim() || null });
               }}
-              w={260}
+              w={{ base: '100%', sm: 260 }}
             />
             <TextInput
               name="os"
@@ -138,7 +138,7 @@ export default function DevicesPage() {
                 if (e.currentTarget.value.trim() !== os)
                   changeFilters({ os: e.currentTarget.value.trim() || null });
               }}
-              w={200}
+              w={{ base: '100%', sm: 200 }}
             />
             <Select
               label="Status"
@@ -148,7 +148,7 @@ export default function DevicesPage() {
               value={status}
               onChange={(v) => changeFilters({ status: v })}
               clearable
-              w={180}
+              w={{ base: '100%', sm: 180 }}
             />
             <Select
               label="Product in use"
@@ -160,7 +160,7 @@ export default function DevicesPage() {
               searchable
               clearable
               nothingFoundMessage="No such product"
-              w={260}
+              w={{ base: '100%', sm: 260 }}
             />
             <Select
               label="Sort by"
@@ -178,7 +178,7 @@ export default function DevicesPage() {
               value={formatDeviceSort(sort)}
               onChange={(v) => changeFilters({ sort: v === 'asset_name' ? null : v })}
               allowDeselect={false}
-              w={260}
+              w={{ base: '100%', sm: 260 }}
             />
             <Button type="submit" variant="light">
               Apply
