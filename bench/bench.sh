@@ -9,9 +9,12 @@
 # that sets the method, headers and body (both servers get the same script), or one of the
 # client-API benchmarks: refresh, heartbeat, checkout, checkout-release ("client" = all
 # four). These start seatwise with --demo and prepare eve's device, activation and lease
-# first (bench/client_setup.py); their scripts are in bench/lua/.
+# first (bench/client_setup.py); their scripts are in bench/lua/. "seat-usage" is the
+# team-wide seat-usage report over 12 months, on the database that `report_bench --keep DIR`
+# prepared (BENCH_REPORT_DIR, default bench/out/report; `make bench-reports` makes it).
 # Settings (environment): DURATION=10s CONNECTIONS=64 THREADS=2 ROUNDS=3
 #   BENCH_BIN=build/release/src/seatwise BENCH_THREADS=0 NGINX_WORKERS=1 LOG_LEVEL=warn
+#   BENCH_REPORT_DIR=bench/out/report
 set -euo pipefail
 
 DURATION=${DURATION:-10s}
@@ -26,6 +29,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
 BENCH_BIN=${BENCH_BIN:-$ROOT/build/release/src/seatwise}
 OUT_DIR=$BENCH_DIR/out
+BENCH_REPORT_DIR=${BENCH_REPORT_DIR:-$OUT_DIR/report}
 START_BOUND_S=30
 
 if [ "$#" -gt 0 ]; then ENDPOINTS=("$@"); else ENDPOINTS=(/healthz client); fi
@@ -41,8 +45,10 @@ done
 ENDPOINTS=("${EXPANDED[@]}")
 is_client() { case "$1" in refresh | heartbeat | checkout | checkout-release) return 0 ;; esac; return 1; }
 CLIENT=0
+REPORT=0
 for endpoint in "${ENDPOINTS[@]}"; do
   if is_client "$endpoint"; then CLIENT=1; fi
+  if [ "$endpoint" = seat-usage ]; then REPORT=1; fi
 done
 # Computers of their own for the checkout+release cycle, one per wrk thread. Structa has 5
 # floating seats and the heartbeat/checkout lease holds one.
@@ -81,6 +87,19 @@ elif [ "$BENCH_BIN" = "$ROOT/build/release/src/seatwise" ]; then
   if [ "$(stat -c %Y "$BENCH_BIN")" -lt "$head_time" ]; then build_release "older than HEAD"; fi
 fi
 [ -x "$BENCH_BIN" ] || die "no binary at $BENCH_BIN"
+
+# The seat-usage report reads the database report_bench prepared, with its admin token.
+DATABASE_URL=""
+if [ "$REPORT" = 1 ]; then
+  [ -f "$BENCH_REPORT_DIR/report.db" ] && [ -f "$BENCH_REPORT_DIR/report.env" ] ||
+    die "no prepared report database in $BENCH_REPORT_DIR: run 'make bench-reports' or report_bench --keep $BENCH_REPORT_DIR"
+  while IFS='=' read -r key value; do
+    case "$key" in BENCH_REPORT_TOKEN | BENCH_TEAM_ID) export "$key=$value" ;; esac
+  done <"$BENCH_REPORT_DIR/report.env"
+  [ -n "${BENCH_REPORT_TOKEN:-}" ] && [ -n "${BENCH_TEAM_ID:-}" ] ||
+    die "$BENCH_REPORT_DIR/report.env lacks BENCH_REPORT_TOKEN or BENCH_TEAM_ID"
+  DATABASE_URL="sqlite://$BENCH_REPORT_DIR/report.db"
+fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/seatwise-bench.XXXXXX")
 SEATWISE_PID=""
@@ -127,7 +146,7 @@ PY
 }
 
 # --- seatwise: port 0, the port read from its "listening on" line ---
-SERVE_ARGS=(serve --listen 127.0.0.1:0 --database "sqlite://$WORK/bench.db"
+SERVE_ARGS=(serve --listen 127.0.0.1:0 --database "${DATABASE_URL:-sqlite://$WORK/bench.db}"
   --threads "$BENCH_THREADS" --log-level "$LOG_LEVEL")
 if [ "$CLIENT" = 1 ]; then SERVE_ARGS+=(--demo); fi
 "$BENCH_BIN" "${SERVE_ARGS[@]}" \
@@ -157,6 +176,7 @@ NGINX_PID=$!
 CHECKS=(/healthz)
 for endpoint in "${ENDPOINTS[@]}"; do
   is_client "$endpoint" && continue
+  [ "$endpoint" = seat-usage ] && continue
   [ "$endpoint" = "${endpoint%%=*}" ] && CHECKS+=("$endpoint")
 done
 for path in "${CHECKS[@]}"; do
@@ -196,6 +216,9 @@ resolve() {
     checkout) printf '%s\t%s\t%s\n' checkout /api/v1/client/leases lua/checkout.lua ;;
     checkout-release)
       printf '%s\t%s\t%s\n' checkout-release /api/v1/client/leases lua/checkout_release.lua ;;
+    seat-usage)
+      printf '%s\t%s\t%s\n' seat-usage \
+        "/api/v1/teams/$BENCH_TEAM_ID/reports/seat-usage?range=12m" lua/seat_usage.lua ;;
     *=*) printf '%s\t%s\t%s\n' "${1%%=*}" "${1%%=*}" "${1#*=}" ;;
     *) printf '%s\t%s\t\n' "$1" "$1" ;;
   esac
