@@ -30,6 +30,12 @@ function PeopleList({ teamId }: { teamId: string }) {
   const [params, setParams] = useSearchParams();
   const search = params.get('q') ?? '';
   const [text, setText] = useState(search);
+  // Back and forward change the address: the box follows it.
+  const [shownSearch, setShownSearch] = useState(search);
+  if (search !== shownSearch) {
+    setShownSearch(search);
+    setText(search);
+  }
   const cursor = useCursor();
   const members = useMembers(teamId, { search, after: cursor.after });
   const applySearch = useDebouncedCallback((value: string) => {

@@ -50,7 +50,6 @@ function InviteForm({ teamId, onDone }: { teamId: string; onDone: () => void }) 
   const [first, setFirst] = useState('');
   const [last, setLast] = useState('');
   const [email, setEmail] = useState('');
-  const [role, setRole] = useState<string>('user');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | string | undefined>();
 
@@ -64,15 +63,6 @@ function InviteForm({ teamId, onDone }: { teamId: string; onDone: () => void }) 
         method: 'POST',
         body: { first_name: first.trim(), last_name: last.trim(), email: email.trim() },
       });
-      if (role === 'secondary_admin') {
-        try {
-          await api(`/api/v1/teams/${team}/secondary-admins/${encodeURIComponent(member.id)}`, {
-            method: 'PUT',
-          });
-        } catch (e) {
-          notifyError(e, `${member.email} was invited, but not made a Secondary Admin`);
-        }
-      }
       notifySuccess(
         member.pending
           ? `${member.email} is invited; the invitation e-mail is on its way.`
@@ -86,8 +76,10 @@ function InviteForm({ teamId, onDone }: { teamId: string; onDone: () => void }) 
     }
   }
 
-  const field = (name: string) =>
-    error instanceof ApiError ? error.fieldMessage(name) : undefined;
+  const field = (name: string, label: string) => {
+    const message = error instanceof ApiError ? error.fieldMessage(name) : undefined;
+    return message ? `${label} ${message}` : undefined;
+  };
   const general =
     error instanceof ApiError ? (error.problem.errors?.length ? undefined : error.message) : error;
 
@@ -101,7 +93,7 @@ function InviteForm({ teamId, onDone }: { teamId: string; onDone: () => void }) 
             required
             value={first}
             onChange={(e) => setFirst(e.currentTarget.value)}
-            error={field('first_name')}
+            error={field('first_name', 'First name')}
             data-autofocus
           />
           <TextInput
@@ -109,7 +101,7 @@ function InviteForm({ teamId, onDone }: { teamId: string; onDone: () => void }) 
             required
             value={last}
             onChange={(e) => setLast(e.currentTarget.value)}
-            error={field('last_name')}
+            error={field('last_name', 'Last name')}
           />
         </Group>
         <TextInput
@@ -118,18 +110,12 @@ function InviteForm({ teamId, onDone }: { teamId: string; onDone: () => void }) 
           required
           value={email}
           onChange={(e) => setEmail(e.currentTarget.value)}
-          error={field('email')}
+          error={field('email', 'E-mail')}
         />
-        <Select
-          label="Role"
-          data={[
-            { value: 'user', label: 'User — uses the products assigned to them' },
-            { value: 'secondary_admin', label: 'Secondary Admin — manages users and seats' },
-          ]}
-          value={role}
-          onChange={(v) => setRole(v ?? 'user')}
-          allowDeselect={false}
-        />
+        <Text size="sm" c="dimmed">
+          They join as a user. Once they have accepted, you can make them a Secondary Admin from the
+          list.
+        </Text>
         <Group justify="flex-end">
           <Button type="submit" loading={busy}>
             Send invitation
@@ -156,6 +142,12 @@ export default function UsersPage() {
   const cursor = useCursor();
   const members = useMembers(teamId, { search, status, role, after: cursor.after });
   const [text, setText] = useState(search);
+  // Back and forward change the address: the box follows it.
+  const [shownSearch, setShownSearch] = useState(search);
+  if (search !== shownSearch) {
+    setShownSearch(search);
+    setText(search);
+  }
   const [imported, setImported] = useState<ImportAnswer | null>(null);
   const [confirm, setConfirm] = useState<Confirm>(null);
   const [busy, setBusy] = useState(false);
@@ -286,7 +278,7 @@ export default function UsersPage() {
         <Select
           label="Status"
           data={[
-            { value: '', label: 'Any status' },
+            { value: '', label: 'Invited or active' },
             { value: 'invited', label: 'Invited (pending)' },
             { value: 'active', label: 'Active' },
             { value: 'removed', label: 'Removed' },
@@ -381,7 +373,7 @@ export default function UsersPage() {
                                 Resend invitation
                               </Menu.Item>
                             )}
-                            {m.role === 'user' && (
+                            {m.role === 'user' && !m.pending && (
                               <Menu.Item onClick={() => void setSecondary(m, true)}>
                                 Make Secondary Admin
                               </Menu.Item>
