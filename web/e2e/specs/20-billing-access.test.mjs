@@ -47,7 +47,7 @@ for (const [email, who] of [
   });
 }
 
-test('the Contract Manager sees her contracts, a contract in detail, its renewal review, and requests a company change', async () => {
+test('the Contract Manager sees her contracts, a contract in detail, buys cloud credits, sees its renewal review and requests a company change', async () => {
   const { context, page } = await newPage(browser);
   await teamPathAfterSignIn(page, 'ann@contoso.example');
   const nav = page.getByRole('navigation', { name: 'Main navigation' });
@@ -73,7 +73,16 @@ test('the Contract Manager sees her contracts, a contract in detail, its renewal
 
   await page.getByRole('tab', { name: 'Cloud credits' }).click();
   await page.waitForURL(/\/credits$/);
-  await page.getByText('Cloud credits left').first().waitFor();
+  const buying = page.getByRole('form', { name: 'Buy cloud credits' });
+  await buying.getByRole('textbox', { name: 'Buy cloud credits' }).fill('250');
+  await buying.getByRole('textbox', { name: 'Reference' }).fill('PO-2026-117');
+  await buying.getByRole('button', { name: 'Buy credits' }).click();
+  await page.getByText(/Added 250 cloud credits; the contract now has [\d,]+\./).waitFor();
+  const ledger = page.getByRole('table', { name: 'Cloud-credit ledger' });
+  const purchase = ledger.getByRole('row').filter({ hasText: 'PO-2026-117' });
+  await purchase.waitFor();
+  assert.match(await purchase.textContent(), /Purchase\+250/);
+  await screenshot(page, 'billing-credits');
 
   await page.getByRole('tab', { name: 'Renewal review' }).click();
   await page.waitForURL(/\/renewal-review$/);

@@ -240,7 +240,7 @@ function ContractPage({
               <ProductsTab contract={contract} />
             </Tabs.Panel>
             <Tabs.Panel value="credits" pt="md">
-              <CreditsTab contractId={contract.id} />
+              <CreditsTab contractId={contract.id} onChanged={() => void details.reload()} />
             </Tabs.Panel>
             <Tabs.Panel value="company" pt="md">
               <CompanyTab contract={contract} />

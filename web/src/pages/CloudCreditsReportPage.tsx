@@ -130,8 +130,8 @@ export default function CloudCreditsReportPage() {
                 </Table>
               </Table.ScrollContainer>
               <Text size="xs" c="dimmed">
-                Need more credits? The Contract Manager can ask the reseller from Billing &amp;
-                Orders.
+                Need more credits? The Contract Manager buys them in Billing &amp; Orders, on the
+                contract&apos;s Cloud credits tab.
               </Text>
             </Stack>
           )}

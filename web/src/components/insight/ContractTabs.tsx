@@ -7,6 +7,7 @@ import {
   Button,
   Group,
   List,
+  NumberInput,
   Paper,
   SimpleGrid,
   Stack,
@@ -107,14 +108,88 @@ const REASONS: Record<CreditEntry['reason'], string> = {
   consumption: 'Used',
 };
 
-export function CreditsTab({ contractId }: { contractId: string }) {
+export function CreditsTab({
+  contractId,
+  onChanged,
+}: {
+  contractId: string;
+  onChanged: () => void;
+}) {
   const [after, setAfter] = useState('');
   const [earlier, setEarlier] = useState<CreditEntry[]>([]);
-  const path = `/api/v1/contracts/${encodeURIComponent(contractId)}/credits${query({ after, limit: 50 })}`;
-  const ledger = useApi<CreditLedger>(path);
+  const creditsPath = `/api/v1/contracts/${encodeURIComponent(contractId)}/credits`;
+  const ledger = useApi<CreditLedger>(`${creditsPath}${query({ after, limit: 50 })}`);
   const items = [...earlier, ...(ledger.data?.items ?? [])];
+  const [amount, setAmount] = useState<number | string>('');
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+
+  async function buy(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setErrors({});
+    try {
+      const entry = await api<CreditEntry>(creditsPath, {
+        method: 'POST',
+        body: {
+          amount: typeof amount === 'number' ? amount : Number(amount),
+          reason: 'purchase',
+          ...(note.trim() ? { note: note.trim() } : {}),
+        },
+      });
+      notifySuccess(
+        `Added ${formatNumber(entry.amount)} cloud credits; the contract now has ${formatNumber(entry.balance_after)}.`,
+      );
+      setAmount('');
+      setNote('');
+      setEarlier([]);
+      if (after) setAfter('');
+      else await ledger.reload();
+      onChanged();
+    } catch (error) {
+      if (error instanceof ApiError && error.problem.errors) {
+        setErrors(Object.fromEntries(error.problem.errors.map((e) => [e.field, e.message])));
+      }
+      notifyError(error, 'The credits were not added');
+    } finally {
+      setBusy(false);
+    }
+  }
+
   return (
     <Stack gap="sm">
+      <Paper withBorder p="md">
+        <form onSubmit={(e) => void buy(e)} noValidate aria-label="Buy cloud credits">
+          <Group align="flex-end" wrap="wrap" gap="sm">
+            <NumberInput
+              label="Buy cloud credits"
+              description="Added to this contract's balance at once."
+              min={1}
+              max={10_000_000}
+              allowDecimal={false}
+              allowNegative={false}
+              thousandSeparator=","
+              value={amount}
+              onChange={setAmount}
+              error={errors.amount}
+              w={{ base: '100%', sm: 260 }}
+            />
+            <TextInput
+              label="Reference"
+              description="Optional, e.g. your purchase order."
+              value={note}
+              onChange={(e) => setNote(e.currentTarget.value)}
+              error={errors.note}
+              maxLength={200}
+              w={{ base: '100%', sm: 260 }}
+            />
+            <Button type="submit" loading={busy} disabled={amount === '' || Number(amount) < 1}>
+              Buy credits
+            </Button>
+          </Group>
+        </form>
+      </Paper>
       {ledger.data && (
         <Group>
           <StatCard
@@ -125,8 +200,7 @@ export function CreditsTab({ contractId }: { contractId: string }) {
         </Group>
       )}
       <Text size="sm" c="dimmed">
-        Need more cloud credits? Your reseller adds them to the contract; every purchase and every
-        use is listed here.
+        Every purchase and every use of this contract&apos;s cloud credits.
       </Text>
       <ErrorAlert message={ledger.error} title="Could not load the credits" />
       {ledger.loading && !ledger.data && <Loading label="Loading the credit ledger…" />}
