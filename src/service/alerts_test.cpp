@@ -221,8 +221,16 @@ TEST_P(AlertsTest, AnExpiredInvitationIsMarkedOnceItsSenderToldAndItCanStillBeRe
   const auto expires_at = invitations()[0].expires_at;
   ASSERT_EQ(expires_at, t0 + days(7));
 
+  auto ivy_in_list = [&] {
+    UserQuery query;
+    query.search = "ivy@";
+    auto page = Must(users.ListUsers(As("pa"), team_.id, query));
+    EXPECT_EQ(page.items.size(), 1u);
+    return page.items.at(0);
+  };
   clock_.Set(expires_at - hours(1));
   EXPECT_EQ(Must(alerts().ExpireInvitations(clock_.Now())), 0);
+  EXPECT_FALSE(ivy_in_list().invitation_expired_at.has_value());
   EXPECT_TRUE(Mails("invitation_expired").empty());
 
   clock_.Set(expires_at + hours(1));
@@ -246,6 +254,10 @@ TEST_P(AlertsTest, AnExpiredInvitationIsMarkedOnceItsSenderToldAndItCanStillBeRe
   EXPECT_EQ(hooks[0].event_type, "invitation.expired");
   EXPECT_NE(hooks[0].payload_json.find(ivy.id), std::string::npos);
 
+  // The team's user list shows the person as pending with an expired invitation.
+  EXPECT_EQ(ivy_in_list().membership.status, core::MembershipStatus::kInvited);
+  EXPECT_EQ(ivy_in_list().invitation_expired_at, std::optional<core::TimePoint>(expires_at));
+
   // Again: nothing new.
   EXPECT_EQ(Must(alerts().ExpireInvitations(clock_.Now() + hours(1))), 0);
   EXPECT_EQ(Mails("invitation_expired").size(), 1u);
@@ -254,6 +266,7 @@ TEST_P(AlertsTest, AnExpiredInvitationIsMarkedOnceItsSenderToldAndItCanStillBeRe
 
   // Resending gives a fresh invitation that can be accepted.
   Must(users.ResendInvitation(As("pa"), team_.id, ivy.id));
+  EXPECT_FALSE(ivy_in_list().invitation_expired_at.has_value());
   auto sent = Mails("invitation");
   ASSERT_EQ(sent.size(), 2u);
   const auto latest = std::max_element(sent.begin(), sent.end(), [](const auto& a, const auto& b) {

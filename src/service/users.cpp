@@ -420,9 +420,22 @@ Result<store::Page<store::TeamMember>> UserService::ListUsers(const Caller& call
         filter.include_removed = query.status == MembershipStatus::kRemoved;
         SW_ASSIGN_OR_RETURN(auto members, deps_.repos.users->ListTeamMembers(
                                               tx, team_id, filter, {query.after, query.limit}));
+        const auto now = deps_.clock.Now();
         for (auto& member : members.items) {
           member.user.password_hash.reset();
           member.user.totp_secret.reset();
+          if (member.membership.status != MembershipStatus::kInvited) continue;
+          // Pending: is the latest invitation to this team still open, or did it expire?
+          SW_ASSIGN_OR_RETURN(auto invitations,
+                              deps_.repos.auth->ListInvitations(tx, member.user.id));
+          std::optional<core::Invitation> latest;
+          for (auto& invitation : invitations) {
+            if (invitation.team_id == team_id) latest = std::move(invitation);  // oldest first
+          }
+          if (latest && !latest->accepted_at && !latest->revoked_at &&
+              (latest->expired_at || latest->expires_at <= now)) {
+            member.invitation_expired_at = latest->expires_at;
+          }
         }
         return members;
       });

@@ -16,6 +16,9 @@ namespace seatwise::store {
 struct TeamMember {
   core::User user;
   core::Membership membership;
+  // Set by the user list for a pending member whose latest invitation to the team passed its
+  // expiry unaccepted (its expiry); the team's admins resend it.
+  std::optional<core::TimePoint> invitation_expired_at{};
 };
 
 struct MemberFilter {
