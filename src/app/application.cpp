@@ -77,7 +77,7 @@ jobs::Scheduler::LogFn JobLogger(const EventLog& log) {
 // (disabled, the outbox keeps every message until it is).
 void AddJobs(jobs::Scheduler& scheduler, const service::Deps& deps, service::LeaseService& leases,
              const Config& config, const EventLog& log, const SecretKey& key) {
-  jobs::AddBuiltinJobs(scheduler, deps, leases, NodeIdFrom(config.jobs));
+  jobs::AddBuiltinJobs(scheduler, deps, leases, NodeIdFrom(config.jobs), config.server.public_url);
   scheduler.Add(jobs::MakeWebhookDeliveryJob(deps, {.sealing_key = key}));
   if (config.smtp.enabled) {
     mail::DeliveryOptions delivery;

@@ -21,6 +21,7 @@ boost::json::object MemberJson(const store::TeamMember& member) {
   out["role"] = core::EnumName(member.membership.role);
   out["membership_status"] = core::EnumName(member.membership.status);
   out["pending"] = member.membership.status == core::MembershipStatus::kInvited;
+  out["invitation_expired"] = member.invitation_expired_at.has_value();
   out["invited_at"] = FormatTime(member.membership.created_at);
   out["accepted_at"] = OptionalTime(member.membership.accepted_at);
   return out;
