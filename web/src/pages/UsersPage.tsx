@@ -351,6 +351,11 @@ export default function UsersPage() {
                       <Badge color={statusColor[m.membership_status] ?? 'gray'} variant="light">
                         {statusLabel[m.membership_status] ?? m.membership_status}
                       </Badge>
+                      {m.pending && m.invitation_expired && (
+                        <Badge color="red" variant="light" ml={4}>
+                          Invitation expired — resend it
+                        </Badge>
+                      )}
                     </Table.Td>
                     <Table.Td>
                       {m.last_sign_in_at ? formatDateTime(m.last_sign_in_at) : 'Never'}

@@ -33,6 +33,7 @@ export interface Member {
   role: 'primary_admin' | 'secondary_admin' | 'user';
   membership_status: 'invited' | 'active' | 'removed';
   pending: boolean;
+  invitation_expired?: boolean; // the latest invitation ran out unaccepted
   invited_at: string;
   accepted_at: string | null;
 }
