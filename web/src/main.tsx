@@ -3,6 +3,7 @@ import '@mantine/notifications/styles.css';
 import './app.css';
 
 import { createTheme, MantineProvider } from '@mantine/core';
+import { setNonce } from 'get-nonce';
 import { Notifications } from '@mantine/notifications';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -15,6 +16,9 @@ import { SessionProvider } from './session/SessionContext';
 // carry it (Content-Security-Policy); the component library adds its own with it.
 const nonce =
   document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? undefined;
+
+// The scroll lock of dialogs adds a style element of its own; it takes the nonce from here.
+if (nonce) setNonce(nonce);
 
 const theme = createTheme({
   primaryColor: 'blue',

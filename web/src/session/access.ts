@@ -41,7 +41,7 @@ export const can = {
   teamReports: (a: TeamAccess) =>
     a.isAdmin || a.isSoftwareCoordinator || a.isContractManager || a.isOperator,
   billing: (a: TeamAccess) => a.isContractManager || a.isOperator,
-  audit: (a: TeamAccess) => a.isAdmin || a.isContractManager || a.isOperator,
+  audit: (a: TeamAccess) => a.isAdmin || a.isOperator,
   webhooks: (a: TeamAccess) => a.isAdmin,
 };
 
