@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@ using itest::Process;
 using itest::Send;
 using itest::TempDir;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class ServeTest : public ::testing::Test {
  protected:
@@ -65,6 +67,45 @@ TEST_F(ServeTest, ServesHealthAndReadinessAndExitsZeroOnSigterm) {
   ASSERT_TRUE(code.has_value()) << "still running after SIGTERM";
   EXPECT_EQ(*code, 0) << server.Stderr();
   EXPECT_THAT(server.Stderr(), HasSubstr(R"("event":"listening")"));
+}
+
+TEST_F(ServeTest, ServesThePortalFromWebRootBesideTheApi) {
+  std::filesystem::create_directories(dir_.path() + "/portal/assets");
+  std::ofstream(dir_.path() + "/portal/index.html")
+      << "<!doctype html><meta name=\"csp-nonce\" content=\"__CSP_NONCE__\"><div id=root>";
+  std::ofstream(dir_.path() + "/portal/assets/app-1a2b.js") << "console.log(1);";
+  Process server({"serve", "--listen", "127.0.0.1:0", "--database", DatabaseUrl(), "--set",
+                  "web.root=" + dir_.path() + "/portal"},
+                 CleanEnvironment(), StderrPath("serve.stderr"));
+  const std::string prefix = "seatwise listening on http://127.0.0.1:";
+  auto line = server.ReadLineContaining(prefix, kStartBound);
+  ASSERT_TRUE(line.has_value()) << server.Stderr();
+  auto port =
+      static_cast<std::uint16_t>(std::atoi(line->c_str() + line->find(prefix) + prefix.size()));
+
+  auto page = Send(port, "GET", "/teams/team_1/devices");
+  EXPECT_EQ(page.status, 200) << page.Describe();
+  EXPECT_THAT(page.body, HasSubstr("<div id=root>"));
+  EXPECT_THAT(page.body, Not(HasSubstr("__CSP_NONCE__")));
+  EXPECT_THAT(page.Header("Content-Security-Policy"), HasSubstr("script-src 'self'"));
+  auto asset = Send(port, "GET", "/assets/app-1a2b.js");
+  EXPECT_EQ(asset.status, 200) << asset.Describe();
+  EXPECT_EQ(asset.body, "console.log(1);");
+  auto api = Send(port, "GET", "/api/v1/not-a-route");
+  EXPECT_EQ(api.status, 404);
+  EXPECT_EQ(api.Header("Content-Type"), "application/problem+json");
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.WaitExit(kExitBound).value_or(-1), 0) << server.Stderr();
+}
+
+TEST_F(ServeTest, AWebRootWithoutThePortalStopsStartUpWithTheReason) {
+  std::string err;
+  EXPECT_NE(RunToExit({"serve", "--listen", "127.0.0.1:0", "--database", DatabaseUrl(), "--set",
+                       "web.root=" + dir_.path() + "/nothing-here"},
+                      &err),
+            0);
+  EXPECT_THAT(err, HasSubstr("nothing-here does not exist"));
+  EXPECT_THAT(err, HasSubstr("make web"));
 }
 
 TEST_F(ServeTest, BadFlagValueExitsTwoNamingTheKey) {
