@@ -44,8 +44,6 @@ export function DeviceDrawer({ teamId, deviceId, onClose, onSaved }: Props) {
       onClose={onClose}
       position="right"
       size="lg"
-      // Locking the page's scroll adds a style element without the policy's nonce.
-      lockScroll={false}
       title={
         <Title order={2} size="h3">
           {shown ? shown.asset_name : 'Device'}
