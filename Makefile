@@ -26,9 +26,10 @@ configure: setup
 build: configure web
 	cmake --build --preset release
 
-# The portal: npm packages from the committed lockfile, then a production build.
+# The portal: npm packages at the committed lockfile's versions (scripts/setup.sh explains
+# npm install), then a production build.
 web/node_modules/.package-lock.json: web/package-lock.json
-	cd web && npm ci --no-audit --no-fund
+	cd web && npm install --no-audit --no-fund
 	@touch $@
 
 web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)

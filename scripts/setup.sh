@@ -53,12 +53,15 @@ node -e '
     process.exit(1);
   }'
 
-# npm packages of the portal, exactly as the committed lockfile says.
+# npm packages of the portal, the versions the committed lockfile names. `npm install` rather
+# than `npm ci`: registries that carry only some platforms' builds of optional native packages
+# (rollup's) leave those out of the lockfile, which `npm ci` then calls out of sync; `npm
+# install` installs the locked versions and leaves the lockfile as it is.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if [ ! -f "$root/web/node_modules/.package-lock.json" ] ||
   [ "$root/web/package-lock.json" -nt "$root/web/node_modules/.package-lock.json" ]; then
-  echo "setup: installing the portal's npm packages (npm ci)"
-  (cd "$root/web" && npm ci --no-audit --no-fund)
+  echo "setup: installing the portal's npm packages"
+  (cd "$root/web" && npm install --no-audit --no-fund)
 else
   echo "setup: portal npm packages present"
 fi
