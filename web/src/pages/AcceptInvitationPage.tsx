@@ -3,11 +3,12 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 
-import { api, ApiError, errorMessage } from '../api/client';
+import { api } from '../api/client';
 import type { SignInAnswer } from '../api/types';
 import { CenteredCard } from '../components/CenteredCard';
 import { ErrorAlert } from '../components/Page';
-import { NewPasswordFields, passwordProblem } from '../components/PasswordFields';
+import { NewPasswordFields } from '../components/PasswordFields';
+import { useNewPasswordForm } from '../hooks/useNewPasswordForm';
 import { useSession } from '../session/SessionContext';
 
 // The link in an invitation e-mail: choose a password, and you are in the team.
@@ -17,21 +18,10 @@ export default function AcceptInvitationPage() {
   const navigate = useNavigate();
   const [first, setFirst] = useState('');
   const [last, setLast] = useState('');
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [touched, setTouched] = useState(false);
-  const [error, setError] = useState<string | undefined>();
-  const [passwordError, setPasswordError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const form = useNewPasswordForm();
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setTouched(true);
-    if (passwordProblem(password, repeat)) return;
-    setBusy(true);
-    setError(undefined);
-    setPasswordError(undefined);
-    try {
+  function submit(event: FormEvent) {
+    return form.submit(event, async (password) => {
       const body: Record<string, string> = { password };
       if (first.trim()) body.first_name = first.trim();
       if (last.trim()) body.last_name = last.trim();
@@ -42,13 +32,7 @@ export default function AcceptInvitationPage() {
       });
       await reload();
       navigate('/', { replace: true });
-    } catch (e) {
-      const field = e instanceof ApiError ? e.fieldMessage('password') : undefined;
-      if (field) setPasswordError(field);
-      else setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -58,7 +42,7 @@ export default function AcceptInvitationPage() {
     >
       <form onSubmit={(e) => void submit(e)} noValidate>
         <Stack>
-          <ErrorAlert message={error} title="The invitation could not be accepted" />
+          <ErrorAlert message={form.error} title="The invitation could not be accepted" />
           <Group grow>
             <TextInput
               label="First name"
@@ -73,15 +57,8 @@ export default function AcceptInvitationPage() {
               onChange={(e) => setLast(e.currentTarget.value)}
             />
           </Group>
-          <NewPasswordFields
-            password={password}
-            repeat={repeat}
-            onPassword={setPassword}
-            onRepeat={setRepeat}
-            serverError={passwordError}
-            touched={touched}
-          />
-          <Button type="submit" loading={busy}>
+          <NewPasswordFields {...form.fields} />
+          <Button type="submit" loading={form.busy}>
             Accept invitation
           </Button>
           <Anchor component={Link} to="/sign-in" size="sm">

@@ -1,19 +1,13 @@
-import { Alert, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useParams } from 'react-router';
 
 import { query } from '../api/client';
 import { formatNumber } from '../components/format';
 import { CreditsByDayChart } from '../components/insight/charts';
 import { creditDays, rangeLabel } from '../components/insight/logic';
+import { ReportPage } from '../components/insight/ReportPage';
 import type { CreditReport } from '../components/insight/types';
-import {
-  CsvExportButton,
-  RangeSelect,
-  scopeText,
-  StatCard,
-  useReportRange,
-} from '../components/insight/ui';
-import { ErrorAlert, Loading, Page } from '../components/Page';
+import { StatCard, useReportRange } from '../components/insight/ui';
 import { useApi } from '../hooks/useApi';
 
 export default function CloudCreditsReportPage() {
@@ -26,26 +20,16 @@ export default function CloudCreditsReportPage() {
   const everyone = data !== undefined && data.scope !== 'self';
 
   return (
-    <Page
+    <ReportPage
       title="Cloud credits"
       description="Cloud services such as rendering use credits from a contract's balance. You see your own use; admins and Contract Managers also see everyone's, and each contract's consumers and the credits left."
-      actions={
-        <CsvExportButton
-          path={`${base}${query({ range, format: 'csv' })}`}
-          fallbackName="cloud-credits.csv"
-        />
-      }
+      csvPath={`${base}${query({ range, format: 'csv' })}`}
+      csvName="cloud-credits.csv"
+      range={range}
+      onRangeChange={setRange}
+      report={report}
+      loadingLabel="Loading cloud-credit use…"
     >
-      <Group align="flex-end" justify="space-between" wrap="wrap">
-        <RangeSelect value={range} onChange={setRange} />
-        {data && (
-          <Text size="sm" c="dimmed">
-            {scopeText(data.scope)}
-          </Text>
-        )}
-      </Group>
-      <ErrorAlert message={report.error} title="Could not load the report" />
-      {report.loading && !data && <Loading label="Loading cloud-credit use…" />}
       {data && shaped && (
         <Stack gap="lg">
           <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
@@ -171,6 +155,6 @@ export default function CloudCreditsReportPage() {
           )}
         </Stack>
       )}
-    </Page>
+    </ReportPage>
   );
 }

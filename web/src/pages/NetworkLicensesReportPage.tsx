@@ -5,15 +5,9 @@ import { query } from '../api/client';
 import { formatNumber } from '../components/format';
 import { PoolPeakChart } from '../components/insight/charts';
 import { poolDays, rangeLabel } from '../components/insight/logic';
+import { ReportPage } from '../components/insight/ReportPage';
 import type { NetworkReport } from '../components/insight/types';
-import {
-  CsvExportButton,
-  RangeSelect,
-  scopeText,
-  useQueryState,
-  useReportRange,
-} from '../components/insight/ui';
-import { ErrorAlert, Loading, Page } from '../components/Page';
+import { useQueryState, useReportRange } from '../components/insight/ui';
 import { useApi } from '../hooks/useApi';
 
 export default function NetworkLicensesReportPage() {
@@ -27,26 +21,16 @@ export default function NetworkLicensesReportPage() {
   const chosen = pools.find((p) => p.subscription_id === get('pool')) ?? pools[0];
 
   return (
-    <Page
+    <ReportPage
       title="Network licenses"
       description="Multi-user (network) seats are shared: each computer takes one while the product runs and gives it back when it closes. Compare the daily peak with the seats you own — denials mean someone could not start the product because every seat was taken."
-      actions={
-        <CsvExportButton
-          path={`${base}${query({ range, format: 'csv' })}`}
-          fallbackName="network-licenses.csv"
-        />
-      }
+      csvPath={`${base}${query({ range, format: 'csv' })}`}
+      csvName="network-licenses.csv"
+      range={range}
+      onRangeChange={setRange}
+      report={report}
+      loadingLabel="Loading network-license use…"
     >
-      <Group align="flex-end" justify="space-between" wrap="wrap">
-        <RangeSelect value={range} onChange={setRange} />
-        {data && (
-          <Text size="sm" c="dimmed">
-            {scopeText(data.scope)}
-          </Text>
-        )}
-      </Group>
-      <ErrorAlert message={report.error} title="Could not load the report" />
-      {report.loading && !data && <Loading label="Loading network-license use…" />}
       {data && pools.length === 0 && (
         <Alert color="gray" title="No network licenses">
           None of the contracts you can see has multi-user seats.
@@ -148,6 +132,6 @@ export default function NetworkLicensesReportPage() {
           )}
         </Stack>
       )}
-    </Page>
+    </ReportPage>
   );
 }

@@ -3,10 +3,11 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 
-import { api, ApiError, errorMessage } from '../api/client';
+import { api, errorMessage } from '../api/client';
 import { CenteredCard } from '../components/CenteredCard';
 import { ErrorAlert } from '../components/Page';
-import { NewPasswordFields, passwordProblem } from '../components/PasswordFields';
+import { NewPasswordFields } from '../components/PasswordFields';
+import { useNewPasswordForm } from '../hooks/useNewPasswordForm';
 
 // /reset-password asks for the e-mail address; /reset-password/:token (the e-mailed link)
 // sets the new password.
@@ -71,34 +72,17 @@ function RequestReset() {
 }
 
 function ChooseNewPassword({ token }: { token: string }) {
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [touched, setTouched] = useState(false);
   const [done, setDone] = useState(false);
-  const [error, setError] = useState<string | undefined>();
-  const [passwordError, setPasswordError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const form = useNewPasswordForm();
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setTouched(true);
-    if (passwordProblem(password, repeat)) return;
-    setBusy(true);
-    setError(undefined);
-    setPasswordError(undefined);
-    try {
+  function submit(event: FormEvent) {
+    return form.submit(event, async (password) => {
       await api(`/api/v1/auth/password-reset/${encodeURIComponent(token)}`, {
         method: 'POST',
         body: { password },
       });
       setDone(true);
-    } catch (e) {
-      const field = e instanceof ApiError ? e.fieldMessage('password') : undefined;
-      if (field) setPasswordError(field);
-      else setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -114,16 +98,9 @@ function ChooseNewPassword({ token }: { token: string }) {
       ) : (
         <form onSubmit={(e) => void submit(e)} noValidate>
           <Stack>
-            <ErrorAlert message={error} title="The password could not be changed" />
-            <NewPasswordFields
-              password={password}
-              repeat={repeat}
-              onPassword={setPassword}
-              onRepeat={setRepeat}
-              serverError={passwordError}
-              touched={touched}
-            />
-            <Button type="submit" loading={busy}>
+            <ErrorAlert message={form.error} title="The password could not be changed" />
+            <NewPasswordFields {...form.fields} />
+            <Button type="submit" loading={form.busy}>
               Change password
             </Button>
           </Stack>

@@ -4,7 +4,6 @@ import {
   Badge,
   Box,
   Breadcrumbs,
-  Group,
   SimpleGrid,
   Table,
   Tabs,
@@ -16,16 +15,9 @@ import { query } from '../api/client';
 import { formatNumber } from '../components/format';
 import { UsageBarChart } from '../components/insight/charts';
 import { isDrillable, rangeLabel, usageBars, usageKindLabel } from '../components/insight/logic';
+import { ReportPage } from '../components/insight/ReportPage';
 import type { ProductUsageRow, SeatUsageReport, UserUsageRow } from '../components/insight/types';
-import {
-  CsvExportButton,
-  RangeSelect,
-  scopeText,
-  StatCard,
-  useQueryState,
-  useReportRange,
-} from '../components/insight/ui';
-import { ErrorAlert, Loading, Page } from '../components/Page';
+import { StatCard, useQueryState, useReportRange } from '../components/insight/ui';
 import { useApi } from '../hooks/useApi';
 
 export default function SeatUsageReportPage() {
@@ -42,21 +34,16 @@ export default function SeatUsageReportPage() {
   const data = report.data;
 
   return (
-    <Page
+    <ReportPage
       title="Seat usage"
       description="Who opened their assigned products, and how much, in the time range you pick. Total users counts everyone who opened an assigned product; total products, the assigned products that were used; total seats, the seats of single-user access you subscribe to."
-      actions={<CsvExportButton path={csvPath} fallbackName="seat-usage.csv" />}
+      csvPath={csvPath}
+      csvName="seat-usage.csv"
+      range={range}
+      onRangeChange={setRange}
+      report={report}
+      loadingLabel="Loading seat usage…"
     >
-      <Group align="flex-end" justify="space-between" wrap="wrap">
-        <RangeSelect value={range} onChange={setRange} />
-        {data && (
-          <Text size="sm" c="dimmed">
-            {scopeText(data.scope)}
-          </Text>
-        )}
-      </Group>
-      <ErrorAlert message={report.error} title="Could not load the report" />
-      {report.loading && !data && <Loading label="Loading seat usage…" />}
       {data && (
         <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="sm">
           <StatCard
@@ -100,7 +87,7 @@ export default function SeatUsageReportPage() {
           {data && data.by === 'user' && <ByUser rows={data.items as UserUsageRow[]} />}
         </Tabs.Panel>
       </Tabs>
-    </Page>
+    </ReportPage>
   );
 }
 

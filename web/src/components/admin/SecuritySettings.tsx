@@ -16,50 +16,38 @@ import {
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 
-import { api, ApiError, errorMessage } from '../../api/client';
+import { api, errorMessage } from '../../api/client';
 import { ErrorAlert } from '../Page';
 import { notifyError, notifySuccess } from '../notify';
-import { NewPasswordFields, passwordProblem } from '../PasswordFields';
+import { NewPasswordFields } from '../PasswordFields';
+import { useNewPasswordForm } from '../../hooks/useNewPasswordForm';
 import { useSession } from '../../session/SessionContext';
 import { CopyTextButton, SecretValue, saveText } from './SecretValue';
 
 export function ChangePassword() {
   const [current, setCurrent] = useState('');
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [touched, setTouched] = useState(false);
   const [currentError, setCurrentError] = useState<string | undefined>();
-  const [newError, setNewError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const form = useNewPasswordForm({
+    field: 'new_password',
+    notifyTitle: 'The password was not changed',
+    fieldError: (e) => {
+      const message = e.fieldMessage('current_password');
+      if (message) setCurrentError(message);
+      return message !== undefined;
+    },
+  });
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setTouched(true);
-    if (passwordProblem(password, repeat)) return;
-    setBusy(true);
-    setCurrentError(undefined);
-    setNewError(undefined);
-    try {
+  function submit(event: FormEvent) {
+    return form.submit(event, async (password) => {
+      setCurrentError(undefined);
       await api('/api/v1/auth/password', {
         method: 'POST',
         body: { current_password: current, new_password: password },
       });
       notifySuccess('Your password is changed.');
       setCurrent('');
-      setPassword('');
-      setRepeat('');
-      setTouched(false);
-    } catch (e) {
-      if (e instanceof ApiError && e.fieldMessage('current_password')) {
-        setCurrentError(e.fieldMessage('current_password'));
-      } else if (e instanceof ApiError && e.fieldMessage('new_password')) {
-        setNewError(e.fieldMessage('new_password'));
-      } else {
-        notifyError(e, 'The password was not changed');
-      }
-    } finally {
-      setBusy(false);
-    }
+      form.clear();
+    });
   }
 
   return (
@@ -77,16 +65,9 @@ export function ChangePassword() {
             onChange={(e) => setCurrent(e.currentTarget.value)}
             error={currentError}
           />
-          <NewPasswordFields
-            password={password}
-            repeat={repeat}
-            onPassword={setPassword}
-            onRepeat={setRepeat}
-            serverError={newError}
-            touched={touched}
-          />
+          <NewPasswordFields {...form.fields} />
           <Group>
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={form.busy}>
               Change password
             </Button>
           </Group>
