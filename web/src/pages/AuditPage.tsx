@@ -29,9 +29,10 @@ import type { AuditFilters } from '../components/admin/auditQuery';
 import { CursorPager } from '../components/admin/CursorPager';
 import { formatDateTime } from '../components/format';
 import { notifyError, notifySuccess } from '../components/notify';
-import { ErrorAlert, Loading, Page } from '../components/Page';
+import { Page } from '../components/Page';
 import { useApi } from '../hooks/useApi';
 import { displayName } from '../session/access';
+import { ListState } from '../components/ListState';
 
 interface AuditEntry {
   id: string;
@@ -292,15 +293,19 @@ export default function AuditPage() {
         </form>
       </Paper>
 
-      <ErrorAlert message={list.error} title="The audit log could not be loaded" />
-      {list.loading && !list.data && <Loading label="Loading the audit log…" />}
-      {list.data && items.length === 0 && (
-        <Text c="dimmed">
-          {filtered
-            ? 'No entries match these filters. Widen the dates or clear a filter.'
-            : 'Nothing has been recorded for this team yet.'}
-        </Text>
-      )}
+      <ListState
+        list={list}
+        count={items.length}
+        loadingLabel="Loading the audit log…"
+        errorTitle="The audit log could not be loaded"
+        empty={
+          <Text c="dimmed">
+            {filtered
+              ? 'No entries match these filters. Widen the dates or clear a filter.'
+              : 'Nothing has been recorded for this team yet.'}
+          </Text>
+        }
+      />
       {items.length > 0 && (
         <Table.ScrollContainer minWidth={760}>
           <Table striped highlightOnHover aria-label="Audit entries">

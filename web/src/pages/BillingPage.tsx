@@ -27,6 +27,7 @@ import type { ContractDetails, ContractSummary, CursorPage } from '../components
 import { ContractStatusBadge, useQueryState } from '../components/insight/ui';
 import { ErrorAlert, Loading, Page } from '../components/Page';
 import { useApi } from '../hooks/useApi';
+import { ListState } from '../components/ListState';
 
 const TABS = [
   { value: 'products', label: 'Products' },
@@ -73,14 +74,18 @@ function ContractList({ teamId }: { teamId: string }) {
       title="Billing & Orders"
       description="Every contract you manage as Contract Manager: its number, subscription ID, term and when it expires. Renewal notices come to you 90, 45 and 30 days before the end. Open a contract for its products, cloud credits, company information and renewal review."
     >
-      <ErrorAlert message={list.error} title="Could not load the contracts" />
-      {list.loading && !list.data && <Loading label="Loading contracts…" />}
-      {list.data && items.length === 0 && (
-        <Text>
-          No contract of this team has you as Contract Manager. Billing notices go to the
-          contract&apos;s Contract Manager; your reseller can change who that is.
-        </Text>
-      )}
+      <ListState
+        list={list}
+        count={items.length}
+        loadingLabel="Loading contracts…"
+        errorTitle="Could not load the contracts"
+        empty={
+          <Text>
+            No contract of this team has you as Contract Manager. Billing notices go to the
+            contract&apos;s Contract Manager; your reseller can change who that is.
+          </Text>
+        }
+      />
       {items.length > 0 && (
         <Table.ScrollContainer minWidth={820}>
           <Table striped highlightOnHover aria-label="Contracts">

@@ -18,7 +18,7 @@ import { Link, useParams } from 'react-router';
 
 import { api, ApiError, errorMessage, query } from '../api/client';
 import { Pager, useCursor } from '../components/assign/Pager';
-import { ProductBadges, SeatCount } from '../components/assign/ProductBadges';
+import { ProductBadges, ProductLinkCell, SeatCount } from '../components/assign/ProductBadges';
 import { adjustSeats, isFloating, personName, roleLabel } from '../components/assign/model';
 import type { CursorPage, Holder, Member, TeamProduct } from '../components/assign/model';
 import { useMembers } from '../components/assign/useMembers';
@@ -26,6 +26,7 @@ import { formatDate } from '../components/format';
 import { notifyError, notifySuccess } from '../components/notify';
 import { ErrorAlert, Loading, Page } from '../components/Page';
 import { useApi } from '../hooks/useApi';
+import { ListState } from '../components/ListState';
 
 function ProductList({ teamId, products }: { teamId: string; products: TeamProduct[] }) {
   if (products.length === 0) {
@@ -47,12 +48,7 @@ function ProductList({ teamId, products }: { teamId: string; products: TeamProdu
           {products.map((p) => (
             <Table.Tr key={p.subscription_id}>
               <Table.Td>
-                <Stack gap={4}>
-                  <Anchor component={Link} to={`/teams/${teamId}/by-product/${p.subscription_id}`}>
-                    {p.item.name}
-                  </Anchor>
-                  <ProductBadges product={p} />
-                </Stack>
+                <ProductLinkCell teamId={teamId} product={p} />
               </Table.Td>
               <Table.Td>{p.contract.number}</Table.Td>
               <Table.Td ta="right">{p.seats}</Table.Td>
@@ -263,11 +259,13 @@ function Subscription({
           <Title order={3} size="h4">
             Who holds a seat
           </Title>
-          <ErrorAlert message={holders.error} title="The holders could not be loaded" />
-          {holders.loading && !holders.data && <Loading label="Loading who holds a seat…" />}
-          {holders.data && holders.data.items.length === 0 && (
-            <Text>Nobody holds a seat of {product.item.name}. Assign people above.</Text>
-          )}
+          <ListState
+            list={holders}
+            count={holders.data?.items.length ?? 0}
+            loadingLabel="Loading who holds a seat…"
+            errorTitle="The holders could not be loaded"
+            empty={<Text>Nobody holds a seat of {product.item.name}. Assign people above.</Text>}
+          />
           {holders.data && holders.data.items.length > 0 && (
             <Table.ScrollContainer minWidth={600}>
               <Table aria-label="Seat holders">

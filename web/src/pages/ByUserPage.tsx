@@ -25,6 +25,7 @@ import { formatDate } from '../components/format';
 import { notifyError, notifySuccess } from '../components/notify';
 import { ErrorAlert, Loading, Page } from '../components/Page';
 import { useApi } from '../hooks/useApi';
+import { ListState } from '../components/ListState';
 
 function PeopleList({ teamId }: { teamId: string }) {
   const [params, setParams] = useSearchParams();
@@ -63,15 +64,19 @@ function PeopleList({ teamId }: { teamId: string }) {
         }}
         maw={420}
       />
-      <ErrorAlert message={members.error} title="The team's people could not be loaded" />
-      {members.loading && !members.data && <Loading label="Loading people…" />}
-      {members.data && rows.length === 0 && (
-        <Text>
-          {search
-            ? `Nobody matches “${search}”.`
-            : 'Nobody is in this team yet. Invite people on the Users page.'}
-        </Text>
-      )}
+      <ListState
+        list={members}
+        count={rows.length}
+        loadingLabel="Loading people…"
+        errorTitle="The team's people could not be loaded"
+        empty={
+          <Text>
+            {search
+              ? `Nobody matches “${search}”.`
+              : 'Nobody is in this team yet. Invite people on the Users page.'}
+          </Text>
+        }
+      />
       {rows.length > 0 && (
         <Table.ScrollContainer minWidth={560}>
           <Table highlightOnHover>

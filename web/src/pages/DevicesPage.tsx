@@ -29,8 +29,9 @@ import {
 import type { DeviceSortColumn } from '../components/insight/logic';
 import type { CursorPage, Device } from '../components/insight/types';
 import { CsvExportButton, DeviceStatusBadge, useQueryState } from '../components/insight/ui';
-import { ErrorAlert, Loading, Page } from '../components/Page';
+import { Page } from '../components/Page';
 import { useApi } from '../hooks/useApi';
+import { ListState } from '../components/ListState';
 
 const PAGE_SIZE = 25;
 
@@ -197,15 +198,19 @@ export default function DevicesPage() {
         </form>
       </Paper>
 
-      <ErrorAlert message={list.error} title="Could not load the devices" />
-      {list.loading && !list.data && <Loading label="Loading devices…" />}
-      {list.data && items.length === 0 && (
-        <Text>
-          {filtered
-            ? 'No device matches these filters. Clear them to see every computer.'
-            : 'No computer has registered with this team yet. Devices appear here when someone signs in to the desktop client or activates a product with a serial number.'}
-        </Text>
-      )}
+      <ListState
+        list={list}
+        count={items.length}
+        loadingLabel="Loading devices…"
+        errorTitle="Could not load the devices"
+        empty={
+          <Text>
+            {filtered
+              ? 'No device matches these filters. Clear them to see every computer.'
+              : 'No computer has registered with this team yet. Devices appear here when someone signs in to the desktop client or activates a product with a serial number.'}
+          </Text>
+        }
+      />
       {items.length > 0 && (
         <Table.ScrollContainer minWidth={860}>
           <Table striped highlightOnHover aria-label="Devices">

@@ -1,7 +1,6 @@
 import {
   ActionIcon,
   Alert,
-  Anchor,
   Card,
   CopyButton,
   Group,
@@ -14,10 +13,10 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 
 import { api } from '../api/client';
-import { ProductBadges, SeatCount } from '../components/assign/ProductBadges';
+import { ProductBadges, ProductLinkCell, SeatCount } from '../components/assign/ProductBadges';
 import {
   activationLabel,
   howToStart,
@@ -31,6 +30,7 @@ import { ErrorAlert, Loading, Page } from '../components/Page';
 import { useApi } from '../hooks/useApi';
 import { can, teamAccess } from '../session/access';
 import { useMe } from '../session/SessionContext';
+import { ListState } from '../components/ListState';
 
 interface ContractLine {
   subscription_id: string;
@@ -204,12 +204,7 @@ function TeamTable({ products }: { products: TeamProduct[] }) {
           {products.map((p) => (
             <Table.Tr key={p.subscription_id}>
               <Table.Td>
-                <Stack gap={4}>
-                  <Anchor component={Link} to={`/teams/${teamId}/by-product/${p.subscription_id}`}>
-                    {p.item.name}
-                  </Anchor>
-                  <ProductBadges product={p} />
-                </Stack>
+                <ProductLinkCell teamId={teamId} product={p} />
               </Table.Td>
               <Table.Td>
                 {activationLabel(p.activation)}
@@ -261,15 +256,19 @@ export default function ProductsPage() {
 
   const mineView = (
     <Stack>
-      <ErrorAlert message={mine.error} title="Your products could not be loaded" />
-      {mine.loading && !mine.data && <Loading label="Loading your products…" />}
-      {mine.data && mine.data.items.length === 0 && (
-        <Alert color="blue" title="Nothing is assigned to you yet">
-          When an admin of {access.teamName} assigns you a product or service, it appears here with
-          how to start it. New subscriptions are held by the Primary Admin until they assign them to
-          you.
-        </Alert>
-      )}
+      <ListState
+        list={mine}
+        count={mine.data?.items.length ?? 0}
+        loadingLabel="Loading your products…"
+        errorTitle="Your products could not be loaded"
+        empty={
+          <Alert color="blue" title="Nothing is assigned to you yet">
+            When an admin of {access.teamName} assigns you a product or service, it appears here
+            with how to start it. New subscriptions are held by the Primary Admin until they assign
+            them to you.
+          </Alert>
+        }
+      />
       {mine.data && mine.data.items.length > 0 && (
         <SimpleGrid cols={{ base: 1, md: 2 }}>
           {mine.data.items.map((p) => (

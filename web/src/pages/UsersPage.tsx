@@ -27,9 +27,10 @@ import type { ImportAnswer, Member } from '../components/assign/model';
 import { useMembers } from '../components/assign/useMembers';
 import { formatDateTime } from '../components/format';
 import { notifyError, notifySuccess } from '../components/notify';
-import { ErrorAlert, Loading, Page } from '../components/Page';
+import { ErrorAlert, Page } from '../components/Page';
 import { teamAccess } from '../session/access';
 import { useMe, useSession } from '../session/SessionContext';
+import { ListState } from '../components/ListState';
 
 interface Removal {
   seats_freed: number;
@@ -303,15 +304,19 @@ export default function UsersPage() {
         />
       </Group>
 
-      <ErrorAlert message={members.error} title="The team's people could not be loaded" />
-      {members.loading && !members.data && <Loading label="Loading people…" />}
-      {members.data && rows.length === 0 && (
-        <Text>
-          {search || status || role
-            ? 'Nobody matches these filters.'
-            : 'Nobody is in this team yet: invite people one by one or from a CSV file.'}
-        </Text>
-      )}
+      <ListState
+        list={members}
+        count={rows.length}
+        loadingLabel="Loading people…"
+        errorTitle="The team's people could not be loaded"
+        empty={
+          <Text>
+            {search || status || role
+              ? 'Nobody matches these filters.'
+              : 'Nobody is in this team yet: invite people one by one or from a CSV file.'}
+          </Text>
+        }
+      />
       {rows.length > 0 && (
         <Table.ScrollContainer minWidth={760}>
           <Table striped highlightOnHover aria-label="Team members">

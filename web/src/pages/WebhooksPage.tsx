@@ -19,12 +19,13 @@ import { useParams, useSearchParams } from 'react-router';
 
 import { api, ApiError, query } from '../api/client';
 import { ConfirmAction } from '../components/admin/ConfirmAction';
-import { CursorPager, useCursor } from '../components/admin/CursorPager';
+import { ListPager, useCursor } from '../components/admin/CursorPager';
 import { SecretValue } from '../components/admin/SecretValue';
 import { formatDateTime } from '../components/format';
 import { notifyError, notifySuccess } from '../components/notify';
-import { ErrorAlert, Loading, Page } from '../components/Page';
+import { Page } from '../components/Page';
 import { useApi } from '../hooks/useApi';
+import { ListState } from '../components/ListState';
 
 interface Endpoint {
   id: string;
@@ -84,13 +85,16 @@ function Deliveries({ base, endpoint }: { base: string; endpoint: Endpoint }) {
             Refresh
           </Button>
         </Group>
-        <ErrorAlert message={list.error} />
-        {list.loading && !list.data && <Loading label="Loading deliveries…" />}
-        {list.data && items.length === 0 && (
-          <Text size="sm" c="dimmed">
-            Nothing was sent to this endpoint yet. Send a test ping to check it.
-          </Text>
-        )}
+        <ListState
+          list={list}
+          count={items.length}
+          loadingLabel="Loading deliveries…"
+          empty={
+            <Text size="sm" c="dimmed">
+              Nothing was sent to this endpoint yet. Send a test ping to check it.
+            </Text>
+          }
+        />
         {items.length > 0 && (
           <Table.ScrollContainer minWidth={720}>
             <Table striped aria-label="Deliveries">
@@ -136,11 +140,9 @@ function Deliveries({ base, endpoint }: { base: string; endpoint: Endpoint }) {
             </Table>
           </Table.ScrollContainer>
         )}
-        <CursorPager
-          after={cursor.after}
+        <ListPager
+          cursor={cursor}
           nextAfter={list.data?.next_after}
-          onNext={cursor.next}
-          onFirst={cursor.first}
           count={items.length}
           noun="deliveries"
         />
@@ -302,11 +304,13 @@ export default function WebhooksPage() {
           </Stack>
         </Alert>
       )}
-      <ErrorAlert message={list.error} title="The endpoints could not be loaded" />
-      {list.loading && !list.data && <Loading label="Loading endpoints…" />}
-      {list.data && items.length === 0 && (
-        <Text c="dimmed">This team has no webhook endpoints yet. Add one below.</Text>
-      )}
+      <ListState
+        list={list}
+        count={items.length}
+        loadingLabel="Loading endpoints…"
+        errorTitle="The endpoints could not be loaded"
+        empty="This team has no webhook endpoints yet. Add one below."
+      />
       {items.length > 0 && (
         <Table.ScrollContainer minWidth={820}>
           <Table striped aria-label="Endpoints">

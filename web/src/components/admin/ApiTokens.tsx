@@ -19,9 +19,9 @@ import { api, ApiError } from '../../api/client';
 import { useApi } from '../../hooks/useApi';
 import { formatDate, formatDateTime } from '../format';
 import { notifyError, notifySuccess } from '../notify';
-import { ErrorAlert, Loading } from '../Page';
 import { ConfirmAction } from './ConfirmAction';
 import { SecretValue } from './SecretValue';
+import { ListState } from '../ListState';
 
 export interface ApiToken {
   id: string;
@@ -135,13 +135,16 @@ export function ApiTokens() {
             </Button>
           </Group>
         </form>
-        <ErrorAlert message={list.error} />
-        {list.loading && !list.data && <Loading label="Loading your tokens…" />}
-        {list.data && items.length === 0 && (
-          <Text size="sm" c="dimmed">
-            You have no API tokens.
-          </Text>
-        )}
+        <ListState
+          list={list}
+          count={items.length}
+          loadingLabel="Loading your tokens…"
+          empty={
+            <Text size="sm" c="dimmed">
+              You have no API tokens.
+            </Text>
+          }
+        />
         {items.length > 0 && (
           <Table.ScrollContainer minWidth={640}>
             <Table striped>

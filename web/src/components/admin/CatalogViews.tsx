@@ -22,9 +22,10 @@ import type { FormEvent } from 'react';
 import { api, ApiError, query } from '../../api/client';
 import { useApi } from '../../hooks/useApi';
 import { notifyError, notifySuccess } from '../notify';
-import { ErrorAlert, Loading } from '../Page';
-import { CursorPager, useCursor } from './CursorPager';
+import { ErrorAlert } from '../Page';
+import { ListPager, useCursor } from './CursorPager';
 import type { Paged, Product, ProductSet, Service } from './customerTypes';
+import { ListState } from '../ListState';
 
 type Errors = Record<string, string | undefined>;
 
@@ -182,9 +183,12 @@ export function ProductsCatalog() {
 
   return (
     <Stack>
-      <ErrorAlert message={list.error} />
-      {list.loading && !list.data && <Loading label="Loading products…" />}
-      {list.data && items.length === 0 && <Text c="dimmed">The catalog has no products yet.</Text>}
+      <ListState
+        list={list}
+        count={items.length}
+        loadingLabel="Loading products…"
+        empty="The catalog has no products yet."
+      />
       {items.length > 0 && (
         <Table.ScrollContainer minWidth={640}>
           <Table striped aria-label="Products">
@@ -216,14 +220,7 @@ export function ProductsCatalog() {
                     </Badge>
                   </Table.Td>
                   <Table.Td>
-                    <Button
-                      size="xs"
-                      variant="default"
-                      onClick={() => setEditing(p)}
-                      aria-label={`Edit ${p.name}`}
-                    >
-                      Edit
-                    </Button>
+                    <EditButton name={p.name} onClick={() => setEditing(p)} />
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -231,11 +228,9 @@ export function ProductsCatalog() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <CursorPager
-        after={cursor.after}
+      <ListPager
+        cursor={cursor}
         nextAfter={list.data?.next_after}
-        onNext={cursor.next}
-        onFirst={cursor.first}
         count={items.length}
         noun="products"
       />
@@ -326,9 +321,7 @@ export function ProductSetsCatalog({ kind }: { kind: 'product-groups' | 'collect
 
   return (
     <Stack>
-      <ErrorAlert message={list.error} />
-      {list.loading && !list.data && <Loading />}
-      {list.data && items.length === 0 && <Text c="dimmed">No {noun}s yet.</Text>}
+      <ListState list={list} count={items.length} empty={<Text c="dimmed">No {noun}s yet.</Text>} />
       {items.length > 0 && (
         <Table.ScrollContainer minWidth={640}>
           <Table striped aria-label={`${noun}s`}>
@@ -349,14 +342,7 @@ export function ProductSetsCatalog({ kind }: { kind: 'product-groups' | 'collect
                     {set.product_ids.map((id) => productName.get(id) ?? id).join(', ')}
                   </Table.Td>
                   <Table.Td>
-                    <Button
-                      size="xs"
-                      variant="default"
-                      onClick={() => startEdit(set)}
-                      aria-label={`Edit ${set.name}`}
-                    >
-                      Edit
-                    </Button>
+                    <EditButton name={set.name} onClick={() => startEdit(set)} />
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -364,11 +350,9 @@ export function ProductSetsCatalog({ kind }: { kind: 'product-groups' | 'collect
           </Table>
         </Table.ScrollContainer>
       )}
-      <CursorPager
-        after={cursor.after}
+      <ListPager
+        cursor={cursor}
         nextAfter={list.data?.next_after}
-        onNext={cursor.next}
-        onFirst={cursor.first}
         count={items.length}
         noun={`${noun}s`}
       />
@@ -462,9 +446,7 @@ export function ServicesCatalog() {
 
   return (
     <Stack>
-      <ErrorAlert message={list.error} />
-      {list.loading && !list.data && <Loading />}
-      {list.data && items.length === 0 && <Text c="dimmed">No services yet.</Text>}
+      <ListState list={list} count={items.length} empty="No services yet." />
       {items.length > 0 && (
         <Table.ScrollContainer minWidth={560}>
           <Table striped aria-label="Services">
@@ -489,11 +471,9 @@ export function ServicesCatalog() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <CursorPager
-        after={cursor.after}
+      <ListPager
+        cursor={cursor}
         nextAfter={list.data?.next_after}
-        onNext={cursor.next}
-        onFirst={cursor.first}
         count={items.length}
         noun="services"
       />
@@ -667,5 +647,14 @@ export function CatalogImport() {
         </Stack>
       </form>
     </Paper>
+  );
+}
+
+// A row's "Edit" button, named after what it edits for screen readers.
+function EditButton({ name, onClick }: { name: string; onClick: () => void }) {
+  return (
+    <Button size="xs" variant="default" onClick={onClick} aria-label={`Edit ${name}`}>
+      Edit
+    </Button>
   );
 }

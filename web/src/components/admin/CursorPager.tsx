@@ -53,3 +53,27 @@ export function CursorPager({
     </Group>
   );
 }
+
+// The pager of a list whose cursor lives in the address (`useCursor`).
+export function ListPager({
+  cursor,
+  nextAfter,
+  count,
+  noun,
+}: {
+  cursor: ReturnType<typeof useCursor>;
+  nextAfter: string | null | undefined;
+  count: number;
+  noun: string;
+}) {
+  return (
+    <CursorPager
+      after={cursor.after}
+      nextAfter={nextAfter}
+      onNext={cursor.next}
+      onFirst={cursor.first}
+      count={count}
+      noun={noun}
+    />
+  );
+}

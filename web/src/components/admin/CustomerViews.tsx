@@ -25,7 +25,7 @@ import { formatDate, formatDateTime, formatNumber, relativeDays } from '../forma
 import { notifyError, notifySuccess } from '../notify';
 import { ErrorAlert, Loading, Page } from '../Page';
 import { ConfirmAction } from './ConfirmAction';
-import { CursorPager, useCursor } from './CursorPager';
+import { ListPager, useCursor } from './CursorPager';
 import { accessLabel, activationLabel, modelLabel } from './customerTypes';
 import type {
   Account,
@@ -34,6 +34,7 @@ import type {
   MigrationAnswer,
   Paged,
 } from './customerTypes';
+import { ListState } from '../ListState';
 
 // base: the console's path; home: its customer list (default: base).
 export interface ConsoleProps {
@@ -104,9 +105,13 @@ export function CustomerList({
   const items = list.data?.items ?? [];
   return (
     <Page title={title} description={intro}>
-      <ErrorAlert message={list.error} title="The customers could not be loaded" />
-      {list.loading && !list.data && <Loading label="Loading customers…" />}
-      {list.data && items.length === 0 && <Text c="dimmed">No customer accounts yet.</Text>}
+      <ListState
+        list={list}
+        count={items.length}
+        loadingLabel="Loading customers…"
+        errorTitle="The customers could not be loaded"
+        empty="No customer accounts yet."
+      />
       {items.length > 0 && (
         <Table.ScrollContainer minWidth={560}>
           <Table striped highlightOnHover aria-label="Customers">
@@ -133,11 +138,9 @@ export function CustomerList({
           </Table>
         </Table.ScrollContainer>
       )}
-      <CursorPager
-        after={cursor.after}
+      <ListPager
+        cursor={cursor}
         nextAfter={list.data?.next_after}
-        onNext={cursor.next}
-        onFirst={cursor.first}
         count={items.length}
         noun="customers"
       />

@@ -1,14 +1,9 @@
 // Shapes of the account, contract and catalog answers the consoles read.
 
-export interface Company {
-  name: string;
-  address_line1: string;
-  address_line2: string;
-  city: string;
-  postal_code: string;
-  region: string;
-  country: string;
-}
+import type { CompanyInfo } from '../insight/types';
+
+// The company block is the same one the contract pages show.
+export type Company = CompanyInfo;
 
 export interface Account {
   id: string;

@@ -1,4 +1,5 @@
-import { Badge, Group, Text, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Group, Stack, Text, Tooltip } from '@mantine/core';
+import { Link } from 'react-router';
 
 import { accessLabel, activationLabel, isFloating, kindLabel, seatSummary } from './model';
 import type { TeamProduct } from './model';
@@ -17,6 +18,18 @@ export function ProductBadges({ product }: { product: TeamProduct }) {
         {accessLabel(product.access)}
       </Badge>
     </Group>
+  );
+}
+
+// The product's name, linking to who holds its seats, above its badges.
+export function ProductLinkCell({ teamId, product }: { teamId: string; product: TeamProduct }) {
+  return (
+    <Stack gap={4}>
+      <Anchor component={Link} to={`/teams/${teamId}/by-product/${product.subscription_id}`}>
+        {product.item.name}
+      </Anchor>
+      <ProductBadges product={product} />
+    </Stack>
   );
 }
 

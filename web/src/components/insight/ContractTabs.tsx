@@ -36,6 +36,7 @@ import type {
   RenewalReview,
 } from './types';
 import { StatCard } from './ui';
+import { ListState } from '../ListState';
 
 function activationText(line: ProductLine): string {
   if (line.access === 'multi_user') return 'Network (multi-user)';
@@ -202,11 +203,13 @@ export function CreditsTab({
       <Text size="sm" c="dimmed">
         Every purchase and every use of this contract&apos;s cloud credits.
       </Text>
-      <ErrorAlert message={ledger.error} title="Could not load the credits" />
-      {ledger.loading && !ledger.data && <Loading label="Loading the credit ledger…" />}
-      {ledger.data && items.length === 0 && (
-        <Text c="dimmed">No credits were bought or used on this contract yet.</Text>
-      )}
+      <ListState
+        list={ledger}
+        count={items.length}
+        loadingLabel="Loading the credit ledger…"
+        errorTitle="Could not load the credits"
+        empty="No credits were bought or used on this contract yet."
+      />
       {items.length > 0 && (
         <Table.ScrollContainer minWidth={600}>
           <Table striped aria-label="Cloud-credit ledger">
