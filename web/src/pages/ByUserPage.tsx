@@ -11,7 +11,6 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 
@@ -26,20 +25,14 @@ import { notifyError, notifySuccess } from '../components/notify';
 import { ErrorAlert, Loading, Page } from '../components/Page';
 import { useApi } from '../hooks/useApi';
 import { ListState } from '../components/ListState';
+import { useSearchBox } from '../hooks/useSearchBox';
 
 function PeopleList({ teamId }: { teamId: string }) {
   const [params, setParams] = useSearchParams();
   const search = params.get('q') ?? '';
-  const [text, setText] = useState(search);
-  // Back and forward change the address: the box follows it.
-  const [shownSearch, setShownSearch] = useState(search);
-  if (search !== shownSearch) {
-    setShownSearch(search);
-    setText(search);
-  }
   const cursor = useCursor();
   const members = useMembers(teamId, { search, after: cursor.after });
-  const applySearch = useDebouncedCallback((value: string) => {
+  const searchBox = useSearchBox(search, (value) => {
     setParams((p) => {
       const next = new URLSearchParams(p);
       if (value) next.set('q', value);
@@ -48,7 +41,7 @@ function PeopleList({ teamId }: { teamId: string }) {
       next.delete('after_trail');
       return next;
     });
-  }, 300);
+  });
   // People who left hold nothing and can be given nothing.
   const rows = (members.data?.items ?? []).filter((m) => m.membership_status !== 'removed');
 
@@ -57,11 +50,8 @@ function PeopleList({ teamId }: { teamId: string }) {
       <TextInput
         label="Search people"
         description="By name or e-mail"
-        value={text}
-        onChange={(e) => {
-          setText(e.currentTarget.value);
-          applySearch(e.currentTarget.value);
-        }}
+        value={searchBox.text}
+        onChange={(e) => searchBox.change(e.currentTarget.value)}
         maw={420}
       />
       <ListState

@@ -14,7 +14,6 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
@@ -31,6 +30,7 @@ import { ErrorAlert, Page } from '../components/Page';
 import { teamAccess } from '../session/access';
 import { useMe, useSession } from '../session/SessionContext';
 import { ListState } from '../components/ListState';
+import { useSearchBox } from '../hooks/useSearchBox';
 
 interface Removal {
   seats_freed: number;
@@ -142,13 +142,6 @@ export default function UsersPage() {
     params.get('invite') === '1' ? 'invite' : params.get('import') === '1' ? 'import' : '';
   const cursor = useCursor();
   const members = useMembers(teamId, { search, status, role, after: cursor.after });
-  const [text, setText] = useState(search);
-  // Back and forward change the address: the box follows it.
-  const [shownSearch, setShownSearch] = useState(search);
-  if (search !== shownSearch) {
-    setShownSearch(search);
-    setText(search);
-  }
   const [imported, setImported] = useState<ImportAnswer | null>(null);
   const [confirm, setConfirm] = useState<Confirm>(null);
   const [busy, setBusy] = useState(false);
@@ -167,7 +160,7 @@ export default function UsersPage() {
       return next;
     });
   }
-  const applySearch = useDebouncedCallback((value: string) => setParam('q', value), 300);
+  const searchBox = useSearchBox(search, (value) => setParam('q', value));
 
   async function act(label: string, run: () => Promise<string>) {
     setBusy(true);
@@ -269,11 +262,8 @@ export default function UsersPage() {
         <TextInput
           label="Search"
           description="Name or e-mail"
-          value={text}
-          onChange={(e) => {
-            setText(e.currentTarget.value);
-            applySearch(e.currentTarget.value);
-          }}
+          value={searchBox.text}
+          onChange={(e) => searchBox.change(e.currentTarget.value)}
           w={260}
         />
         <Select

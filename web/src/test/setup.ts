@@ -1,4 +1,10 @@
 import '@testing-library/jest-dom/vitest';
+import { cleanup } from '@testing-library/react';
+import { afterEach } from 'vitest';
+
+// Without test globals Testing Library does not unmount by itself: unmount after each test,
+// so no rendered tree keeps working after its test (and its environment) ended.
+afterEach(cleanup);
 
 // jsdom lacks what the component library measures with.
 if (!window.matchMedia) {
