@@ -1,4 +1,4 @@
-import { Alert, List, Tabs, Text } from '@mantine/core';
+import { Tabs } from '@mantine/core';
 import { Navigate, Route, Routes, useLocation, useNavigate, useSearchParams } from 'react-router';
 
 import {
@@ -9,6 +9,7 @@ import {
 } from '../components/admin/CatalogViews';
 import { ContractView, CustomerDetail, CustomerList } from '../components/admin/CustomerViews';
 import { OrderForm } from '../components/admin/OrderForm';
+import { ResellerDetail, ResellerList } from '../components/admin/ResellerAdmin';
 import { Page } from '../components/Page';
 import { useMe } from '../session/SessionContext';
 
@@ -82,30 +83,8 @@ function Catalog() {
   );
 }
 
-function Resellers() {
-  return (
-    <Page title="Resellers" description="The companies that sell to customers.">
-      <Alert color="gray" title="Not available yet">
-        <Text size="sm">
-          This version of Seatwise has no API to list, add or change resellers, so they cannot be
-          managed here. Until it does:
-        </Text>
-        <List size="sm" mt="xs">
-          <List.Item>
-            every customer account shows which reseller it belongs to (Customers);
-          </List.Item>
-          <List.Item>
-            reseller staff are set up with the server&apos;s administration tools, then sign in here
-            and see their own customers only.
-          </List.Item>
-        </List>
-      </Alert>
-    </Page>
-  );
-}
-
 // The publisher's console: the catalog, every customer account with its contracts,
-// orders, renewals and migrations, and (when the API has them) the resellers.
+// orders, renewals and migrations, and the resellers with their staff.
 export default function OperatorConsolePage() {
   const me = useMe();
   if (!me.user.is_operator) {
@@ -143,7 +122,8 @@ export default function OperatorConsolePage() {
           path="customers/:accountId/orders/new"
           element={<OrderForm base={base} rootLabel={rootLabel} home={`${base}/customers`} />}
         />
-        <Route path="resellers" element={<Resellers />} />
+        <Route path="resellers" element={<ResellerList base={base} />} />
+        <Route path="resellers/:resellerId" element={<ResellerDetail base={base} />} />
         <Route
           path="*"
           element={

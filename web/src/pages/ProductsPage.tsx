@@ -1,8 +1,7 @@
 import {
-  ActionIcon,
   Alert,
   Card,
-  CopyButton,
+  Divider,
   Group,
   SimpleGrid,
   Stack,
@@ -10,12 +9,9 @@ import {
   Tabs,
   Text,
   Title,
-  Tooltip,
 } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 
-import { api } from '../api/client';
 import { ProductBadges, ProductLinkCell, SeatCount } from '../components/assign/ProductBadges';
 import {
   activationLabel,
@@ -31,88 +27,26 @@ import { useApi } from '../hooks/useApi';
 import { can, teamAccess } from '../session/access';
 import { useMe } from '../session/SessionContext';
 import { ListState } from '../components/ListState';
+import { Copyable } from '../components/downloads/Copyable';
+import { ProductDownloads } from '../components/downloads/ProductDownloads';
+import { downloadsOf } from '../components/downloads/releases';
+import type { DownloadItem } from '../components/downloads/releases';
 
-interface ContractLine {
-  subscription_id: string;
-  product_key: string | null;
-}
-
-// Product keys come with a contract's details, which only its Contract Manager may read.
-function useProductKeys(products: TeamProduct[] | undefined, contractIds: Set<string>) {
-  const [keys, setKeys] = useState<Record<string, string>>({});
-  const wanted = useMemo(() => {
-    const ids = new Set<string>();
-    for (const p of products ?? []) {
-      if (p.activation === 'serial_number' && contractIds.has(p.contract.id))
-        ids.add(p.contract.id);
-    }
-    return [...ids].sort().join(',');
-  }, [products, contractIds]);
-  useEffect(() => {
-    if (!wanted) return;
-    let live = true;
-    void Promise.all(
-      wanted
-        .split(',')
-        .map((id) =>
-          api<{ products: ContractLine[] }>(`/api/v1/contracts/${encodeURIComponent(id)}`).catch(
-            () => ({ products: [] as ContractLine[] }),
-          ),
-        ),
-    ).then((answers) => {
-      if (!live) return;
-      const found: Record<string, string> = {};
-      for (const a of answers) {
-        for (const line of a.products) {
-          if (line.product_key) found[line.subscription_id] = line.product_key;
-        }
-      }
-      setKeys(found);
-    });
-    return () => {
-      live = false;
-    };
-  }, [wanted]);
-  return keys;
-}
-
-function Copyable({ label, value }: { label: string; value: string }) {
-  return (
-    <Group gap={4} wrap="nowrap">
-      <Text size="sm">
-        {label}:{' '}
-        <Text span ff="monospace" fw={600}>
-          {value}
-        </Text>
-      </Text>
-      <CopyButton value={value}>
-        {({ copied, copy }) => (
-          <Tooltip label={copied ? 'Copied' : `Copy the ${label.toLowerCase()}`}>
-            <ActionIcon
-              variant="subtle"
-              size="sm"
-              onClick={copy}
-              aria-label={`Copy the ${label.toLowerCase()} ${value}`}
-            >
-              {copied ? '✓' : '⧉'}
-            </ActionIcon>
-          </Tooltip>
-        )}
-      </CopyButton>
-    </Group>
-  );
-}
+// Serial-number subscriptions also carry their product key.
+type KeyedProduct = TeamProduct & { product_key?: string | null };
 
 function ProductCard({
   product,
   email,
-  productKey,
+  downloads,
 }: {
-  product: TeamProduct;
+  product: KeyedProduct;
   email: string;
-  productKey: string | undefined;
+  // null: still loading (or could not be loaded: the page says so once).
+  downloads: DownloadItem[] | null;
 }) {
   const serial = product.activation === 'serial_number';
+  const productKey = product.product_key ?? undefined;
   return (
     <Card withBorder padding="md" component="article" aria-label={product.item.name}>
       <Stack gap="xs">
@@ -158,10 +92,12 @@ function ProductCard({
               <Copyable label="Product key" value={productKey} />
             ) : (
               <Text size="xs" c="dimmed">
-                The product key is on your order confirmation; your Contract Manager can see it here
-                too.
+                The product key is on your order confirmation; your Contract Manager has it too.
               </Text>
             )}
+            <Text size="xs" c="dimmed">
+              When the product asks, choose “Serial number” and type both.
+            </Text>
           </Stack>
         )}
         {product.kind !== 'service' && (
@@ -178,12 +114,24 @@ function ProductCard({
             — nothing to install.
           </Text>
         )}
+        {product.kind !== 'service' && downloads && (
+          <>
+            <Divider />
+            {downloads.length === 0 ? (
+              <Text size="sm" c="dimmed">
+                No downloads are published for {product.item.name} yet.
+              </Text>
+            ) : (
+              downloads.map((d) => <ProductDownloads key={d.product.id} item={d} />)
+            )}
+          </>
+        )}
       </Stack>
     </Card>
   );
 }
 
-function TeamTable({ products }: { products: TeamProduct[] }) {
+function TeamTable({ products }: { products: KeyedProduct[] }) {
   const { teamId = '' } = useParams();
   if (products.length === 0) {
     return <Text>This team has no products or services yet.</Text>;
@@ -211,6 +159,7 @@ function TeamTable({ products }: { products: TeamProduct[] }) {
                 {p.serial_number && (
                   <Text size="xs" ff="monospace">
                     {p.serial_number}
+                    {p.product_key ? ` · key ${p.product_key}` : ''}
                   </Text>
                 )}
               </Table.Td>
@@ -240,19 +189,17 @@ export default function ProductsPage() {
   const mine = useApi<UserProducts>(
     `/api/v1/teams/${team}/users/${encodeURIComponent(me.user.id)}/products`,
   );
-  const all = useApi<{ items: TeamProduct[] }>(
+  const all = useApi<{ items: KeyedProduct[] }>(
     admin && tab === 'team' ? `/api/v1/teams/${team}/products` : null,
   );
-  const cmContracts = useMemo(
-    () =>
-      new Set(
-        me.contracts
-          .filter((c) => c.team_id === teamId && c.role === 'contract_manager')
-          .map((c) => c.contract_id),
-      ),
-    [me.contracts, teamId],
+  // Every product the person may download in this team, once for the whole page.
+  const downloads = useApi<{ items: DownloadItem[] }>(`/api/v1/teams/${team}/downloads`);
+  const downloadItems = downloads.data?.items ?? null;
+  const mineItems: KeyedProduct[] = mine.data?.items ?? [];
+  const shown = new Set(
+    mineItems.flatMap((p) => downloadsOf(downloadItems ?? [], p.subscription_id)),
   );
-  const keys = useProductKeys(mine.data?.items, cmContracts);
+  const otherDownloads = (downloadItems ?? []).filter((d) => !shown.has(d));
 
   const mineView = (
     <Stack>
@@ -271,20 +218,34 @@ export default function ProductsPage() {
       />
       {mine.data && mine.data.items.length > 0 && (
         <SimpleGrid cols={{ base: 1, md: 2 }}>
-          {mine.data.items.map((p) => (
+          {mineItems.map((p) => (
             <ProductCard
               key={p.subscription_id}
               product={p}
               email={me.user.email}
-              productKey={keys[p.subscription_id]}
+              downloads={downloadItems && downloadsOf(downloadItems, p.subscription_id)}
             />
           ))}
         </SimpleGrid>
       )}
-      <Text size="sm" c="dimmed">
-        Installers and updates: Seatwise does not host downloads. Your admin or reseller gives you
-        the installer; once installed, the product checks for updates itself.
-      </Text>
+      <ErrorAlert message={downloads.error} title="The downloads could not be loaded" />
+      {downloads.loading && !downloads.data && <Loading label="Loading downloads…" />}
+      {otherDownloads.length > 0 && (
+        <Card withBorder padding="md" component="section" aria-label="Other downloads">
+          <Stack>
+            <Title order={2} size="h4">
+              Other downloads
+            </Title>
+            <Text size="sm" c="dimmed">
+              Products of {access.teamName} you may download without holding a seat yourself (for
+              example network licenses, or as an admin).
+            </Text>
+            {otherDownloads.map((d) => (
+              <ProductDownloads key={d.product.id} item={d} />
+            ))}
+          </Stack>
+        </Card>
+      )}
     </Stack>
   );
 

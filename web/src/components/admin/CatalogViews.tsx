@@ -18,6 +18,7 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
 
 import { api, ApiError, query } from '../../api/client';
 import { useApi } from '../../hooks/useApi';
@@ -26,6 +27,7 @@ import { ErrorAlert } from '../Page';
 import { ListPager, useCursor } from './CursorPager';
 import type { Paged, Product, ProductSet, Service } from './customerTypes';
 import { ListState } from '../ListState';
+import { ReleaseAdmin } from './ReleaseAdmin';
 
 type Errors = Record<string, string | undefined>;
 
@@ -142,6 +144,18 @@ export function ProductsCatalog() {
   const [formKey, setFormKey] = useState(0);
   const items = list.data?.items ?? [];
   const fields = ['code', 'name', 'release', 'description', 'retired'];
+  // The product whose releases are open, by code, kept in the address.
+  const [params, setParams] = useSearchParams();
+  const releasesOf = params.get('releases');
+  const releasesName = items.find((p) => p.code === releasesOf)?.name ?? releasesOf ?? '';
+  function openReleases(code: string | null) {
+    setParams((current) => {
+      const next = new URLSearchParams(current);
+      if (code) next.set('releases', code);
+      else next.delete('releases');
+      return next;
+    });
+  }
 
   async function create(draft: ProductDraft): Promise<Errors> {
     try {
@@ -190,7 +204,7 @@ export function ProductsCatalog() {
         empty="The catalog has no products yet."
       />
       {items.length > 0 && (
-        <Table.ScrollContainer minWidth={640}>
+        <Table.ScrollContainer minWidth={720}>
           <Table striped aria-label="Products">
             <Table.Thead>
               <Table.Tr>
@@ -198,6 +212,7 @@ export function ProductsCatalog() {
                 <Table.Th>Name</Table.Th>
                 <Table.Th>Release</Table.Th>
                 <Table.Th>Status</Table.Th>
+                <Table.Th>Downloads</Table.Th>
                 <Table.Th>Edit</Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -220,6 +235,16 @@ export function ProductsCatalog() {
                     </Badge>
                   </Table.Td>
                   <Table.Td>
+                    <Button
+                      size="xs"
+                      variant="default"
+                      onClick={() => openReleases(p.code)}
+                      aria-label={`Releases of ${p.name}`}
+                    >
+                      Releases
+                    </Button>
+                  </Table.Td>
+                  <Table.Td>
                     <EditButton name={p.name} onClick={() => setEditing(p)} />
                   </Table.Td>
                 </Table.Tr>
@@ -234,6 +259,15 @@ export function ProductsCatalog() {
         count={items.length}
         noun="products"
       />
+      <Modal
+        opened={releasesOf !== null}
+        onClose={() => openReleases(null)}
+        title={`Releases of ${releasesName}`}
+        size="xl"
+        lockScroll={false}
+      >
+        {releasesOf && <ReleaseAdmin code={releasesOf} name={releasesName} />}
+      </Modal>
       <Modal
         opened={editing !== null}
         onClose={() => setEditing(null)}
