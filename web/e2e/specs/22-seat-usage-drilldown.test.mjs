@@ -158,6 +158,17 @@ test('a user sees only their own usage, and is told so', async () => {
     await page.getByRole('textbox', { name: 'Time range' }).inputValue(),
     'Last 12 months',
   );
+  // The next report opened from the navigation keeps the range.
+  await page
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('link', { name: 'Cloud credits' })
+    .click();
+  await page.waitForURL(/\/reports\/cloud-credits\?range=12m$/);
+  await page.getByRole('textbox', { name: 'Time range' }).waitFor();
+  assert.equal(
+    await page.getByRole('textbox', { name: 'Time range' }).inputValue(),
+    'Last 12 months',
+  );
   page.assertClean();
   await context.close();
 });

@@ -10,10 +10,12 @@ import { TeamSwitcher } from './TeamSwitcher';
 
 function NavEntry({
   to,
+  search = '',
   label,
   onNavigate,
 }: {
   to: string;
+  search?: string;
   label: string;
   onNavigate: () => void;
 }) {
@@ -22,7 +24,7 @@ function NavEntry({
   return (
     <NavLink
       component={RouterNavLink}
-      to={to}
+      to={{ pathname: to, search }}
       label={label}
       active={active}
       onClick={onNavigate}
@@ -37,6 +39,12 @@ export function AppLayout() {
   const { teamId } = useParams();
   const [opened, { toggle, close }] = useDisclosure(false);
   const access = teamId ? teamAccess(me, teamId) : null;
+  // Moving from one report to another keeps the time range picked.
+  const location = useLocation();
+  const range = location.pathname.includes('/reports/')
+    ? new URLSearchParams(location.search).get('range')
+    : null;
+  const reportSearch = range ? `?${new URLSearchParams({ range }).toString()}` : '';
   const groups = ['Products', 'User management', 'Reporting', 'Account'] as const;
 
   return (
@@ -94,6 +102,7 @@ export function AppLayout() {
                     <NavEntry
                       key={item.path}
                       to={`/teams/${teamId}/${item.path}`}
+                      search={item.path.startsWith('reports/') ? reportSearch : ''}
                       label={item.label}
                       onNavigate={close}
                     />
