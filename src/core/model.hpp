@@ -52,6 +52,7 @@ inline constexpr std::string_view kProduct = "prd";
 inline constexpr std::string_view kProductGroup = "pgr";
 inline constexpr std::string_view kCollection = "col";
 inline constexpr std::string_view kService = "c";
+inline constexpr std::string_view kProductRelease = "rel";
 inline constexpr std::string_view kContract = "ctr";
 inline constexpr std::string_view kOrder = "ord";
 inline constexpr std::string_view kSubscription = "sub";
@@ -205,6 +206,24 @@ struct Service {
   std::string description;
   TimePoint created_at{};
   TimePoint updated_at{};
+};
+
+enum class ReleaseKind { kRelease, kUpdate };
+SW_ENUM_NAMES(ReleaseKind, "release", "update");
+
+// A downloadable version of a product: a full release ("2027") or an update ("2027.1").
+struct ProductRelease {
+  std::string id;
+  std::string product_id;
+  std::string version;  // unique per product
+  ReleaseKind kind = ReleaseKind::kRelease;
+  std::string title;
+  TimePoint released_at{};
+  std::string download_url;
+  std::string sha256;  // 64 lowercase hex characters
+  std::int64_t size_bytes = 0;
+  std::string notes;
+  TimePoint created_at{};
 };
 
 // ---------------------------------------------------------------------------------------

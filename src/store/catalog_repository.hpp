@@ -58,6 +58,18 @@ class CatalogRepository {
                                                                  const std::string& code) = 0;
   virtual Result<void> UpdateService(Tx& tx, const core::Service& service) = 0;
   virtual Result<std::vector<core::Service>> ListServices(Tx& tx) = 0;
+
+  // Downloadable releases and updates of a product. kAlreadyExists when the product already
+  // has the version.
+  virtual Result<core::ProductRelease> CreateRelease(Tx& tx, core::ProductRelease release) = 0;
+  virtual Result<core::ProductRelease> GetRelease(Tx& tx, const std::string& id) = 0;
+  // Newest released_at first, then version descending.
+  virtual Result<std::vector<core::ProductRelease>> ListReleases(Tx& tx,
+                                                                 const std::string& product_id) = 0;
+  // The releases of every product named, in one query, ordered as ListReleases per product.
+  virtual Result<std::vector<core::ProductRelease>> ListReleasesOf(
+      Tx& tx, const std::vector<std::string>& product_ids) = 0;
+  virtual Result<void> DeleteRelease(Tx& tx, const std::string& id) = 0;
 };
 
 }  // namespace seatwise::store

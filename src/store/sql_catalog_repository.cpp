@@ -89,6 +89,41 @@ constexpr std::string_view kSelectServices =
     "SELECT id, code, name, kind, description, created_at, updated_at FROM services"
     " ORDER BY code";
 
+#define SW_SELECT_RELEASES                                                                      \
+  "SELECT id, product_id, version, kind, title, released_at, download_url, sha256, size_bytes," \
+  " notes, created_at FROM product_releases"
+constexpr std::string_view kInsertRelease =
+    "INSERT INTO product_releases (id, product_id, version, kind, title, released_at,"
+    " download_url, sha256, size_bytes, notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?)";
+constexpr std::string_view kSelectReleaseById = SW_SELECT_RELEASES " WHERE id = ?";
+constexpr std::string_view kSelectReleaseByVersion =
+    "SELECT id FROM product_releases WHERE product_id = ? AND version = ?";
+constexpr std::string_view kSelectReleasesOfProduct =
+    SW_SELECT_RELEASES " WHERE product_id = ? ORDER BY released_at DESC, version DESC";
+constexpr std::string_view kSelectReleasesPrefix = SW_SELECT_RELEASES " WHERE product_id IN (";
+constexpr std::string_view kReleasesOrder = ") ORDER BY product_id, released_at DESC, version DESC";
+#undef SW_SELECT_RELEASES
+constexpr std::string_view kDeleteRelease = "DELETE FROM product_releases WHERE id = ?";
+constexpr std::string_view kDeleteProductReleases =
+    "DELETE FROM product_releases WHERE product_id = ?";
+
+core::ProductRelease ReleaseFrom(const Row& row) {
+  core::ProductRelease r;
+  r.id = row.Text(0);
+  r.product_id = row.Text(1);
+  r.version = row.Text(2);
+  r.kind = EnumAt<core::ReleaseKind>(row, 3);
+  r.title = row.Text(4);
+  r.released_at = TimeAt(row, 5);
+  r.download_url = row.Text(6);
+  r.sha256 = row.Text(7);
+  r.size_bytes = row.Int(8);
+  r.notes = row.Text(9);
+  r.created_at = TimeAt(row, 10);
+  return r;
+}
+
 core::Product ProductFrom(const Row& row) {
   core::Product p;
   p.id = row.Text(0);
@@ -228,6 +263,7 @@ class SqlCatalogRepository final : public CatalogRepository {
   Result<void> DeleteProduct(Tx& tx, const std::string& id) override {
     SW_RETURN_IF_ERROR(tx.Exec(kDeleteProductGroupMemberships, {id}));
     SW_RETURN_IF_ERROR(tx.Exec(kDeleteProductCollectionMemberships, {id}));
+    SW_RETURN_IF_ERROR(tx.Exec(kDeleteProductReleases, {id}));
     return ExpectChanged(tx.Exec(kDeleteProduct, {id}), "product");
   }
 
@@ -307,6 +343,51 @@ class SqlCatalogRepository final : public CatalogRepository {
   Result<std::vector<core::Service>> ListServices(Tx& tx) override {
     SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectServices));
     return MapRows<core::Service>(rows, ServiceFrom);
+  }
+
+  Result<core::ProductRelease> CreateRelease(Tx& tx, core::ProductRelease r) override {
+    SW_ASSIGN_OR_RETURN(auto taken,
+                        tx.QueryOptional(kSelectReleaseByVersion, {r.product_id, r.version}));
+    if (taken) {
+      return core::MakeError(ErrorCode::kAlreadyExists,
+                             "the product already has version " + r.version);
+    }
+    EnsureId(r.id, random_, core::id_prefix::kProductRelease);
+    SW_RETURN_IF_ERROR(tx.Exec(
+        kInsertRelease, {r.id, r.product_id, r.version, Enum(r.kind), r.title, Ms(r.released_at),
+                         r.download_url, r.sha256, Int(r.size_bytes), r.notes, Ms(r.created_at)}));
+    return r;
+  }
+
+  Result<core::ProductRelease> GetRelease(Tx& tx, const std::string& id) override {
+    SW_ASSIGN_OR_RETURN(Row row, tx.QueryOne(kSelectReleaseById, {id}, "release"));
+    return ReleaseFrom(row);
+  }
+
+  Result<std::vector<core::ProductRelease>> ListReleases(Tx& tx,
+                                                         const std::string& product_id) override {
+    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectReleasesOfProduct, {product_id}));
+    return MapRows<core::ProductRelease>(rows, ReleaseFrom);
+  }
+
+  Result<std::vector<core::ProductRelease>> ListReleasesOf(
+      Tx& tx, const std::vector<std::string>& product_ids) override {
+    if (product_ids.empty()) return std::vector<core::ProductRelease>();
+    std::string query(kSelectReleasesPrefix);
+    std::vector<Value> params;
+    params.reserve(product_ids.size());
+    for (const auto& id : product_ids) {
+      if (!params.empty()) query += ", ";
+      query += "?";
+      params.emplace_back(id);
+    }
+    query += kReleasesOrder;
+    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(query, params));
+    return MapRows<core::ProductRelease>(rows, ReleaseFrom);
+  }
+
+  Result<void> DeleteRelease(Tx& tx, const std::string& id) override {
+    return ExpectChanged(tx.Exec(kDeleteRelease, {id}), "release");
   }
 
  private:
