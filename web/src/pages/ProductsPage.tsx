@@ -28,6 +28,7 @@ import { can, teamAccess } from '../session/access';
 import { useMe } from '../session/SessionContext';
 import { ListState } from '../components/ListState';
 import { Copyable } from '../components/downloads/Copyable';
+import { DownloadsList } from '../components/downloads/DownloadsList';
 import { ProductDownloads } from '../components/downloads/ProductDownloads';
 import { downloadsOf } from '../components/downloads/releases';
 import type { DownloadItem } from '../components/downloads/releases';
@@ -230,19 +231,17 @@ export default function ProductsPage() {
       )}
       <ErrorAlert message={downloads.error} title="The downloads could not be loaded" />
       {downloads.loading && !downloads.data && <Loading label="Loading downloads…" />}
-      {otherDownloads.length > 0 && (
+      {!admin && otherDownloads.length > 0 && (
         <Card withBorder padding="md" component="section" aria-label="Other downloads">
           <Stack>
             <Title order={2} size="h4">
               Other downloads
             </Title>
             <Text size="sm" c="dimmed">
-              Products of {access.teamName} you may download without holding a seat yourself (for
-              example network licenses, or as an admin).
+              Products of {access.teamName} you may download without a seat of your own, for example
+              those of a network license.
             </Text>
-            {otherDownloads.map((d) => (
-              <ProductDownloads key={d.product.id} item={d} />
-            ))}
+            <DownloadsList items={otherDownloads} />
           </Stack>
         </Card>
       )}
@@ -278,6 +277,19 @@ export default function ProductsPage() {
               <ErrorAlert message={all.error} title="The team's products could not be loaded" />
               {all.loading && !all.data && <Loading label="Loading the team's products…" />}
               {all.data && <TeamTable products={all.data.items} />}
+              <Title order={2} size="h4" mt="md">
+                Downloads
+              </Title>
+              <Text size="sm" c="dimmed">
+                Installers and updates of every product of {access.teamName}. Users see those of the
+                products they hold on their own Products &amp; services page.
+              </Text>
+              <ErrorAlert message={downloads.error} title="The downloads could not be loaded" />
+              {downloads.loading && !downloads.data && <Loading label="Loading downloads…" />}
+              {downloadItems && downloadItems.length === 0 && (
+                <Text c="dimmed">This team has no products to download.</Text>
+              )}
+              {downloadItems && downloadItems.length > 0 && <DownloadsList items={downloadItems} />}
             </Stack>
           </Tabs.Panel>
         </Tabs>

@@ -153,7 +153,7 @@ export function ResellerList({ base }: { base: string }) {
       notifySuccess(
         `${created.name} added. Add its staff next: they sign in to the reseller console.`,
       );
-      navigate(`${base}/resellers/${encodeURIComponent(created.id)}`);
+      navigate(`${base}/resellers/${encodeURIComponent(created.id)}`, { replace: true });
       return null;
     } catch (e) {
       const shown = formErrorsOf(e, resellerFields, 'name');
