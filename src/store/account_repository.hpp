@@ -1,6 +1,7 @@
 #pragma once
 // Resellers, customer accounts and their teams.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,21 @@ class AccountRepository {
   virtual Result<core::Reseller> CreateReseller(Tx& tx, core::Reseller reseller) = 0;
   virtual Result<core::Reseller> GetReseller(Tx& tx, const std::string& id) = 0;
   virtual Result<Page<core::Reseller>> ListResellers(Tx& tx, const PageRequest& page) = 0;
+  // Resellers by name (case-insensitive), then id; a non-empty `search` keeps those whose
+  // name or contact e-mail contains it (case-insensitive). The cursor is a reseller id.
+  virtual Result<Page<core::Reseller>> SearchResellers(Tx& tx, const std::string& search,
+                                                       const PageRequest& page) = 0;
+  // The reseller with this name in any letter case.
+  virtual Result<std::optional<core::Reseller>> FindResellerByName(Tx& tx,
+                                                                   const std::string& name) = 0;
+  // Writes name, contact_email and updated_at; kNotFound for an unknown id.
+  virtual Result<void> UpdateReseller(Tx& tx, const core::Reseller& reseller) = 0;
+  // How many accounts the reseller sells to.
+  virtual Result<std::int64_t> CountCustomers(Tx& tx, const std::string& reseller_id) = 0;
+  // Up to `limit` of the reseller's accounts by name (case-insensitive), then id.
+  virtual Result<std::vector<core::Account>> ListCustomersByName(Tx& tx,
+                                                                 const std::string& reseller_id,
+                                                                 int limit) = 0;
 
   virtual Result<core::Account> CreateAccount(Tx& tx, core::Account account) = 0;
   virtual Result<core::Account> GetAccount(Tx& tx, const std::string& id) = 0;

@@ -1,3 +1,6 @@
+#include <cctype>
+#include <string>
+
 #include "store/repositories.hpp"
 #include "store/sql_support.hpp"
 
@@ -14,6 +17,22 @@ constexpr std::string_view kSelectResellerById =
 constexpr std::string_view kSelectResellersPage =
     "SELECT id, name, contact_email, created_at, updated_at FROM resellers"
     " WHERE id > ? ORDER BY id LIMIT ?";
+// SearchResellers is assembled from these fragments in a fixed order.
+constexpr std::string_view kSelectResellersBase =
+    "SELECT r.id, r.name, r.contact_email, r.created_at, r.updated_at FROM resellers r"
+    " WHERE 1 = 1";
+constexpr std::string_view kResellersAfter =
+    " AND (lower(r.name) > (SELECT lower(c.name) FROM resellers c WHERE c.id = ?)"
+    " OR (lower(r.name) = (SELECT lower(c.name) FROM resellers c WHERE c.id = ?) AND r.id > ?))";
+constexpr std::string_view kResellersSearch =
+    " AND (lower(r.name) LIKE ? ESCAPE '\\' OR lower(r.contact_email) LIKE ? ESCAPE '\\')";
+constexpr std::string_view kResellersOrder = " ORDER BY lower(r.name), r.id LIMIT ?";
+constexpr std::string_view kSelectResellerByName =
+    "SELECT id, name, contact_email, created_at, updated_at FROM resellers"
+    " WHERE lower(name) = lower(?) ORDER BY id LIMIT 1";
+constexpr std::string_view kUpdateReseller =
+    "UPDATE resellers SET name = ?, contact_email = ?, updated_at = ? WHERE id = ?";
+constexpr std::string_view kCountCustomers = "SELECT COUNT(*) FROM accounts WHERE reseller_id = ?";
 
 constexpr std::string_view kInsertAccount =
     "INSERT INTO accounts (id, reseller_id, name, address_line1, address_line2, city,"
@@ -27,6 +46,8 @@ constexpr std::string_view kSelectAccountsPage =
     SW_SELECT_ACCOUNTS " WHERE id > ? ORDER BY id LIMIT ?";
 constexpr std::string_view kSelectResellerAccountsPage =
     SW_SELECT_ACCOUNTS " WHERE reseller_id = ? AND id > ? ORDER BY id LIMIT ?";
+constexpr std::string_view kSelectCustomersByName =
+    SW_SELECT_ACCOUNTS " WHERE reseller_id = ? ORDER BY lower(name), id LIMIT ?";
 #undef SW_SELECT_ACCOUNTS
 constexpr std::string_view kUpdateCompany =
     "UPDATE accounts SET name = ?, address_line1 = ?, address_line2 = ?, city = ?,"
@@ -40,6 +61,17 @@ constexpr std::string_view kSelectTeamsByAccount =
     "SELECT id, account_id, name, created_at, updated_at FROM teams WHERE account_id = ?"
     " ORDER BY id";
 constexpr std::string_view kRenameTeam = "UPDATE teams SET name = ?, updated_at = ? WHERE id = ?";
+
+// A LIKE pattern matching `text` anywhere, with LIKE's wildcards taken literally.
+std::string ContainsPattern(const std::string& text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  out.push_back('%');
+  return out;
+}
 
 core::Reseller ResellerFrom(const Row& row) {
   return core::Reseller{row.Text(0), row.Text(1), row.Text(2), TimeAt(row, 3), TimeAt(row, 4)};
@@ -81,6 +113,51 @@ class SqlAccountRepository final : public AccountRepository {
     SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectResellersPage, {page.after, limit + 1}));
     return MakePage(MapRows<core::Reseller>(rows, ResellerFrom), limit,
                     [](const core::Reseller& r) { return r.id; });
+  }
+
+  Result<Page<core::Reseller>> SearchResellers(Tx& tx, const std::string& search,
+                                               const PageRequest& page) override {
+    const auto limit = ClampLimit(page.limit);
+    std::string sql(kSelectResellersBase);
+    Params params;
+    if (!page.after.empty()) {
+      sql += kResellersAfter;
+      params.insert(params.end(), {page.after, page.after, page.after});
+    }
+    if (!search.empty()) {
+      sql += kResellersSearch;
+      const std::string pattern = ContainsPattern(search);
+      params.insert(params.end(), {pattern, pattern});
+    }
+    sql += kResellersOrder;
+    params.emplace_back(limit + 1);
+    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(sql, params));
+    return MakePage(MapRows<core::Reseller>(rows, ResellerFrom), limit,
+                    [](const core::Reseller& r) { return r.id; });
+  }
+
+  Result<std::optional<core::Reseller>> FindResellerByName(Tx& tx,
+                                                           const std::string& name) override {
+    SW_ASSIGN_OR_RETURN(auto row, tx.QueryOptional(kSelectResellerByName, {name}));
+    if (!row) return std::optional<core::Reseller>();
+    return std::optional<core::Reseller>(ResellerFrom(*row));
+  }
+
+  Result<void> UpdateReseller(Tx& tx, const core::Reseller& r) override {
+    return ExpectChanged(
+        tx.Exec(kUpdateReseller, {r.name, r.contact_email, Ms(r.updated_at), r.id}), "reseller");
+  }
+
+  Result<std::int64_t> CountCustomers(Tx& tx, const std::string& reseller_id) override {
+    SW_ASSIGN_OR_RETURN(Row row, tx.QueryOne(kCountCustomers, {reseller_id}, "count"));
+    return row.Int(0);
+  }
+
+  Result<std::vector<core::Account>> ListCustomersByName(Tx& tx, const std::string& reseller_id,
+                                                         int limit) override {
+    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectCustomersByName,
+                                            {reseller_id, static_cast<std::int64_t>(limit)}));
+    return MapRows<core::Account>(rows, AccountFrom);
   }
 
   Result<core::Account> CreateAccount(Tx& tx, core::Account a) override {

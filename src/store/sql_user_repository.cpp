@@ -32,6 +32,10 @@ constexpr std::string_view kSelectOperators =
     "SELECT " SW_USER_COLUMNS
     " FROM users u WHERE u.is_operator = 1 AND u.erased = 0"
     " AND u.status <> 'removed' ORDER BY u.id";
+constexpr std::string_view kSelectResellerStaff =
+    "SELECT " SW_USER_COLUMNS
+    " FROM users u WHERE u.reseller_id = ? AND u.erased = 0 AND u.status <> 'removed'"
+    " ORDER BY lower(u.email), u.id";
 constexpr std::string_view kUpdateUser =
     "UPDATE users SET email = ?, first_name = ?, last_name = ?, status = ?, password_hash = ?,"
     " totp_secret = ?, totp_enrolled = ?, is_operator = ?, reseller_id = ?,"
@@ -176,6 +180,12 @@ class SqlUserRepository final : public UserRepository {
 
   Result<std::vector<core::User>> ListOperators(Tx& tx) override {
     SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectOperators, {}));
+    return MapRows<core::User>(rows, [](const Row& r) { return UserFrom(r); });
+  }
+
+  Result<std::vector<core::User>> ListResellerStaff(Tx& tx,
+                                                    const std::string& reseller_id) override {
+    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectResellerStaff, {reseller_id}));
     return MapRows<core::User>(rows, [](const Row& r) { return UserFrom(r); });
   }
 

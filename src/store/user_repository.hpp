@@ -45,6 +45,9 @@ class UserRepository {
   virtual Result<Page<core::User>> List(Tx& tx, const PageRequest& page) = 0;
   // The publisher's staff who may still sign in (not removed, not erased), by id.
   virtual Result<std::vector<core::User>> ListOperators(Tx& tx) = 0;
+  // Staff of a reseller who are not removed or erased, by e-mail (case-insensitive).
+  virtual Result<std::vector<core::User>> ListResellerStaff(Tx& tx,
+                                                            const std::string& reseller_id) = 0;
   // Records that the user's TOTP code of time step `step` was used. False (nothing written)
   // when that step or a later one was already used: the code is a replay.
   virtual Result<bool> ClaimTotpStep(Tx& tx, const std::string& id, std::int64_t step) = 0;

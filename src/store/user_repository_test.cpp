@@ -235,6 +235,32 @@ TEST_P(UserRepositoryTest, ErasureAnonymisesAndIsIdempotent) {
   NewUser("private@example.com");
 }
 
+TEST_P(UserRepositoryTest, ListsAResellersStaffByEmailWithoutRemovedOrErasedPeople) {
+  Customer c = NewCustomer();
+  Customer other = NewCustomer("b");
+  auto staff = [&](const std::string& email, const std::string& reseller_id) {
+    auto u = NewUser(email);
+    u.reseller_id = reseller_id;
+    Must(Write([&](Tx& tx) { return repos_.users->Update(tx, u); }));
+    return u;
+  };
+  staff("zed@reseller.example", c.reseller.id);
+  staff("Amy@reseller.example", c.reseller.id);
+  auto leaver = staff("left@reseller.example", c.reseller.id);
+  leaver.status = core::UserStatus::kRemoved;
+  Must(Write([&](Tx& tx) { return repos_.users->Update(tx, leaver); }));
+  auto erased = staff("gone@reseller.example", c.reseller.id);
+  Must(Write([&](Tx& tx) { return repos_.users->Erase(tx, erased.id, Now()); }));
+  staff("else@other.example", other.reseller.id);
+  NewUser("nobody@example.com");
+
+  auto listed =
+      Must(Read([&](Tx& tx) { return repos_.users->ListResellerStaff(tx, c.reseller.id); }));
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].email, "Amy@reseller.example");
+  EXPECT_EQ(listed[1].email, "zed@reseller.example");
+}
+
 SW_INSTANTIATE_BACKENDS(UserRepositoryTest);
 
 }  // namespace
