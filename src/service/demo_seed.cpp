@@ -1,7 +1,10 @@
 #include "service/demo_seed.hpp"
 
 #include <array>
+#include <cstdint>
 #include <map>
+
+#include <sodium.h>
 
 #include "crypto/password.hpp"
 
@@ -247,6 +250,7 @@ class Seeder {
       products_[p.code] = product.id;
       product_keys_[p.code] = p.key;
     }
+    SW_RETURN_IF_ERROR(SeedReleases());
     core::ProductGroup group;
     group.code = "DRL-TS";
     group.name = "Draftline including specialized toolsets";
@@ -275,6 +279,47 @@ class Seeder {
       services_[code] = service.id;
     }
     return core::Ok();
+  }
+
+  // Every product's 2027 release and its first update, with made-up installers whose
+  // checksums are those of a fixed text per file.
+  Result<void> SeedReleases() {
+    constexpr std::int64_t kReleaseDay = 1'775'001'600'000;  // 2026-04-01T00:00:00Z
+    constexpr std::int64_t kUpdateDay = 1'787'011'200'000;   // 2026-08-18T00:00:00Z
+    std::int64_t size = 1'400'000'000;
+    for (const auto& [code, product_id] : products_) {
+      for (const bool update : {false, true}) {
+        core::ProductRelease r;
+        r.product_id = product_id;
+        r.version = update ? "2027.1" : "2027";
+        r.kind = update ? core::ReleaseKind::kUpdate : core::ReleaseKind::kRelease;
+        const std::string file = code + (update ? "_2027_1_Update.exe" : "_2027_Setup.exe");
+        r.title = update ? code + " 2027.1 Update" : code + " 2027";
+        r.released_at = core::FromUnixMillis(update ? kUpdateDay : kReleaseDay);
+        r.download_url =
+            "https://downloads.seatwise.example/" + code + "/" + r.version + "/" + file;
+        r.sha256 = DemoSha256("seatwise demo installer " + file);
+        r.size_bytes = update ? size / 7 : size;
+        r.notes = update ? "Fixes and performance improvements." : "";
+        r.created_at = now_;
+        SW_RETURN_IF_ERROR(repos_.catalog->CreateRelease(tx_, r));
+      }
+      size += 137'000'000;
+    }
+    return core::Ok();
+  }
+
+  static std::string DemoSha256(const std::string& text) {
+    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(text.data()),
+                       text.size());
+    constexpr std::string_view kHex = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : digest) {
+      out.push_back(kHex[b >> 4]);
+      out.push_back(kHex[b & 0xF]);
+    }
+    return out;
   }
 
   Result<core::Team> Team(const std::string& account_id, const std::string& name) {
