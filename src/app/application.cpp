@@ -23,6 +23,7 @@
 #include "service/catalog.hpp"
 #include "service/contracts.hpp"
 #include "service/devices.hpp"
+#include "service/downloads.hpp"
 #include "service/entitlements.hpp"
 #include "service/gdpr.hpp"
 #include "service/identity.hpp"
@@ -232,6 +233,7 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
       deps, {.sealing_key = key, .allow_loopback_http = config_.webhooks.allow_loopback_http});
   http::Authenticator authenticator(
       http::CredentialCheckFor(identity, tokens, entitlements),
+  service::DownloadService downloads(deps);
       http::AuthOptions{.trust_proxy = config_.server.trust_proxy,
                         .secure_cookies = config_.server.public_url.starts_with("https://")});
   http::ApiServices api{.identity = identity,
@@ -252,6 +254,7 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
                         .auth = authenticator,
                         .public_url = config_.server.public_url};
 
+                        .downloads = downloads,
   // The scheduled jobs; their counters are rendered by /metrics even when they are disabled.
   jobs::Scheduler scheduler(deps, JobLogger(log_), SchedulerOptionsFrom(config_.jobs));
   AddJobs(scheduler, deps, leases, config_, log_, key);

@@ -34,6 +34,7 @@ class DeviceService;
 class ReportService;
 class WebhookService;
 }  // namespace seatwise::service
+class DownloadService;
 
 namespace seatwise::http {
 
@@ -56,6 +57,7 @@ struct ApiServices {
   service::WebhookService& webhooks;
   const Authenticator& auth;
   std::string public_url;  // origin of the portal, for links on the device page
+  service::DownloadService& downloads;
 };
 
 // Every API route.
@@ -80,6 +82,7 @@ void RegisterWebhookRoutes(Router& router, const ApiServices& services);
 
 // The problem response for a service error, with Retry-After when the error carries one.
 Response ErrorResponse(const Request& request, const core::Error& error);
+void RegisterDownloadRoutes(Router& router, const ApiServices& services);
 
 // "2026-01-02T03:04:05.678Z"
 std::string FormatTime(core::TimePoint t);

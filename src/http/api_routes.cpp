@@ -26,6 +26,7 @@ void RegisterApiRoutes(Router& router, const ApiServices& services) {
   RegisterReportRoutes(router, services);
   RegisterWebhookRoutes(router, services);
 }
+  RegisterDownloadRoutes(router, services);
 
 CredentialCheck CredentialCheckFor(service::IdentityService& identity,
                                    service::TokenService& tokens,

@@ -54,6 +54,7 @@ boost::json::object TeamProductJson(const service::TeamProduct& p) {
       {"available", p.available()},
       {"ends_at", FormatTime(p.ends_at())},
       {"serial_number", serial ? OptionalString(s.serial_number) : boost::json::value(nullptr)},
+      {"product_key", serial ? OptionalString(s.product_key) : boost::json::value(nullptr)},
       {"migrated_at", OptionalTime(s.migrated_at)},
   };
 }

@@ -13,6 +13,7 @@
 #include "service/catalog.hpp"
 #include "service/contracts.hpp"
 #include "service/devices.hpp"
+#include "service/downloads.hpp"
 #include "service/entitlements.hpp"
 #include "service/gdpr.hpp"
 #include "service/identity.hpp"
@@ -99,6 +100,7 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
   service::WebhookService webhooks(deps, service::WebhookOptions{});
   Authenticator authenticator(CredentialCheckFor(identity, tokens, entitlements), AuthOptions{});
   ApiServices api{.identity = identity,
+  service::DownloadService downloads(deps);
                   .tokens = tokens,
                   .gdpr = gdpr,
                   .roles = roles,
@@ -116,6 +118,7 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
                   .auth = authenticator,
                   .public_url = "http://127.0.0.1:8080"};
   Server server(testing::TestOptions(), ServerDeps{database, clock, {}});
+                  .downloads = downloads,
   RegisterApiRoutes(server.router(), api);
   ASSERT_GT(server.router().routes().size(), 30u);
   ASSERT_FALSE(ParseSpecOperations(EmbeddedOpenApiSpec()).empty());
