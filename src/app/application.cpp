@@ -231,9 +231,9 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
   service::ReportService reports(deps);
   service::WebhookService webhooks(
       deps, {.sealing_key = key, .allow_loopback_http = config_.webhooks.allow_loopback_http});
+  service::DownloadService downloads(deps);
   http::Authenticator authenticator(
       http::CredentialCheckFor(identity, tokens, entitlements),
-  service::DownloadService downloads(deps);
       http::AuthOptions{.trust_proxy = config_.server.trust_proxy,
                         .secure_cookies = config_.server.public_url.starts_with("https://")});
   http::ApiServices api{.identity = identity,
@@ -251,10 +251,10 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
                         .devices = devices,
                         .reports = reports,
                         .webhooks = webhooks,
+                        .downloads = downloads,
                         .auth = authenticator,
                         .public_url = config_.server.public_url};
 
-                        .downloads = downloads,
   // The scheduled jobs; their counters are rendered by /metrics even when they are disabled.
   jobs::Scheduler scheduler(deps, JobLogger(log_), SchedulerOptionsFrom(config_.jobs));
   AddJobs(scheduler, deps, leases, config_, log_, key);

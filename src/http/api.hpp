@@ -33,8 +33,8 @@ class LeaseService;
 class DeviceService;
 class ReportService;
 class WebhookService;
-}  // namespace seatwise::service
 class DownloadService;
+}  // namespace seatwise::service
 
 namespace seatwise::http {
 
@@ -55,9 +55,9 @@ struct ApiServices {
   service::DeviceService& devices;
   service::ReportService& reports;
   service::WebhookService& webhooks;
+  service::DownloadService& downloads;
   const Authenticator& auth;
   std::string public_url;  // origin of the portal, for links on the device page
-  service::DownloadService& downloads;
 };
 
 // Every API route.
@@ -79,10 +79,10 @@ void RegisterLeaseRoutes(Router& router, const ApiServices& services);
 void RegisterDeviceRoutes(Router& router, const ApiServices& services);
 void RegisterReportRoutes(Router& router, const ApiServices& services);
 void RegisterWebhookRoutes(Router& router, const ApiServices& services);
+void RegisterDownloadRoutes(Router& router, const ApiServices& services);
 
 // The problem response for a service error, with Retry-After when the error carries one.
 Response ErrorResponse(const Request& request, const core::Error& error);
-void RegisterDownloadRoutes(Router& router, const ApiServices& services);
 
 // "2026-01-02T03:04:05.678Z"
 std::string FormatTime(core::TimePoint t);

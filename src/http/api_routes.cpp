@@ -25,8 +25,8 @@ void RegisterApiRoutes(Router& router, const ApiServices& services) {
   RegisterDeviceRoutes(router, services);
   RegisterReportRoutes(router, services);
   RegisterWebhookRoutes(router, services);
-}
   RegisterDownloadRoutes(router, services);
+}
 
 CredentialCheck CredentialCheckFor(service::IdentityService& identity,
                                    service::TokenService& tokens,

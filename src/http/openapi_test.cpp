@@ -98,9 +98,9 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
   service::DeviceService devices(deps);
   service::ReportService reports(deps);
   service::WebhookService webhooks(deps, service::WebhookOptions{});
+  service::DownloadService downloads(deps);
   Authenticator authenticator(CredentialCheckFor(identity, tokens, entitlements), AuthOptions{});
   ApiServices api{.identity = identity,
-  service::DownloadService downloads(deps);
                   .tokens = tokens,
                   .gdpr = gdpr,
                   .roles = roles,
@@ -115,10 +115,10 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
                   .devices = devices,
                   .reports = reports,
                   .webhooks = webhooks,
+                  .downloads = downloads,
                   .auth = authenticator,
                   .public_url = "http://127.0.0.1:8080"};
   Server server(testing::TestOptions(), ServerDeps{database, clock, {}});
-                  .downloads = downloads,
   RegisterApiRoutes(server.router(), api);
   ASSERT_GT(server.router().routes().size(), 30u);
   ASSERT_FALSE(ParseSpecOperations(EmbeddedOpenApiSpec()).empty());
