@@ -30,6 +30,7 @@
 #include "service/leases.hpp"
 #include "service/orders.hpp"
 #include "service/reports.hpp"
+#include "service/resellers.hpp"
 #include "service/roles.hpp"
 #include "service/tokens.hpp"
 #include "service/users.hpp"
@@ -215,6 +216,7 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
   service::CatalogService catalog(deps);
   service::UserService users(deps, identity);
   service::OrderService orders(deps, identity, config_.server.public_url);
+  service::ResellerService resellers(deps, config_.server.public_url);
   service::ContractService contracts(deps, identity, config_.server.public_url,
                                      {config_.credits.allow_negative});
   service::AssignmentService assignments(deps, identity, config_.server.public_url);
@@ -244,6 +246,7 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
                         .users = users,
                         .catalog = catalog,
                         .orders = orders,
+                        .resellers = resellers,
                         .contracts = contracts,
                         .assignments = assignments,
                         .entitlements = entitlements,

@@ -20,6 +20,7 @@
 #include "service/leases.hpp"
 #include "service/orders.hpp"
 #include "service/reports.hpp"
+#include "service/resellers.hpp"
 #include "service/roles.hpp"
 #include "service/tokens.hpp"
 #include "service/users.hpp"
@@ -91,6 +92,7 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
   service::CatalogService catalog(deps);
   service::UserService users(deps, identity);
   service::OrderService orders(deps, identity, "http://127.0.0.1:8080");
+  service::ResellerService resellers(deps, "http://127.0.0.1:8080");
   service::ContractService contracts(deps, identity, "http://127.0.0.1:8080");
   service::AssignmentService assignments(deps, identity, "http://127.0.0.1:8080");
   service::EntitlementService entitlements(deps, service::EntitlementOptions{});
@@ -108,6 +110,7 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
                   .users = users,
                   .catalog = catalog,
                   .orders = orders,
+                  .resellers = resellers,
                   .contracts = contracts,
                   .assignments = assignments,
                   .entitlements = entitlements,

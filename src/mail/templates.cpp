@@ -21,7 +21,7 @@ constexpr std::string_view kBecauseContractManager =
     "You receive this e-mail because you are the Contract Manager of this contract in "
     "Seatwise.";
 
-constexpr std::array<Template, 16> kTemplates = {{
+constexpr std::array<Template, 17> kTemplates = {{
     {"order_processed", "Your order is processed", "", kBecauseContractManager},
     {"get_started", "Get started with your products", "Sign in to Seatwise",
      kBecauseContractManager},
@@ -52,6 +52,9 @@ constexpr std::array<Template, 16> kTemplates = {{
      "once a week while seats of the team go unused."},
     {"invitation_expired", "An invitation expired", "Open Users",
      "You receive this e-mail because you invited this person to a team in Seatwise."},
+    {"reseller_staff_added", "You can now manage a reseller's customers", "Open Seatwise",
+     "You receive this e-mail because the publisher added you to a reseller's staff in "
+     "Seatwise."},
 }};
 
 constexpr std::string_view kLinkStyle = "color:#0b5cad;";

@@ -80,7 +80,8 @@ TEST(TemplatesTest, EveryTemplateHasAHeadingAReasonAndNoExternalResources) {
                                                   "company_change_request",
                                                   "company_change_request_received",
                                                   "inactive_users",
-                                                  "invitation_expired"};
+                                                  "invitation_expired",
+                                                  "reseller_staff_added"};
   EXPECT_EQ(TemplateNames(), expected);
   for (std::string_view name : TemplateNames()) {
     SCOPED_TRACE(std::string(name));
