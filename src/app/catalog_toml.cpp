@@ -2,11 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include <toml++/toml.h>
+
+#include "http/api.hpp"
 
 namespace seatwise::app {
 namespace {
@@ -48,6 +53,67 @@ class EntryReader {
       }
     }
     return out;
+  }
+
+  // A TOML offset date-time (released_at = 2027-04-01T00:00:00Z) or an RFC 3339 string.
+  std::optional<core::TimePoint> Time(std::string_view key) {
+    seen_.insert(std::string(key));
+    const toml::node* node = table_.get(key);
+    if (node == nullptr) return std::nullopt;
+    if (const auto* value = node->as_date_time()) {
+      const toml::date_time& dt = value->get();
+      if (!dt.offset) {
+        Fail(key, "must have a time zone, like 2027-04-01T00:00:00Z");
+        return std::nullopt;
+      }
+      using namespace std::chrono;  // NOLINT(google-build-using-namespace)
+      const sys_days date = year{dt.date.year} / month{dt.date.month} / day{dt.date.day};
+      const auto at = date + hours{dt.time.hour} + minutes{dt.time.minute} +
+                      seconds{dt.time.second} + nanoseconds{dt.time.nanosecond} -
+                      minutes{dt.offset->minutes};
+      return floor<milliseconds>(at);
+    }
+    if (auto text = node->value<std::string>()) {
+      if (auto at = http::ParseTime(*text)) return at;
+    }
+    Fail(key, "must be a date-time like 2027-04-01T00:00:00Z");
+    return std::nullopt;
+  }
+
+  std::optional<std::int64_t> Int(std::string_view key) {
+    seen_.insert(std::string(key));
+    const toml::node* node = table_.get(key);
+    if (node == nullptr) return std::nullopt;
+    if (const auto* value = node->as_integer()) return value->get();
+    Fail(key, "must be an integer");
+    return std::nullopt;
+  }
+
+  // Calls `read(reader, at)` for each table of the array of tables `key`
+  // ([[products.releases]] under a product).
+  template <typename Read>
+  void ForEachTable(std::string_view key, Read read) {
+    seen_.insert(std::string(key));
+    const toml::node* node = table_.get(key);
+    if (node == nullptr) return;
+    const toml::array* array = node->as_array();
+    if (array == nullptr) {
+      Fail(key, "must be an array of tables");
+      return;
+    }
+    const std::string path = where_.substr(0, where_.rfind(':'));
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const std::string at = fmt::format("{}.{}[{}]", at_, key, i);
+      const toml::table* table = array->get(i)->as_table();
+      if (table == nullptr) {
+        errors_.push_back({at, "must be a table"});
+        continue;
+      }
+      EntryReader reader(*table, at, fmt::format("{}:{}", path, table->source().begin.line),
+                         errors_);
+      read(reader, at);
+      reader.RejectUnknownKeys();
+    }
   }
 
   // Keys of the entry nobody asked for are mistakes (a misspelt "prodcuts").
@@ -122,6 +188,21 @@ core::Result<service::CatalogFile> ParseCatalogToml(std::string_view text, std::
     p.name = read.String("name", true);
     p.release = read.String("release", false);
     p.description = read.String("description", false);
+    read.ForEachTable("releases", [&](EntryReader& entry, const std::string& at) {
+      service::CatalogFile::Release release;
+      release.product = p.code;
+      release.at = at;
+      service::ReleaseRequest& r = release.release;
+      r.version = entry.String("version", false);
+      r.kind = entry.String("kind", false);
+      r.title = entry.String("title", false);
+      r.released_at = entry.Time("released_at");
+      r.download_url = entry.String("download_url", false);
+      r.sha256 = entry.String("sha256", false);
+      r.size_bytes = entry.Int("size_bytes");
+      r.notes = entry.String("notes", false);
+      file.releases.push_back(std::move(release));
+    });
     file.products.push_back(std::move(p));
   });
   auto read_set = [&](std::vector<service::CatalogFile::ProductSet>& out) {

@@ -22,6 +22,8 @@ class ObjectReader {
       : object_(object), prefix_(std::move(prefix)), errors_(errors) {}
 
   bool Has(std::string_view key) const { return object_.contains(key); }
+  const json::value* Raw(std::string_view key) const { return object_.if_contains(key); }
+  const std::string& prefix() const { return prefix_; }
 
   std::optional<std::string> String(std::string_view key, bool required) {
     const json::value* value = object_.if_contains(key);
@@ -220,6 +222,52 @@ void ReadEntries(const json::object& body, std::string_view key,
   }
 }
 
+// The "releases" of a product entry of a catalog file. What cannot be read is left in each
+// release's own errors, by bare field name; the service names them with `at`.
+void ReadReleases(const ObjectReader& product, const std::string& code,
+                  std::vector<service::CatalogFile::Release>& out,
+                  std::vector<core::FieldError>& errors) {
+  const json::value* value = product.Raw("releases");
+  if (value == nullptr || value->is_null()) return;
+  const std::string at = product.prefix() + "releases";
+  if (!value->is_array()) {
+    errors.push_back({at, "must be an array of objects"});
+    return;
+  }
+  const auto& array = value->get_array();
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    service::CatalogFile::Release entry;
+    entry.product = code;
+    entry.at = at + "[" + std::to_string(i) + "]";
+    if (!array[i].is_object()) {
+      errors.push_back({entry.at, "must be an object"});
+      continue;
+    }
+    service::ReleaseRequest& r = entry.release;
+    ObjectReader read(array[i].get_object(), "", r.errors);
+    r.version = read.String("version", false).value_or("");
+    r.kind = read.String("kind", false).value_or("");
+    r.title = read.String("title", false).value_or("");
+    r.download_url = read.String("download_url", false).value_or("");
+    r.sha256 = read.String("sha256", false).value_or("");
+    r.notes = read.String("notes", false).value_or("");
+    if (auto released_at = read.String("released_at", false)) {
+      r.released_at = ParseTime(*released_at);
+      if (!r.released_at) {
+        r.errors.push_back({"released_at", "must be an RFC 3339 time like 2027-04-01T00:00:00Z"});
+      }
+    }
+    if (const json::value* size = read.Raw("size_bytes"); size != nullptr && !size->is_null()) {
+      if (size->is_int64()) {
+        r.size_bytes = size->as_int64();
+      } else {
+        r.errors.push_back({"size_bytes", "must be an integer greater than 0"});
+      }
+    }
+    out.push_back(std::move(entry));
+  }
+}
+
 core::Result<service::CatalogFile> CatalogFileOf(const Request& request) {
   SW_ASSIGN_OR_RETURN(json::object body, BodyObject(request));
   std::vector<core::FieldError> errors;
@@ -229,6 +277,7 @@ core::Result<service::CatalogFile> CatalogFileOf(const Request& request) {
                              read.String("name", true).value_or(""),
                              read.String("release", false).value_or(""),
                              read.String("description", false).value_or("")});
+    ReadReleases(read, file.products.back().code, file.releases, errors);
   });
   auto read_set = [&](std::vector<service::CatalogFile::ProductSet>& out) {
     return [&out](ObjectReader& read) {

@@ -375,6 +375,15 @@ std::vector<FieldError> CheckFile(const CatalogFile& file) {
     CheckText(p.description, at + ".description", 0, kDescriptionMax, errors);
     unique(seen, p.code, at + ".code");
   }
+  std::set<std::pair<std::string, std::string>> versions;
+  for (const auto& r : file.releases) {
+    ReleaseRequest release = r.release;
+    for (auto& e : ValidateRelease(release)) errors.push_back({r.at + "." + e.field, e.message});
+    if (!release.version.empty() && !versions.insert({r.product, release.version}).second) {
+      errors.push_back({r.at + ".version",
+                        "version " + release.version + " appears twice for product " + r.product});
+    }
+  }
   auto check_sets = [&](const std::vector<CatalogFile::ProductSet>& sets, const std::string& name) {
     std::set<std::string> codes;
     for (std::size_t i = 0; i < sets.size(); ++i) {
@@ -410,6 +419,7 @@ class Importer {
 
   Result<ImportReport> Run(const CatalogFile& file) {
     for (const auto& p : file.products) SW_RETURN_IF_ERROR(Product(p));
+    for (const auto& r : file.releases) SW_RETURN_IF_ERROR(ImportRelease(r));
     SW_RETURN_IF_ERROR(Sets<core::ProductGroup>(file.groups, "groups"));
     SW_RETURN_IF_ERROR(Sets<core::Collection>(file.collections, "collections"));
     for (const auto& s : file.services) SW_RETURN_IF_ERROR(Service(s));
@@ -540,6 +550,60 @@ class Importer {
                                    ServiceJson(s), "service " + s.code + " updated by import"));
         item.outcome = ImportOutcome::kUpdated;
       }
+    }
+    Count(report_, std::move(item));
+    return core::Ok();
+  }
+
+  // A release the product does not have yet is added; one it has is left unchanged.
+  Result<void> ImportRelease(const CatalogFile::Release& entry) {
+    auto& repo = *deps_.repos.catalog;
+    const auto product = product_ids_.find(entry.product);
+    if (product == product_ids_.end()) {
+      return core::MakeError(ErrorCode::kInvalidArgument,
+                             entry.at + " belongs to no product of the file");
+    }
+    ReleaseRequest request = entry.release;
+    ValidateRelease(request);  // checked by CheckFile; stores the checksum in lowercase
+    ImportItem item{"release", entry.product + " " + request.version, "",
+                    ImportOutcome::kUnchanged};
+    SW_ASSIGN_OR_RETURN(auto existing, repo.ListReleases(tx_, product->second));
+    for (const auto& r : existing) {
+      if (r.version == request.version) item.id = r.id;
+    }
+    if (item.id.empty()) {
+      core::ProductRelease r;
+      r.product_id = product->second;
+      r.version = request.version;
+      r.kind = core::ParseEnum<core::ReleaseKind>(request.kind).value_or(core::ReleaseKind{});
+      r.title = request.title;
+      r.released_at = request.released_at.value_or(now_);
+      r.download_url = request.download_url;
+      r.sha256 = request.sha256;
+      r.size_bytes = request.size_bytes.value_or(0);
+      r.notes = request.notes;
+      r.created_at = now_;
+      SW_ASSIGN_OR_RETURN(r, repo.CreateRelease(tx_, r));
+      JsonWriter w;
+      w.BeginObject()
+          .Key("id")
+          .String(r.id)
+          .Key("product_code")
+          .String(entry.product)
+          .Key("version")
+          .String(r.version)
+          .Key("kind")
+          .String(core::EnumName(r.kind))
+          .Key("download_url")
+          .String(r.download_url)
+          .Key("sha256")
+          .String(r.sha256)
+          .EndObject();
+      SW_RETURN_IF_ERROR(Changed("release.created", "product_release", r.id, std::nullopt, w.str(),
+                                 std::string(core::EnumName(r.kind)) + " " + r.version + " of " +
+                                     entry.product + " imported"));
+      item.id = r.id;
+      item.outcome = ImportOutcome::kCreated;
     }
     Count(report_, std::move(item));
     return core::Ok();

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "service/downloads.hpp"
+
 namespace seatwise::service {
 
 struct CatalogFile {
@@ -32,6 +34,14 @@ struct CatalogFile {
   std::vector<ProductSet> groups;
   std::vector<ProductSet> collections;
   std::vector<Service> services;
+  // Releases and updates listed under a product entry ("releases"), imported by (product,
+  // version): a version the product already has is left as it is.
+  struct Release {
+    std::string product;  // code of the product entry
+    std::string at;       // where in the file, "products[0].releases[1]", for field errors
+    ReleaseRequest release;
+  };
+  std::vector<Release> releases;
 };
 
 }  // namespace seatwise::service

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "service/authz_test_fixture.hpp"
+#include "service/downloads.hpp"
 
 namespace seatwise::service {
 namespace {
@@ -218,6 +219,61 @@ TEST_P(CatalogTest, NonOperatorsAreRefusedAndAudited) {
   EXPECT_EQ(Entries("catalog.import").size(), 1u);
   EXPECT_EQ(catalog().CreateProduct(As("anonymous"), NewProduct("ACD", "A")).error().code,
             ErrorCode::kUnauthenticated);
+}
+
+TEST_P(CatalogTest, ImportAddsEachReleaseOfAProductOnce) {
+  CatalogFile file = SampleFile();
+  ReleaseRequest release;
+  release.version = "2026.1";
+  release.kind = "update";
+  release.title = "AutoCAD 2026.1";
+  release.released_at = clock_.Now();
+  release.download_url = "https://downloads.example/ACD/2026.1/setup.exe";
+  release.sha256 = std::string(64, 'C');
+  release.size_bytes = 1234;
+  file.releases = {{"ACD", "products[0].releases[0]", release}};
+
+  auto first = catalog().ImportCatalog(As("operator"), file);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  auto created = std::find_if(first->items.begin(), first->items.end(),
+                              [](const ImportItem& i) { return i.kind == "release"; });
+  ASSERT_NE(created, first->items.end());
+  EXPECT_EQ(created->code, "ACD 2026.1");
+  EXPECT_EQ(created->outcome, ImportOutcome::kCreated);
+  auto releases = DownloadService(deps()).ListReleases(As("user"), "ACD");
+  ASSERT_TRUE(releases.ok()) << releases.error().message;
+  ASSERT_EQ(releases->size(), 1u);
+  EXPECT_EQ((*releases)[0].release.sha256, std::string(64, 'c'));
+  EXPECT_EQ(Entries("release.created").size(), 1u);
+
+  auto second = catalog().ImportCatalog(As("operator"), file);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ(second->created, 0);
+  EXPECT_EQ(second->updated, 0);
+  EXPECT_EQ(Must(DownloadService(deps()).ListReleases(As("user"), "ACD")).size(), 1u);
+}
+
+TEST_P(CatalogTest, ImportNamesTheBadFieldsOfARelease) {
+  CatalogFile file = SampleFile();
+  ReleaseRequest release;
+  release.version = "1";
+  release.kind = "release";
+  release.title = "AutoCAD 1";
+  release.released_at = clock_.Now();
+  release.download_url = "ftp://downloads.example/x";
+  release.sha256 = "abc";
+  release.size_bytes = 10;
+  file.releases = {{"ACD", "products[0].releases[0]", release},
+                   {"ACD", "products[0].releases[1]", release}};
+  file.releases[1].release.download_url = "https://downloads.example/x";
+  file.releases[1].release.sha256 = std::string(64, 'd');
+  auto result = catalog().ImportCatalog(As("operator"), file);
+  ASSERT_FALSE(result.ok());
+  std::vector<std::string> fields;
+  for (const auto& f : result.error().fields) fields.push_back(f.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"products[0].releases[0].download_url",
+                                              "products[0].releases[0].sha256",
+                                              "products[0].releases[1].version"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CatalogTest,

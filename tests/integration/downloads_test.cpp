@@ -170,6 +170,38 @@ TEST_P(DownloadsHttpTest, TheProductListShowsTheSerialNumberAndProductKey) {
   EXPECT_THAT(DownloadCodes(team, dev), ElementsAre("FRM"));
 }
 
+TEST_P(DownloadsHttpTest, ACatalogImportAddsReleasesOnce) {
+  const Credential& op = server_->Person("operator@seatwise.example");
+  const std::string file =
+      R"({"products":[{"code":"IMP","name":"Imported","release":"2027",)"
+      R"("releases":[{"version":"2027","kind":"release","title":"Imported 2027",)"
+      R"("released_at":"2027-04-01T00:00:00Z",)"
+      R"("download_url":"https://downloads.seatwise.example/IMP/2027/setup.exe",)"
+      R"("sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",)"
+      R"("size_bytes":1000}]}]})";
+  HttpReply first = server_->Call("POST", "/api/v1/catalog/import", op, file);
+  ASSERT_EQ(first.status, 200) << first.Describe();
+  EXPECT_EQ(first.Json().at("created").as_int64(), 2);  // the product and its release
+  HttpReply second = server_->Call("POST", "/api/v1/catalog/import", op, file);
+  ASSERT_EQ(second.status, 200) << second.Describe();
+  EXPECT_EQ(second.Json().at("created").as_int64(), 0);
+  HttpReply listed = server_->Call("GET", "/api/v1/catalog/products/IMP/releases", op);
+  ASSERT_EQ(listed.status, 200) << listed.Describe();
+  EXPECT_EQ(listed.Json().at("items").as_array().size(), 1u);
+
+  HttpReply bad = server_->Call(
+      "POST", "/api/v1/catalog/import", op,
+      R"({"products":[{"code":"IMP","name":"Imported","releases":[{"version":"x","size_bytes":"1"}]}]})");
+  ASSERT_EQ(bad.status, 400) << bad.Describe();
+  const boost::json::value problem = bad.Json();
+  std::vector<std::string> fields;
+  for (const auto& e : problem.at("errors").as_array()) {
+    fields.emplace_back(e.at("field").as_string());
+  }
+  EXPECT_THAT(fields, ::testing::Contains("products[0].releases[0].size_bytes"));
+  EXPECT_THAT(fields, ::testing::Contains("products[0].releases[0].kind"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DownloadsHttpTest,
                          ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres),
                          seatwise::testing::BackendParamName);
