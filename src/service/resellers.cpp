@@ -114,17 +114,27 @@ Result<ResellerSummary> Summarise(store::Tx& tx, const Deps& deps, core::Reselle
   return out;
 }
 
+core::Error NameTaken(const std::string& name) {
+  core::Error error =
+      core::MakeError(ErrorCode::kAlreadyExists, "A reseller named " + name + " already exists.");
+  error.fields.push_back({"name", "another reseller has this name"});
+  return error;
+}
+
 // kAlreadyExists when another reseller than `self_id` has the name in any letter case.
 Result<void> EnsureNameFree(store::Tx& tx, const Deps& deps, const std::string& name,
                             const std::string& self_id) {
   SW_ASSIGN_OR_RETURN(auto taken, deps.repos.accounts->FindResellerByName(tx, name));
-  if (taken && taken->id != self_id) {
-    core::Error error = core::MakeError(ErrorCode::kAlreadyExists,
-                                        "A reseller named " + taken->name + " already exists.");
-    error.fields.push_back({"name", "another reseller has this name"});
-    return error;
-  }
+  if (taken && taken->id != self_id) return NameTaken(taken->name);
   return core::Ok();
+}
+
+// A write refused by the database's one-name index: another request took the name between
+// the check above and this write.
+template <typename T>
+Result<T> NameTakenAtWrite(Result<T> written, const std::string& name) {
+  if (!written.ok() && written.error().code == ErrorCode::kAlreadyExists) return NameTaken(name);
+  return written;
 }
 
 bool Matches(const core::Reseller& r, const std::string& search) {
@@ -231,9 +241,11 @@ Result<ResellerSummary> ResellerService::CreateReseller(const Caller& caller,
         if (!errors.empty()) return InvalidFields("the reseller is invalid", errors);
         SW_RETURN_IF_ERROR(EnsureNameFree(tx, deps_, *name, ""));
         const auto now = deps_.clock.Now();
-        SW_ASSIGN_OR_RETURN(core::Reseller reseller,
-                            deps_.repos.accounts->CreateReseller(
-                                tx, core::Reseller{"", *name, *contact_email, now, now}));
+        SW_ASSIGN_OR_RETURN(
+            core::Reseller reseller,
+            NameTakenAtWrite(deps_.repos.accounts->CreateReseller(
+                                 tx, core::Reseller{"", *name, *contact_email, now, now}),
+                             *name));
         AuditRecord done = record;
         done.target_id = reseller.id;
         done.actor_role = std::string(core::RoleName(authz.role));
@@ -267,7 +279,8 @@ Result<ResellerSummary> ResellerService::UpdateReseller(const Caller& caller,
         }
         if (contact_email) reseller.contact_email = *contact_email;
         reseller.updated_at = deps_.clock.Now();
-        SW_RETURN_IF_ERROR(deps_.repos.accounts->UpdateReseller(tx, reseller));
+        SW_RETURN_IF_ERROR(
+            NameTakenAtWrite(deps_.repos.accounts->UpdateReseller(tx, reseller), reseller.name));
         AuditRecord done = record;
         done.actor_role = std::string(core::RoleName(authz.role));
         done.before_json = before;

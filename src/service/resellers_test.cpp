@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "service/authz_test_fixture.hpp"
 #include "service/identity.hpp"
@@ -179,6 +181,33 @@ TEST_P(ResellersTest, CreateRefusesANameTakenInAnyLetterCase) {
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.error().code, ErrorCode::kAlreadyExists);
   EXPECT_EQ(created.error().message, "A reseller named North already exists.");
+}
+
+TEST_P(ResellersTest, SimultaneousCreatesOfOneNameMakeExactlyOneReseller) {
+  constexpr int kRequests = 8;
+  std::vector<core::Result<ResellerSummary>> results(kRequests, ResellerSummary{});
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRequests; ++i) {
+    threads.emplace_back([&, i] {
+      // Different letter cases: the database compares names case-insensitively too.
+      results[i] = resellers().CreateReseller(
+          As("operator"), {i % 2 == 0 ? "Westwind CAD" : "WESTWIND cad", "w@example.test"});
+    });
+  }
+  for (auto& t : threads) t.join();
+  int created = 0;
+  for (const auto& r : results) {
+    if (r.ok()) {
+      ++created;
+      continue;
+    }
+    EXPECT_EQ(r.error().code, ErrorCode::kAlreadyExists) << r.error().message;
+    EXPECT_EQ(r.error().message.rfind("A reseller named ", 0), 0u) << r.error().message;
+  }
+  EXPECT_EQ(created, 1);
+  auto listed = resellers().ListResellers(As("operator"), {"westwind", "", 50});
+  ASSERT_TRUE(listed.ok()) << listed.error().message;
+  EXPECT_EQ(listed->items.size(), 1u);
 }
 
 TEST_P(ResellersTest, OnlyOperatorsCreateOrChangeResellers) {

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <atomic>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -84,17 +85,17 @@ TEST_P(MigratorTest, AFailedMigrationLeavesNothingBehind) {
 
 TEST_P(MigratorTest, RefusesADatabaseNewerThanTheBinary) {
   Must(Migrate(*db_, clock_));
-  Must(db_->Transact(TxMode::kWrite, [](Tx& tx) -> core::Result<void> {
-    SW_RETURN_IF_ERROR(tx.Exec(
-        "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (7, 'x', "
-        "'0', 0)"));
+  const int latest = MigrationScripts(GetParam()).back().version;
+  const std::string newer = std::to_string(latest + 1);
+  Must(db_->Transact(TxMode::kWrite, [&](Tx& tx) -> core::Result<void> {
+    SW_RETURN_IF_ERROR(
+        tx.Exec("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (" +
+                newer + ", 'x', '0', 0)"));
     return core::Ok();
   }));
-  const int latest = MigrationScripts(GetParam()).back().version;
-  const std::string expected =
-      "database schema is at version 7 but this seatwise binary knows "
-      "up to " +
-      std::to_string(latest) + "; upgrade seatwise or point it at another database";
+  const std::string expected = "database schema is at version " + newer +
+                               " but this seatwise binary knows up to " + std::to_string(latest) +
+                               "; upgrade seatwise or point it at another database";
   auto migrated = Migrate(*db_, clock_);
   ASSERT_FALSE(migrated.ok());
   EXPECT_EQ(migrated.error().code, ErrorCode::kFailedPrecondition);
@@ -134,6 +135,34 @@ TEST_P(MigratorTest, ConcurrentMigrationsApplyEachScriptOnce) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(applied.load(), static_cast<int>(MigrationScripts(GetParam()).size()));
+}
+
+TEST_P(MigratorTest, ResellerNamesThatClashInLetterCaseAreKeptApartThenRefused) {
+  const auto scripts = MigrationScripts(GetParam());
+  ASSERT_GE(scripts.size(), 7u);
+  ASSERT_EQ(scripts[6].name, "reseller_names");
+  Must(Migrate(*db_, clock_, std::span(scripts).first(6)));
+  Must(db_->Transact(TxMode::kWrite, [](Tx& tx) -> core::Result<void> {
+    SW_RETURN_IF_ERROR(tx.Exec(
+        "INSERT INTO resellers (id, name, created_at, updated_at) VALUES ('res_a', 'North', 0, 0), "
+        "('res_b', 'NORTH', 0, 0), ('res_c', 'South', 0, 0)"));
+    return core::Ok();
+  }));
+  Must(Migrate(*db_, clock_));
+  auto names = Must(db_->Transact<Rows>(TxMode::kRead, [](Tx& tx) {
+    return tx.Query("SELECT id, name FROM resellers ORDER BY id", {});
+  }));
+  ASSERT_EQ(names.size(), 3u);
+  EXPECT_EQ(names[0].Text(1), "North");
+  EXPECT_EQ(names[1].Text(1), "NORTH (res_b)");
+  EXPECT_EQ(names[2].Text(1), "South");
+  auto clash = db_->Transact<std::int64_t>(TxMode::kWrite, [](Tx& tx) {
+    return tx.Exec(
+        "INSERT INTO resellers (id, name, created_at, updated_at) VALUES "
+        "('res_d', 'south', 0, 0)");
+  });
+  ASSERT_FALSE(clash.ok());
+  EXPECT_EQ(clash.error().code, core::ErrorCode::kAlreadyExists);
 }
 
 TEST(MigrationScriptsTest, BothBackendsHaveTheSameNumberedMigrations) {
