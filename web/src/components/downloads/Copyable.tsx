@@ -1,4 +1,4 @@
-import { ActionIcon, CopyButton, Group, Text, Tooltip } from '@mantine/core';
+import { Button, CopyButton, Group, Text, Tooltip } from '@mantine/core';
 
 // A value people type elsewhere (serial number, product key, checksum) with a copy button.
 export function Copyable({ label, value }: { label: string; value: string }) {
@@ -14,14 +14,14 @@ export function Copyable({ label, value }: { label: string; value: string }) {
       <CopyButton value={value}>
         {({ copied, copy }) => (
           <Tooltip label={copied ? 'Copied' : `Copy the ${what}`}>
-            <ActionIcon
-              variant="subtle"
-              size="sm"
+            <Button
+              variant="light"
+              size="compact-xs"
               onClick={copy}
               aria-label={copied ? `${label} copied` : `Copy the ${what} ${value}`}
             >
-              {copied ? '✓' : '⧉'}
-            </ActionIcon>
+              {copied ? 'Copied' : 'Copy'}
+            </Button>
           </Tooltip>
         )}
       </CopyButton>

@@ -1,5 +1,4 @@
 import {
-  ActionIcon,
   Anchor,
   Button,
   Code,
@@ -26,9 +25,9 @@ function Checksum({ release }: { release: Release }) {
         <CopyButton value={release.sha256}>
           {({ copied, copy }) => (
             <Tooltip label={copied ? 'Copied' : 'Copy the SHA-256'}>
-              <ActionIcon
-                variant="subtle"
-                size="sm"
+              <Button
+                variant="light"
+                size="compact-xs"
                 onClick={copy}
                 aria-label={
                   copied
@@ -36,14 +35,16 @@ function Checksum({ release }: { release: Release }) {
                     : `Copy the SHA-256 of ${release.title || release.version}`
                 }
               >
-                {copied ? '✓' : '⧉'}
-              </ActionIcon>
+                {copied ? 'Copied' : 'Copy'}
+              </Button>
             </Tooltip>
           )}
         </CopyButton>
       </Group>
       <Code block fz="xs">
-        {release.sha256}
+        {release.sha256.slice(0, 32)}
+        {'\n'}
+        {release.sha256.slice(32)}
       </Code>
       <Text size="xs" c="dimmed">
         To check the file, compare this with what <Code>certutil -hashfile FILE SHA256</Code>{' '}
