@@ -116,6 +116,22 @@ class [[nodiscard]] Result<void> {
 
 inline Result<void> Ok() { return {}; }
 
+// kInvalidArgument carrying one entry per bad field of a request.
+inline Error InvalidFields(std::string message, std::vector<FieldError> fields) {
+  Error error = MakeError(ErrorCode::kInvalidArgument, std::move(message));
+  error.fields = std::move(fields);
+  return error;
+}
+
+// Ok when `fields` is empty; otherwise InvalidFields, its message naming the one bad field or
+// saying several are bad.
+inline Result<void> FieldsValid(std::vector<FieldError> fields) {
+  if (fields.empty()) return Ok();
+  std::string message =
+      fields.size() == 1 ? fields[0].field + " " + fields[0].message : "several fields are invalid";
+  return InvalidFields(std::move(message), std::move(fields));
+}
+
 }  // namespace seatwise::core
 
 // Returns the error of a failed Result from the enclosing function.

@@ -80,6 +80,10 @@ core::Result<AuditRequest> ParseAuditRequest(const Request& request) {
       }
     }
   }
+  if (auto value = request.Query("outcome"); value && !value->empty()) {
+    out.query.outcome = core::ParseEnum<core::AuditOutcome>(*value);
+    if (!out.query.outcome) errors.push_back({"outcome", "must be allowed or denied"});
+  }
   out.query.after = request.Query("after").value_or("");
   if (auto limit = request.Query("limit")) {
     int value = 0;

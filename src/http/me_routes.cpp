@@ -80,6 +80,20 @@ void RegisterMeRoutes(Router& router, const ApiServices& services) {
                });
              }));
 
+  router.Add(Method::kPatch, "/api/v1/me", "me_update",
+             auth->Authenticated([identity](const Request& request, const service::Caller& caller) {
+               auto body = BodyFields::FromJson(request);
+               if (!body.ok()) return ErrorResponse(request, body.error());
+               auto first_name = body->OptionalString("first_name", 400);
+               auto last_name = body->OptionalString("last_name", 400);
+               if (auto done = body->Finish(); !done.ok())
+                 return ErrorResponse(request, done.error());
+               auto user =
+                   identity->UpdateMyName(caller, std::move(first_name), std::move(last_name));
+               if (!user.ok()) return ErrorResponse(request, user.error());
+               return JsonResponse(boost::json::object{{"user", UserJson(*user)}});
+             }));
+
   router.Add(Method::kGet, "/api/v1/me/export", "me_export",
              auth->Authenticated([gdpr](const Request& request, const service::Caller& caller) {
                auto document = gdpr->ExportMyData(caller);

@@ -20,6 +20,7 @@ store::AuditFilter FilterOf(const AuditQuery& query) {
   filter.target_id = query.target_id;
   filter.from = query.from;
   filter.to = query.to;
+  filter.outcome = query.outcome;
   return filter;
 }
 

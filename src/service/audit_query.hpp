@@ -22,8 +22,9 @@ struct AuditQuery {
   std::optional<std::string> target_id;
   std::optional<core::TimePoint> from;  // at >= from
   std::optional<core::TimePoint> to;    // at < to
-  std::string after;                    // cursor: next_after of the previous page
-  int limit = 50;                       // clamped to [1, store::kMaxPageSize]
+  std::optional<core::AuditOutcome> outcome;
+  std::string after;  // cursor: next_after of the previous page
+  int limit = 50;     // clamped to [1, store::kMaxPageSize]
 };
 
 class AuditQueryService {

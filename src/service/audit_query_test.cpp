@@ -108,6 +108,34 @@ TEST_P(AuditQueryTest, FiltersByActorActionTargetAndTime) {
   EXPECT_EQ(window.items[1].target_id, Id("user"));
 }
 
+TEST_P(AuditQueryTest, FiltersByOutcomeToShowRefusedAttempts) {
+  Seed();
+  core::AuditEntry refused;
+  refused.at = clock_.Now() + std::chrono::minutes(7);
+  refused.actor_id = Id("user");
+  refused.actor_role = "user";
+  refused.action = "assignment.create";
+  refused.target_type = "user";
+  refused.target_id = Id("user");
+  refused.team_id = team_.id;
+  refused.outcome = core::AuditOutcome::kDenied;
+  ASSERT_TRUE(db_->Transact<core::AuditEntry>(
+                     store::TxMode::kWrite,
+                     [&](store::Tx& tx) { return repos_.audit->Append(tx, refused); })
+                  .ok());
+
+  AuditQuery denied;
+  denied.outcome = core::AuditOutcome::kDenied;
+  auto got = Must(service().ListTeamAudit(As("pa"), team_.id, denied));
+  ASSERT_EQ(got.items.size(), 1U);
+  EXPECT_EQ(got.items[0].actor_id, Id("user"));
+
+  AuditQuery allowed;
+  allowed.outcome = core::AuditOutcome::kAllowed;
+  allowed.action = "assignment.create";
+  EXPECT_EQ(Must(service().ListTeamAudit(As("pa"), team_.id, allowed)).items.size(), 2U);
+}
+
 TEST_P(AuditQueryTest, PagesWithACursorWithoutGapsOrRepeats) {
   Seed();
   AuditQuery query;

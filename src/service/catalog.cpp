@@ -50,15 +50,6 @@ void CheckKind(const std::string& kind, const std::string& field, std::vector<Fi
   }
 }
 
-Result<void> Invalid(std::vector<FieldError> fields) {
-  if (fields.empty()) return core::Ok();
-  core::Error error = core::MakeError(ErrorCode::kInvalidArgument,
-                                      fields.size() == 1 ? fields[0].field + " " + fields[0].message
-                                                         : "several fields are invalid");
-  error.fields = std::move(fields);
-  return error;
-}
-
 // ---------------------------------------------------------------------------------------
 // Access
 
@@ -224,7 +215,7 @@ Result<void> CheckMembers(store::Tx& tx, const Deps& deps, const std::vector<std
       errors.push_back({field, "no product has the id " + ids[i]});
     }
   }
-  return Invalid(std::move(errors));
+  return core::FieldsValid(std::move(errors));
 }
 
 Result<void> CodeTaken(std::string_view label, const std::string& code, const std::string& id) {
@@ -237,7 +228,7 @@ Result<T> CreateSet(const Deps& deps, const Caller& caller, const ProductSetChan
   using Traits = SetTraits<T>;
   std::vector<FieldError> errors;
   CheckSetFields(change, errors);
-  SW_RETURN_IF_ERROR(Invalid(std::move(errors)));
+  SW_RETURN_IF_ERROR(core::FieldsValid(std::move(errors)));
   const std::string type(Traits::kType);
   AuditRecord record = Record("catalog." + type + ".create", type, change.code);
   return RunAudited<T>(deps, caller, record, [&](store::Tx& tx) -> Result<T> {
@@ -266,7 +257,7 @@ Result<T> ReplaceSet(const Deps& deps, const Caller& caller, const std::string& 
   using Traits = SetTraits<T>;
   std::vector<FieldError> errors;
   CheckSetFields(change, errors);
-  SW_RETURN_IF_ERROR(Invalid(std::move(errors)));
+  SW_RETURN_IF_ERROR(core::FieldsValid(std::move(errors)));
   const std::string type(Traits::kType);
   AuditRecord record = Record("catalog." + type + ".update", type, id);
   return RunAudited<T>(deps, caller, record, [&](store::Tx& tx) -> Result<T> {
@@ -521,7 +512,7 @@ class Importer {
       }
       Count(report_, std::move(item));
     }
-    return Invalid(std::move(errors));
+    return core::FieldsValid(std::move(errors));
   }
 
   Result<void> Service(const CatalogFile::Service& entry) {
@@ -647,7 +638,7 @@ Result<core::Product> CatalogService::CreateProduct(const Caller& caller,
   if (!change.code) errors.push_back({"code", "is required"});
   if (!change.name) errors.push_back({"name", "is required"});
   CheckProductFields(change, errors);
-  SW_RETURN_IF_ERROR(Invalid(std::move(errors)));
+  SW_RETURN_IF_ERROR(core::FieldsValid(std::move(errors)));
   const Deps& deps = deps_;
   AuditRecord record = Record("catalog.product.create", "product", *change.code);
   return RunAudited<core::Product>(
@@ -678,7 +669,7 @@ Result<core::Product> CatalogService::UpdateProduct(const Caller& caller, const 
                                                     const ProductChange& change) {
   std::vector<FieldError> errors;
   CheckProductFields(change, errors);
-  SW_RETURN_IF_ERROR(Invalid(std::move(errors)));
+  SW_RETURN_IF_ERROR(core::FieldsValid(std::move(errors)));
   const Deps& deps = deps_;
   AuditRecord record = Record("catalog.product.update", "product", id);
   return RunAudited<core::Product>(
@@ -793,7 +784,7 @@ Result<core::Service> CatalogService::CreateService(const Caller& caller,
   CheckText(change.name, "name", 1, kNameMax, errors);
   CheckKind(change.kind, "kind", errors);
   CheckText(change.description, "description", 0, kDescriptionMax, errors);
-  SW_RETURN_IF_ERROR(Invalid(std::move(errors)));
+  SW_RETURN_IF_ERROR(core::FieldsValid(std::move(errors)));
   const Deps& deps = deps_;
   AuditRecord record = Record("catalog.service.create", "service", change.code);
   return RunAudited<core::Service>(
@@ -833,7 +824,7 @@ Result<store::Page<core::Service>> CatalogService::ListServices(const Caller& ca
 // Import
 
 Result<ImportReport> CatalogService::ImportCatalog(const Caller& caller, const CatalogFile& file) {
-  SW_RETURN_IF_ERROR(Invalid(CheckFile(file)));
+  SW_RETURN_IF_ERROR(core::FieldsValid(CheckFile(file)));
   const Deps& deps = deps_;
   AuditRecord record = Record("catalog.import", "catalog", "catalog");
   return RunAudited<ImportReport>(deps, caller, record, [&](store::Tx& tx) -> Result<ImportReport> {

@@ -73,15 +73,6 @@ std::string UrlProblem(std::string_view url) {
   return "";
 }
 
-Result<void> Invalid(std::vector<FieldError> fields) {
-  if (fields.empty()) return core::Ok();
-  core::Error error = core::MakeError(ErrorCode::kInvalidArgument,
-                                      fields.size() == 1 ? fields[0].field + " " + fields[0].message
-                                                         : "several fields are invalid");
-  error.fields = std::move(fields);
-  return error;
-}
-
 Result<void> RequireSignedIn(const Caller& caller) {
   if (caller.principal.authenticated() || caller.principal.method == AuthMethod::kSystem) {
     return core::Ok();
@@ -247,7 +238,7 @@ Result<std::vector<Release>> DownloadService::ListReleases(const Caller& caller,
 
 Result<Release> DownloadService::AddRelease(const Caller& caller, const std::string& product_code,
                                             ReleaseRequest request) {
-  SW_RETURN_IF_ERROR(Invalid(ValidateRelease(request)));
+  SW_RETURN_IF_ERROR(core::FieldsValid(ValidateRelease(request)));
   const Deps& deps = deps_;
   AuditRecord record = Record("release.created", product_code + " " + request.version);
   return RunAudited<Release>(deps, caller, record, [&](store::Tx& tx) -> Result<Release> {

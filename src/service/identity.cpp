@@ -14,6 +14,8 @@
 #include "crypto/totp.hpp"
 #include "service/audit.hpp"
 #include "service/authorizer.hpp"
+#include "service/json_writer.hpp"
+#include "service/users.hpp"
 
 namespace seatwise::service {
 namespace {
@@ -97,6 +99,11 @@ AuditRecord UserRecord(std::string action, const std::string& user_id, std::stri
   record.target_id = user_id;
   record.detail = std::move(detail);
   return record;
+}
+
+std::string NameJson(const core::User& user) {
+  return "{\"first_name\":" + JsonQuote(user.first_name) +
+         ",\"last_name\":" + JsonQuote(user.last_name) + "}";
 }
 
 std::string SignInBucket(std::string_view kind, std::string_view key) {
@@ -423,6 +430,34 @@ core::Result<void> IdentityService::ChangePassword(const Caller& caller,
                  UserRecord("user.password_change", current.id,
                             "other sessions signed out: " + std::to_string(revoked)));
   });
+}
+
+core::Result<core::User> IdentityService::UpdateMyName(const Caller& caller,
+                                                       std::optional<std::string> first_name,
+                                                       std::optional<std::string> last_name) {
+  SW_RETURN_IF_ERROR(RequireUser(caller));
+  return deps_.db.Transact<core::User>(
+      store::TxMode::kWrite, [&](store::Tx& tx) -> core::Result<core::User> {
+        SW_ASSIGN_OR_RETURN(core::User user, deps_.repos.users->Get(tx, caller.principal.user_id));
+        std::string first = first_name.value_or(user.first_name);
+        std::string last = last_name.value_or(user.last_name);
+        // A name not given is not judged: an older account may lack one.
+        auto errors = ValidateNames(first, last);
+        std::erase_if(errors, [&](const core::FieldError& e) {
+          return e.field == "first_name" ? !first_name : !last_name;
+        });
+        if (!errors.empty()) return core::InvalidFields("your name is invalid", std::move(errors));
+        if (user.first_name == first && user.last_name == last) return user;
+        AuditRecord record = UserRecord("user.name_change", user.id);
+        record.before_json = NameJson(user);
+        user.first_name = std::move(first);
+        user.last_name = std::move(last);
+        user.updated_at = deps_.clock.Now();
+        SW_RETURN_IF_ERROR(deps_.repos.users->Update(tx, user));
+        record.after_json = NameJson(user);
+        SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, record));
+        return user;
+      });
 }
 
 core::Result<int> IdentityService::RevokeAllSessions(const std::string& user_id,

@@ -117,6 +117,11 @@ class IdentityService {
   core::Result<void> ChangePassword(const Caller& caller, std::string_view current_password,
                                     std::string_view new_password);
 
+  // Changes the signed-in person's own first and/or last name (a name not given is kept;
+  // validated as for an invitation); audited with before and after. Returns the stored user.
+  core::Result<core::User> UpdateMyName(const Caller& caller, std::optional<std::string> first_name,
+                                        std::optional<std::string> last_name);
+
   // Revokes every session and refresh token of the user (removal, admin action); returns
   // how many sessions were live. `reason` is for the audit trail of the calling service.
   core::Result<int> RevokeAllSessions(const std::string& user_id, std::string_view reason);

@@ -347,6 +347,43 @@ TEST_P(IdentityTest, ChangePasswordSignsOutEveryOtherSession) {
   EXPECT_TRUE(SignIn("ann@contoso.example", kNewPassword).ok());
 }
 
+TEST_P(IdentityTest, PeopleChangeTheirOwnNameTrimmedValidatedAndAudited) {
+  Caller caller = CallerOf(Must(SignIn("ann@contoso.example", kPassword)));
+  const core::User before = GetUser(ann_.id);
+
+  auto bad = identity_->UpdateMyName(caller, std::string("  "), std::string(101, 'x'));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+  ASSERT_EQ(bad.error().fields.size(), 2U);
+  EXPECT_EQ(bad.error().fields[0].field, "first_name");
+  EXPECT_EQ(bad.error().fields[1].field, "last_name");
+  EXPECT_EQ(GetUser(ann_.id).first_name, before.first_name);
+
+  // Only the first name given: the last name is kept.
+  auto renamed = identity_->UpdateMyName(caller, std::string("  Annika "), std::nullopt);
+  ASSERT_TRUE(renamed.ok()) << renamed.error().message;
+  EXPECT_EQ(renamed->first_name, "Annika");
+  EXPECT_EQ(renamed->last_name, before.last_name);
+  EXPECT_EQ(GetUser(ann_.id).first_name, "Annika");
+
+  // The same name again changes nothing and writes no second entry.
+  ASSERT_TRUE(identity_->UpdateMyName(caller, std::string("Annika"), std::nullopt).ok());
+  store::AuditFilter filter;
+  filter.action = "user.name_change";
+  auto entries = Read<store::Page<core::AuditEntry>>([&](store::Tx& tx) {
+    return repos_.audit->List(tx, filter, {"", 10});
+  });
+  ASSERT_EQ(entries.items.size(), 1U);
+  EXPECT_EQ(entries.items[0].target_id, ann_.id);
+  std::string after = entries.items[0].after_json.value_or("");
+  std::erase(after, ' ');
+  EXPECT_NE(after.find("\"first_name\":\"Annika\""), std::string::npos) << after;
+
+  auto anonymous = identity_->UpdateMyName(Anonymous(), std::string("X"), std::string("Y"));
+  ASSERT_FALSE(anonymous.ok());
+  EXPECT_EQ(anonymous.error().code, ErrorCode::kUnauthenticated);
+}
+
 TEST_P(IdentityTest, RevokeAllSessionsEndsEverySessionOfTheUser) {
   auto a = Must(SignIn("ann@contoso.example", kPassword));
   auto b = Must(SignIn("ann@contoso.example", kPassword));

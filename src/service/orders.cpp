@@ -32,12 +32,6 @@ bool AllDigits(std::string_view text) {
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-core::Error InvalidFields(std::string message, std::vector<core::FieldError> fields) {
-  core::Error error = core::MakeError(ErrorCode::kInvalidArgument, std::move(message));
-  error.fields = std::move(fields);
-  return error;
-}
-
 // `count` decimal digits, each drawn without bias.
 std::string RandomDigits(core::Random& random, std::size_t count) {
   std::string out;
@@ -415,7 +409,7 @@ Result<CreatedAccount> OrderService::CreateAccount(const Caller& caller,
             errors.push_back({"reseller_id", "no reseller has this id"});
           }
         }
-        if (!errors.empty()) return InvalidFields("the account is invalid", errors);
+        if (!errors.empty()) return core::InvalidFields("the account is invalid", errors);
 
         const auto now = deps_.clock.Now();
         CreatedAccount created;
@@ -563,7 +557,8 @@ Result<core::Account> OrderService::UpdateAccount(const Caller& caller,
         for (auto& e : ValidateCompany(company, "company.")) {
           if (changed.at(e.field)) errors.push_back(std::move(e));
         }
-        if (!errors.empty()) return InvalidFields("the company information is invalid", errors);
+        if (!errors.empty())
+          return core::InvalidFields("the company information is invalid", errors);
         const auto now = deps_.clock.Now();
         SW_RETURN_IF_ERROR(deps_.repos.accounts->UpdateCompanyInfo(tx, account_id, company, now));
         account.company = company;
@@ -667,7 +662,7 @@ Result<PlacedOrder> OrderService::PlaceOrder(const Caller& caller, const std::st
         }
       }
     }
-    if (!errors.empty()) return InvalidFields("the order is invalid", errors);
+    if (!errors.empty()) return core::InvalidFields("the order is invalid", errors);
 
     core::Contract contract;
     if (request.number) {
@@ -863,7 +858,7 @@ Result<Renewal> OrderService::Renew(const Caller& caller, const std::string& con
                           "is not a subscription of contract " + contract.number});
       }
     }
-    if (!errors.empty()) return InvalidFields("the renewal is invalid", errors);
+    if (!errors.empty()) return core::InvalidFields("the renewal is invalid", errors);
     if (contract.status == core::ContractStatus::kCancelled) {
       return core::MakeError(ErrorCode::kConflict, "contract " + contract.number +
                                                        " was cancelled and cannot be renewed; "
@@ -989,7 +984,7 @@ Result<Migration> OrderService::MigrateToSignIn(const Caller& caller,
                           "is not a subscription of contract " + contract.number});
       }
     }
-    if (!errors.empty()) return InvalidFields("the migration request is invalid", errors);
+    if (!errors.empty()) return core::InvalidFields("the migration request is invalid", errors);
 
     SW_ASSIGN_OR_RETURN(auto primary_admin,
                         deps_.repos.users->FindPrimaryAdmin(tx, contract.team_id));

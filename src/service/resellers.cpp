@@ -40,12 +40,6 @@ std::size_t CodePoints(std::string_view text) {
   }));
 }
 
-core::Error InvalidFields(std::string message, std::vector<core::FieldError> fields) {
-  core::Error error = core::MakeError(ErrorCode::kInvalidArgument, std::move(message));
-  error.fields = std::move(fields);
-  return error;
-}
-
 std::string ResellerJson(const core::Reseller& r) {
   JsonWriter json;
   json.BeginObject()
@@ -238,7 +232,7 @@ Result<ResellerSummary> ResellerService::CreateReseller(const Caller& caller,
   return RunAudited<ResellerSummary>(
       deps_, caller, record, [&](store::Tx& tx) -> Result<ResellerSummary> {
         SW_ASSIGN_OR_RETURN(Authorization authz, AuthorizeOperator(tx, deps_, caller));
-        if (!errors.empty()) return InvalidFields("the reseller is invalid", errors);
+        if (!errors.empty()) return core::InvalidFields("the reseller is invalid", errors);
         SW_RETURN_IF_ERROR(EnsureNameFree(tx, deps_, *name, ""));
         const auto now = deps_.clock.Now();
         SW_ASSIGN_OR_RETURN(
@@ -271,7 +265,7 @@ Result<ResellerSummary> ResellerService::UpdateReseller(const Caller& caller,
         SW_ASSIGN_OR_RETURN(Authorization authz, AuthorizeOperator(tx, deps_, caller));
         SW_ASSIGN_OR_RETURN(core::Reseller reseller,
                             deps_.repos.accounts->GetReseller(tx, reseller_id));
-        if (!errors.empty()) return InvalidFields("the reseller is invalid", errors);
+        if (!errors.empty()) return core::InvalidFields("the reseller is invalid", errors);
         const std::string before = ResellerJson(reseller);
         if (name) {
           SW_RETURN_IF_ERROR(EnsureNameFree(tx, deps_, *name, reseller.id));
@@ -303,7 +297,7 @@ Result<StaffAdded> ResellerService::AddStaff(const Caller& caller, const std::st
     SW_ASSIGN_OR_RETURN(Authorization authz, AuthorizeOperator(tx, deps_, caller));
     SW_ASSIGN_OR_RETURN(core::Reseller reseller,
                         deps_.repos.accounts->GetReseller(tx, reseller_id));
-    if (!errors.empty()) return InvalidFields("the staff member is invalid", errors);
+    if (!errors.empty()) return core::InvalidFields("the staff member is invalid", errors);
     const auto now = deps_.clock.Now();
     SW_ASSIGN_OR_RETURN(auto existing, deps_.repos.users->FindByEmail(tx, person.email));
     StaffAdded added;

@@ -228,13 +228,18 @@ std::string_view InviteOutcomeName(InviteOutcome outcome) {
   return "invalid_field";
 }
 
-std::vector<core::FieldError> ValidateInvite(InviteRequest& request) {
-  request.first_name = std::string(Trim(request.first_name));
-  request.last_name = std::string(Trim(request.last_name));
-  request.email = std::string(Trim(request.email));
+std::vector<core::FieldError> ValidateNames(std::string& first_name, std::string& last_name) {
+  first_name = std::string(Trim(first_name));
+  last_name = std::string(Trim(last_name));
   std::vector<core::FieldError> errors;
-  if (auto p = NameProblem(request.first_name); !p.empty()) errors.push_back({"first_name", p});
-  if (auto p = NameProblem(request.last_name); !p.empty()) errors.push_back({"last_name", p});
+  if (auto p = NameProblem(first_name); !p.empty()) errors.push_back({"first_name", p});
+  if (auto p = NameProblem(last_name); !p.empty()) errors.push_back({"last_name", p});
+  return errors;
+}
+
+std::vector<core::FieldError> ValidateInvite(InviteRequest& request) {
+  request.email = std::string(Trim(request.email));
+  std::vector<core::FieldError> errors = ValidateNames(request.first_name, request.last_name);
   if (auto p = EmailProblem(request.email); !p.empty()) errors.push_back({"email", p});
   return errors;
 }

@@ -120,8 +120,12 @@ class UserService {
   IdentityService& identity_;
 };
 
-// Field errors for a person to invite (trimmed in place): e-mail syntax and length, names
-// present, at most 100 characters, without control characters. Empty when valid.
+// Field errors for a person's names (trimmed in place): present, at most 100 characters,
+// without control characters. Empty when valid.
+std::vector<core::FieldError> ValidateNames(std::string& first_name, std::string& last_name);
+
+// Field errors for a person to invite (trimmed in place): the names as ValidateNames, e-mail
+// syntax and length. Empty when valid.
 std::vector<core::FieldError> ValidateInvite(InviteRequest& request);
 
 }  // namespace seatwise::service

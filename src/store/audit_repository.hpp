@@ -19,6 +19,7 @@ struct AuditFilter {
   std::optional<std::string> target_id;
   std::optional<core::TimePoint> from;  // at >= from
   std::optional<core::TimePoint> to;    // at < to
+  std::optional<core::AuditOutcome> outcome;
 };
 
 class AuditRepository {

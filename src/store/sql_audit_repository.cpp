@@ -22,6 +22,7 @@ constexpr std::string_view kActorIs = " AND actor_id = ?";
 constexpr std::string_view kActionIs = " AND action = ?";
 constexpr std::string_view kTargetTypeIs = " AND target_type = ?";
 constexpr std::string_view kTargetIdIs = " AND target_id = ?";
+constexpr std::string_view kOutcomeIs = " AND outcome = ?";
 constexpr std::string_view kAtFrom = " AND at >= ?";
 constexpr std::string_view kAtTo = " AND at < ?";
 constexpr std::string_view kNewestFirst = " ORDER BY seq DESC LIMIT ?";
@@ -91,6 +92,7 @@ class SqlAuditRepository final : public AuditRepository {
     add(f.action, kActionIs);
     add(f.target_type, kTargetTypeIs);
     add(f.target_id, kTargetIdIs);
+    if (f.outcome) add(std::string(core::EnumName(*f.outcome)), kOutcomeIs);
     if (f.from) {
       sql += kAtFrom;
       params.push_back(Ms(*f.from));
