@@ -140,3 +140,35 @@ test('an API token works with Bearer until it is revoked; the data export downlo
   page.assertClean();
   await context.close();
 });
+
+test('people correct their own name in Settings; a blank name is refused on its field', async () => {
+  const { context, page } = await newPage(browser);
+  await signIn(page, 'eve@contoso.example');
+  await page.goto('/settings');
+  const first = page.getByRole('textbox', { name: 'First name' });
+  const original = await first.inputValue();
+  assert.ok(original.length > 0, 'the form starts from the stored name');
+
+  await first.fill('   ');
+  await page.getByRole('button', { name: 'Save name' }).click();
+  await page.getByText('is required').waitFor();
+
+  await first.fill('Evelyn');
+  await page.getByRole('button', { name: 'Save name' }).click();
+  await page.getByText('Your name was changed.').waitFor();
+  // The account menu and the API show the new name at once.
+  await page
+    .getByRole('button', { name: 'Account menu' })
+    .getByText(/Evelyn/)
+    .waitFor();
+  const me = await page.evaluate(async () => (await fetch('/api/v1/me')).json());
+  assert.equal(me.user.first_name, 'Evelyn');
+  await screenshot(page, 'settings-profile');
+
+  // Put it back for the other specs.
+  await first.fill(original);
+  await page.getByRole('button', { name: 'Save name' }).click();
+  await page.getByRole('button', { name: 'Account menu' }).getByText(original).waitFor();
+  page.assertClean();
+  await context.close();
+});

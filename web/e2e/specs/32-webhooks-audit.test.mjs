@@ -112,3 +112,38 @@ test('the audit log lists those changes; filtering by action narrows it, in the 
   page.assertClean();
   await context.close();
 });
+
+test('refused attempts are one filter away: a user reaching for the audit log shows up there', async () => {
+  // eve (a user of Contoso Design) asks for the team's audit log and is refused.
+  const eve = await newPage(browser);
+  await signIn(eve.page, 'eve@contoso.example');
+  const teamId = await eve.page.evaluate(async () => {
+    const me = await (await fetch('/api/v1/me')).json();
+    return me.memberships.find((m) => m.team_name === 'Contoso Design').team_id;
+  });
+  const refused = await eve.page.evaluate(
+    async (id) => (await fetch(`/api/v1/teams/${id}/audit`)).status,
+    teamId,
+  );
+  assert.equal(refused, 403);
+  await eve.context.close();
+
+  const { context, page } = await newPage(browser);
+  await designTeam(page);
+  await page.goto(`/teams/${teamId}/audit`);
+  await page.getByTestId('audit-row').first().waitFor();
+  await page.getByRole('textbox', { name: 'Outcome' }).click();
+  await page.getByRole('option', { name: 'Refused attempts only' }).click();
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.waitForURL(/outcome=denied/);
+  const table = page.getByRole('table', { name: 'Audit entries' });
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('[data-testid="audit-row"]')];
+    return rows.length > 0 && rows.every((row) => row.textContent.includes('denied'));
+  });
+  const text = await table.textContent();
+  assert.ok(text.includes('eve@contoso.example') || text.includes('Eve'), text.slice(0, 400));
+  assert.ok(!text.includes('allowed'), 'only refused attempts are listed');
+  page.assertClean();
+  await context.close();
+});

@@ -66,7 +66,7 @@ test('rafael opens a customer and dry-runs the switch of the serial contract to 
   await context.close();
 });
 
-test('the operator sees the catalog, its tabs in the address, and why resellers are missing', async () => {
+test('the operator sees the catalog, its tabs in the address, customers and resellers', async () => {
   const { context, page } = await newPage(browser);
   await signIn(page, 'operator@seatwise.example');
   await page.goto('/operator');
@@ -91,7 +91,10 @@ test('the operator sees the catalog, its tabs in the address, and why resellers 
   await page.getByRole('table', { name: 'Customers' }).getByRole('link').first().waitFor();
   await screenshot(page, 'operator-customers');
   await page.getByRole('tab', { name: 'Resellers' }).click();
-  await page.getByText('Not available yet').waitFor();
+  await page.waitForURL(/\/operator\/resellers$/);
+  // The demo's two resellers, by name.
+  const resellers = page.getByRole('table', { name: 'Resellers' });
+  await resellers.getByRole('link', { name: 'Northwind CAD Solutions' }).waitFor();
   page.assertClean();
   await context.close();
 });

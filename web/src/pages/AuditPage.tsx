@@ -23,6 +23,7 @@ import {
   auditApiParams,
   diffRows,
   emptyAuditFilters,
+  outcomeOf,
   readAuditFilters,
 } from '../components/admin/auditQuery';
 import type { AuditFilters } from '../components/admin/auditQuery';
@@ -267,6 +268,17 @@ export default function AuditPage() {
                 placeholder="Any"
                 value={draft.target_id}
                 onChange={(e) => setDraft({ ...draft, target_id: e.currentTarget.value })}
+              />
+              <Select
+                label="Outcome"
+                data={[
+                  { value: '', label: 'Done and refused' },
+                  { value: 'allowed', label: 'Done' },
+                  { value: 'denied', label: 'Refused attempts only' },
+                ]}
+                value={draft.outcome}
+                onChange={(value) => setDraft({ ...draft, outcome: outcomeOf(value) })}
+                allowDeselect={false}
               />
               <TextInput
                 label="From (day, UTC)"

@@ -1,10 +1,22 @@
-import { Button, List, Paper, Stack, Table, Tabs, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import {
+  Button,
+  Group,
+  List,
+  Paper,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { type FormEvent, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 
 import { api, download } from '../api/client';
 import { ApiTokens } from '../components/admin/ApiTokens';
 import { ConfirmAction } from '../components/admin/ConfirmAction';
+import { formErrorsOf, type FormErrors } from '../components/formErrors';
 import { ChangePassword, TwoStepVerification } from '../components/admin/SecuritySettings';
 import { formatDateTime } from '../components/format';
 import { notifyError, notifySuccess } from '../components/notify';
@@ -14,6 +26,60 @@ import { useMe, useSession } from '../session/SessionContext';
 
 const tabs = ['profile', 'security', 'tokens', 'data'] as const;
 type Tab = (typeof tabs)[number];
+
+// The person's own name; the e-mail address is their identity and stays as it is.
+function NameForm() {
+  const me = useMe();
+  const { reload } = useSession();
+  const [first, setFirst] = useState(me.user.first_name);
+  const [last, setLast] = useState(me.user.last_name);
+  const [errors, setErrors] = useState<FormErrors>({});
+  const [busy, setBusy] = useState(false);
+  const changed = first !== me.user.first_name || last !== me.user.last_name;
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setErrors({});
+    try {
+      await api('/api/v1/me', { method: 'PATCH', body: { first_name: first, last_name: last } });
+      await reload();
+      notifySuccess('Your name was changed.');
+    } catch (error) {
+      const onFields = formErrorsOf(error, ['first_name', 'last_name']);
+      if (onFields) setErrors(onFields);
+      else notifyError(error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={(e) => void save(e)} aria-label="Your name">
+      <Group align="flex-end" maw={640} grow>
+        <TextInput
+          label="First name"
+          value={first}
+          onChange={(e) => setFirst(e.currentTarget.value)}
+          error={errors.first_name}
+          maxLength={100}
+          autoComplete="given-name"
+        />
+        <TextInput
+          label="Last name"
+          value={last}
+          onChange={(e) => setLast(e.currentTarget.value)}
+          error={errors.last_name}
+          maxLength={100}
+          autoComplete="family-name"
+        />
+      </Group>
+      <Button type="submit" mt="sm" loading={busy} disabled={!changed}>
+        Save name
+      </Button>
+    </form>
+  );
+}
 
 function Profile() {
   const me = useMe();
@@ -68,9 +134,10 @@ function Profile() {
             )}
           </Table.Tbody>
         </Table>
+        <NameForm />
         <Text size="sm" c="dimmed">
-          Your name and e-mail are kept by your team&apos;s admins; ask your Primary Admin to
-          correct them.
+          Your e-mail address is how Seatwise knows you in every team; to use another one, ask your
+          Primary Admin to invite that address.
         </Text>
       </Stack>
     </Paper>

@@ -27,15 +27,15 @@ import { ErrorAlert } from '../Page';
 import { ListPager, useCursor } from './CursorPager';
 import type { Paged, Product, ProductSet, Service } from './customerTypes';
 import { ListState } from '../ListState';
+import { formErrorsOf, type FormErrors } from '../formErrors';
 import { ReleaseAdmin } from './ReleaseAdmin';
 
-type Errors = Record<string, string | undefined>;
+type Errors = FormErrors;
 
 // Field errors of a refused change, by field name; anything else as a notification.
 function fieldErrors(e: unknown, fields: string[], title: string): Errors {
-  if (e instanceof ApiError && e.problem.errors?.some((p) => fields.includes(p.field))) {
-    return Object.fromEntries(e.problem.errors.map((p) => [p.field, p.message]));
-  }
+  const shown = formErrorsOf(e, fields);
+  if (shown) return shown;
   notifyError(e, title);
   return {};
 }

@@ -19,8 +19,8 @@ import type { FormEvent } from 'react';
 
 import { api } from '../../api/client';
 import { useApi } from '../../hooks/useApi';
-import { formErrorsOf } from '../downloads/formErrors';
-import type { FormErrors } from '../downloads/formErrors';
+import { formErrorsOf } from '../formErrors';
+import type { FormErrors } from '../formErrors';
 import { draftProblems, emptyDraft, releaseBody, releaseFields } from '../downloads/releaseDraft';
 import type { Draft } from '../downloads/releaseDraft';
 import { formatSize, newestFirst } from '../downloads/releases';

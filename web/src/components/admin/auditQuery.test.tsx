@@ -11,7 +11,9 @@ import {
 describe('audit filters', () => {
   it('reads filters from the address and drops malformed dates', () => {
     const filters = readAuditFilters(
-      new URLSearchParams('action=user.invite&from=2026-01-05&to=yesterday&actor=%20usr_1%20'),
+      new URLSearchParams(
+        'action=user.invite&from=2026-01-05&to=yesterday&actor=%20usr_1%20&outcome=denied',
+      ),
     );
     expect(filters).toEqual({
       actor: 'usr_1',
@@ -20,8 +22,11 @@ describe('audit filters', () => {
       target_id: '',
       from: '2026-01-05',
       to: '',
+      outcome: 'denied',
     });
-    expect(activeFilterCount(filters)).toBe(3);
+    expect(activeFilterCount(filters)).toBe(4);
+    expect(auditApiParams(filters, '').outcome).toBe('denied');
+    expect(readAuditFilters(new URLSearchParams('outcome=maybe')).outcome).toBe('');
   });
 
   it('asks the API for whole days, the last one included', () => {

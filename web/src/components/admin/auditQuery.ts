@@ -7,6 +7,7 @@ export interface AuditFilters {
   target_id: string;
   from: string; // YYYY-MM-DD, first day included
   to: string; // YYYY-MM-DD, last day included
+  outcome: '' | 'allowed' | 'denied'; // '' for both
 }
 
 export const emptyAuditFilters: AuditFilters = {
@@ -16,9 +17,14 @@ export const emptyAuditFilters: AuditFilters = {
   target_id: '',
   from: '',
   to: '',
+  outcome: '',
 };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export function outcomeOf(value: string | null): AuditFilters['outcome'] {
+  return value === 'allowed' || value === 'denied' ? value : '';
+}
 
 export function readAuditFilters(params: URLSearchParams): AuditFilters {
   const get = (key: keyof AuditFilters) => (params.get(key) ?? '').trim();
@@ -29,6 +35,7 @@ export function readAuditFilters(params: URLSearchParams): AuditFilters {
     target_id: get('target_id'),
     from: DAY.test(get('from')) ? get('from') : '',
     to: DAY.test(get('to')) ? get('to') : '',
+    outcome: outcomeOf(get('outcome')),
   };
 }
 
@@ -52,6 +59,7 @@ export function auditApiParams(
     target_id: filters.target_id || undefined,
     from: filters.from ? `${filters.from}T00:00:00Z` : undefined,
     to: filters.to ? `${nextDay(filters.to)}T00:00:00Z` : undefined,
+    outcome: filters.outcome || undefined,
     after: after || undefined,
     limit: format === 'json' ? '25' : undefined,
     format: format === 'csv' ? 'csv' : undefined,

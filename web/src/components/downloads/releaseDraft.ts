@@ -1,4 +1,4 @@
-import type { FormErrors } from './formErrors';
+import type { FormErrors } from '../formErrors';
 import { sha256Problem } from './releases';
 import type { ReleaseKind } from './releases';
 
