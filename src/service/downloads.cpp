@@ -336,8 +336,11 @@ Result<std::vector<Download>> DownloadService::ListTeamDownloads(const Caller& c
         SW_ASSIGN_OR_RETURN(auto subs, deps.repos.contracts->ListTeamSubscriptions(tx, team_id));
         for (const auto& sub : subs) {
           if (sub.service_id) continue;  // services have nothing to install
+          // A network (multi-user) pool is open to every member of the team: anyone may take
+          // a floating seat from it, so anyone may install the product.
+          const bool floating = member && sub.access == core::Access::kMultiUser;
           const bool reached = reach.whole_team || reach.contract_ids.contains(sub.contract_id) ||
-                               held.contains(sub.id);
+                               held.contains(sub.id) || floating;
           if (!reached) continue;
           auto it = contracts.find(sub.contract_id);
           if (it == contracts.end()) {

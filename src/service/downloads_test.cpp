@@ -203,6 +203,29 @@ TEST_P(DownloadsTest, ClassicAccessToASerialSubscriptionGivesItsDownloads) {
   EXPECT_THAT(Codes(items), ElementsAre("P1002"));
 }
 
+TEST_P(DownloadsTest, ANetworkPoolGivesItsDownloadsToEveryMemberOfTheTeam) {
+  const auto now = clock_.Now();
+  Must(db_->Transact<core::Subscription>(
+      store::TxMode::kWrite, [&](store::Tx& tx) -> core::Result<core::Subscription> {
+        core::Product p{"", "ZNET", "Networked", "2026", "", false, now, now};
+        SW_ASSIGN_OR_RETURN(p, repos_.catalog->CreateProduct(tx, p));
+        core::Subscription s;
+        s.contract_id = c1_.id;
+        s.seats = 3;
+        s.access = core::Access::kMultiUser;
+        s.created_at = s.updated_at = now;
+        s.product_id = p.id;
+        return repos_.contracts->CreateSubscription(tx, s);
+      }));
+  // No seat held, no classic access: the floating pool alone.
+  EXPECT_THAT(Codes(Must(downloads().ListTeamDownloads(As("user"), team_.id))),
+              ElementsAre("ZNET"));
+  // Not for people outside the team.
+  auto outsider = downloads().ListTeamDownloads(As("outsider"), team_.id);
+  ASSERT_FALSE(outsider.ok());
+  EXPECT_EQ(outsider.error().code, ErrorCode::kNotFound);
+}
+
 TEST_P(DownloadsTest, AdminsDownloadEveryProductOfTheTeam) {
   for (const char* who : {"pa", "sa", "operator"}) {
     auto items = downloads().ListTeamDownloads(As(who), team_.id);

@@ -1,7 +1,7 @@
 // Downloads and updates over real HTTP on both backends against the demo: a user sees the
-// products she holds, the Primary Admin every product of the team, an operator's new update
-// comes first, only operators may add releases, bad input names its fields, and a serial
-// subscription shows its serial number and product key.
+// products she holds and the team's network (floating) products, the Primary Admin every product of
+// the team, an operator's new update comes first, only operators may add releases, bad input names
+// its fields, and a serial subscription shows its serial number and product key.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -49,12 +49,12 @@ class DownloadsHttpTest : public DemoServerTest {
   }
 };
 
-TEST_P(DownloadsHttpTest, AUserSeesOnlyTheProductsSheHoldsWithTheirReleases) {
+TEST_P(DownloadsHttpTest, AUserSeesTheProductsSheHoldsAndTheFloatingOnesWithTheirReleases) {
   const Credential& eve = server_->Person(DemoEmail("eve"));
   const std::string team = TeamId(eve);
   ASSERT_FALSE(team.empty());
   boost::json::value listing;
-  ASSERT_THAT(DownloadCodes(team, eve, &listing), ElementsAre("DRL"));
+  ASSERT_THAT(DownloadCodes(team, eve, &listing), ElementsAre("DRL", "STR"));
   const auto& item = listing.at("items").at(0);
   EXPECT_EQ(item.at("product").at("name"), "Draftline");
   EXPECT_EQ(item.at("product").at("release_name"), "2027");
@@ -104,7 +104,7 @@ TEST_P(DownloadsHttpTest, AnOperatorsNewUpdateIsTheFirstAUserSees) {
   const std::string id(release.at("id").as_string());
 
   boost::json::value listing;
-  ASSERT_THAT(DownloadCodes(team, eve, &listing), ElementsAre("DRL"));
+  ASSERT_THAT(DownloadCodes(team, eve, &listing), ElementsAre("DRL", "STR"));
   const auto& first = listing.at("items").at(0).at("releases").at(0);
   EXPECT_EQ(first.at("version"), "2027.2");
   EXPECT_EQ(first.at("notes"), "Fixes a crash when plotting.");
@@ -120,7 +120,7 @@ TEST_P(DownloadsHttpTest, AnOperatorsNewUpdateIsTheFirstAUserSees) {
   EXPECT_EQ(server_->Call("DELETE", "/api/v1/catalog/products/DRL/releases/" + id, eve).status,
             403);
   EXPECT_EQ(server_->Call("DELETE", "/api/v1/catalog/products/DRL/releases/" + id, op).status, 204);
-  ASSERT_THAT(DownloadCodes(team, eve, &listing), ElementsAre("DRL"));
+  ASSERT_THAT(DownloadCodes(team, eve, &listing), ElementsAre("DRL", "STR"));
   EXPECT_NE(listing.at("items").at(0).at("releases").at(0).at("version"), "2027.2");
 }
 
@@ -166,8 +166,9 @@ TEST_P(DownloadsHttpTest, TheProductListShowsTheSerialNumberAndProductKey) {
   }
   EXPECT_TRUE(seen) << listed.Describe();
 
-  // The Software Coordinator downloads their serial contract's product.
-  EXPECT_THAT(DownloadCodes(team, dev), ElementsAre("FRM"));
+  // The Software Coordinator downloads their serial contract's product (and, as a member,
+  // the team's floating Structa).
+  EXPECT_THAT(DownloadCodes(team, dev), ElementsAre("FRM", "STR"));
 }
 
 TEST_P(DownloadsHttpTest, ACatalogImportAddsReleasesOnce) {

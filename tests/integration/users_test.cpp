@@ -67,6 +67,43 @@ TEST_P(UsersHttpTest, AdminImportsACsvAndSeesThePeoplePendingWhileAUserIsRefused
   EXPECT_EQ(server_->Call("GET", "/api/v1/teams/" + team + "/users", eve).status, 403);
 }
 
+TEST_P(UsersHttpTest, PeopleRenameThemselvesAndBadNamesAreNamedFieldByField) {
+  const Credential& eve = server_->Person(DemoEmail("eve"));
+  HttpReply renamed =
+      server_->Call("PATCH", "/api/v1/me", eve, R"({"first_name":"  Evelyn ","last_name":"Ng"})");
+  ASSERT_EQ(renamed.status, 200) << renamed.Describe();
+  EXPECT_EQ(renamed.Json().at("user").at("first_name"), "Evelyn");
+  HttpReply me = server_->Call("GET", "/api/v1/me", eve);
+  EXPECT_EQ(me.Json().at("user").at("last_name"), "Ng");
+
+  HttpReply bad = server_->Call("PATCH", "/api/v1/me", eve, R"({"first_name":"","last_name":7})");
+  ASSERT_EQ(bad.status, 400) << bad.Describe();
+  EXPECT_NE(bad.Header("content-type").find("application/problem+json"), std::string::npos);
+  EXPECT_NE(bad.body.find("last_name"), std::string::npos) << bad.body;
+  EXPECT_EQ(server_->Call("GET", "/api/v1/me", eve).Json().at("user").at("first_name"), "Evelyn");
+  // Put the demo name back.
+  EXPECT_EQ(server_->Call("PATCH", "/api/v1/me", eve, R"({"first_name":"Eve","last_name":"Evans"})")
+                .status,
+            200);
+}
+
+TEST_P(UsersHttpTest, TheAuditLogListsRefusedAttemptsOnItsOwn) {
+  const Credential& ann = server_->Person(DemoEmail("ann"));
+  const Credential& eve = server_->Person(DemoEmail("eve"));
+  const std::string team = TeamId(ann);
+  EXPECT_EQ(server_->Call("GET", "/api/v1/teams/" + team + "/users", eve).status, 403);
+  HttpReply denied =
+      server_->Call("GET", "/api/v1/teams/" + team + "/audit?outcome=denied&limit=200", ann);
+  ASSERT_EQ(denied.status, 200) << denied.Describe();
+  const boost::json::value listing = denied.Json();
+  const auto& items = listing.at("items").as_array();
+  ASSERT_FALSE(items.empty());
+  for (const auto& entry : items) EXPECT_EQ(entry.at("outcome"), "denied");
+  HttpReply bad = server_->Call("GET", "/api/v1/teams/" + team + "/audit?outcome=maybe", ann);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("allowed or denied"), std::string::npos) << bad.body;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, UsersHttpTest,
                          ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres),
                          seatwise::testing::BackendParamName);
