@@ -26,6 +26,7 @@
 #include "service/downloads.hpp"
 #include "service/entitlements.hpp"
 #include "service/gdpr.hpp"
+#include "service/idempotency.hpp"
 #include "service/identity.hpp"
 #include "service/leases.hpp"
 #include "service/orders.hpp"
@@ -234,10 +235,12 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
   service::WebhookService webhooks(
       deps, {.sealing_key = key, .allow_loopback_http = config_.webhooks.allow_loopback_http});
   service::DownloadService downloads(deps);
+  service::IdempotencyService idempotency(deps);
   http::Authenticator authenticator(
       http::CredentialCheckFor(identity, tokens, entitlements),
       http::AuthOptions{.trust_proxy = config_.server.trust_proxy,
-                        .secure_cookies = config_.server.public_url.starts_with("https://")});
+                        .secure_cookies = config_.server.public_url.starts_with("https://")},
+      &idempotency);
   http::ApiServices api{.identity = identity,
                         .tokens = tokens,
                         .gdpr = gdpr,

@@ -6,6 +6,7 @@
 #include <array>
 
 #include "http/problem.hpp"
+#include "service/idempotency.hpp"
 
 namespace seatwise::http {
 namespace {
@@ -242,6 +243,62 @@ Response Authenticator::Refuse(const Request& request, const core::Error& error)
   return response;
 }
 
+Response Authenticator::RunOnce(const Request& request, const service::Caller& caller,
+                                const CallerHandler& handler) const {
+  const auto key = request.Header("Idempotency-Key");
+  if (idempotency_ == nullptr || request.method != Method::kPost || !key) {
+    return handler(request, caller);
+  }
+  using Outcome = service::IdempotencyClaim::Outcome;
+  // Keys are the caller's own: a person's, or a computer's when it proved itself.
+  const std::string owner = caller.principal.user_id.empty()
+                                ? "device:" + caller.principal.device_id
+                                : caller.principal.user_id;
+  const std::string what = "POST " + request.target + "\n" + request.body;
+  auto claim = idempotency_->Claim(owner, *key, what);
+  if (!claim.ok()) return Problem(request, claim.error(), {});
+  switch (claim->outcome) {
+    case Outcome::kReplay: {
+      Response replay = claim->body.empty()
+                            ? TextResponse("", "", claim->status)
+                            : TextResponse(claim->body, "application/json", claim->status);
+      replay.SetHeader("Idempotent-Replayed", "true");
+      return replay;
+    }
+    case Outcome::kInProgress:
+      return Problem(request,
+                     core::MakeError(core::ErrorCode::kConflict,
+                                     "the first request with this Idempotency-Key has not "
+                                     "finished yet; retry in a moment to get its answer"),
+                     {});
+    case Outcome::kMismatch:
+      return Problem(request,
+                     core::MakeError(core::ErrorCode::kConflict,
+                                     "this Idempotency-Key was already used for a different "
+                                     "request; send a new key with each new request"),
+                     {});
+    case Outcome::kRun:
+      break;
+  }
+  Response response;
+  try {
+    response = handler(request, caller);
+  } catch (...) {
+    (void)idempotency_->Release(owner, *key);
+    throw;
+  }
+  // Only a successful JSON (or empty) answer is kept; anything else gives the key back so a
+  // corrected retry runs. If keeping fails, the key is given back too: a repeat then runs
+  // again rather than waiting on a claim nobody completes.
+  const bool keep =
+      response.status >= 200 && response.status < 300 &&
+      (response.body.empty() || response.content_type.starts_with("application/json"));
+  if (!keep || !idempotency_->Complete(owner, *key, response.status, response.body).ok()) {
+    (void)idempotency_->Release(owner, *key);
+  }
+  return response;
+}
+
 Handler Authenticator::Authenticated(CallerHandler handler) const {
   return [this, handler = std::move(handler)](const Request& request) {
     auto caller = Resolve(request);
@@ -251,7 +308,7 @@ Handler Authenticator::Authenticated(CallerHandler handler) const {
                     core::MakeError(core::ErrorCode::kUnauthenticated,
                                     "sign in, or send an API token as Authorization: Bearer"));
     }
-    return handler(request, *caller);
+    return RunOnce(request, *caller, handler);
   };
 }
 
@@ -264,7 +321,7 @@ Handler Authenticator::UserOrDevice(CallerHandler handler) const {
                                              "sign in, or send this computer's device "
                                              "credential as Authorization: Bearer swm_…"));
     }
-    return handler(request, *caller);
+    return RunOnce(request, *caller, handler);
   };
 }
 

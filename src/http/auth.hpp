@@ -15,6 +15,10 @@
 #include "service/context.hpp"
 
 namespace seatwise::service {
+class IdempotencyService;
+}
+
+namespace seatwise::service {
 class EntitlementService;
 class IdentityService;
 class TokenService;
@@ -83,8 +87,12 @@ using CallerHandler = std::function<Response(const Request&, const service::Call
 // Resolves callers and wraps handlers with the matching policy.
 class Authenticator {
  public:
-  Authenticator(CredentialCheck check, AuthOptions options)
-      : check_(std::move(check)), options_(options) {}
+  // With `idempotency`, a POST that carries an Idempotency-Key header is run at most once
+  // per caller and key (service/idempotency.hpp): a repeat gets the first 2xx JSON answer
+  // again, marked Idempotent-Replayed: true.
+  Authenticator(CredentialCheck check, AuthOptions options,
+                service::IdempotencyService* idempotency = nullptr)
+      : check_(std::move(check)), options_(options), idempotency_(idempotency) {}
 
   // Address, request id and user agent of the request.
   service::RequestMeta Meta(const Request& request) const;
@@ -113,8 +121,13 @@ class Authenticator {
   const AuthOptions& options() const { return options_; }
 
  private:
+  // Runs `handler`, honouring an Idempotency-Key when the request carries one.
+  Response RunOnce(const Request& request, const service::Caller& caller,
+                   const CallerHandler& handler) const;
+
   CredentialCheck check_;
   AuthOptions options_;
+  service::IdempotencyService* idempotency_ = nullptr;
 };
 
 }  // namespace seatwise::http

@@ -155,6 +155,13 @@ class AuthRepository {
   virtual Result<std::optional<core::IdempotencyRecord>> GetIdempotencyRecord(
       Tx& tx, const std::string& principal_id, const std::string& key, core::TimePoint now) = 0;
   virtual Result<int> DeleteExpiredIdempotencyRecords(Tx& tx, core::TimePoint now) = 0;
+  // The answer of a record claimed while its request ran (status 0 until then).
+  virtual Result<void> CompleteIdempotencyRecord(Tx& tx, const std::string& principal_id,
+                                                 const std::string& key, int status_code,
+                                                 const std::string& response_body) = 0;
+  // Forgets a claim whose request failed, so that a retry with the same key runs again.
+  virtual Result<void> DeleteIdempotencyRecord(Tx& tx, const std::string& principal_id,
+                                               const std::string& key) = 0;
 };
 
 }  // namespace seatwise::store

@@ -328,6 +328,30 @@ TEST_P(AuthRepositoryTest, IdempotencyRecordsAreInsertIfAbsent) {
       1);
 }
 
+TEST_P(AuthRepositoryTest, AnIdempotencyClaimIsCompletedOrForgotten) {
+  core::IdempotencyRecord claim{"usr_1", "key-2", "h", 0, "", Now(), Now() + hours(24)};
+  EXPECT_TRUE(Must(Write([&](Tx& tx) { return repos_.auth->PutIdempotencyRecord(tx, claim); })));
+  Must(Write([&](Tx& tx) -> core::Result<bool> {
+    SW_RETURN_IF_ERROR(
+        repos_.auth->CompleteIdempotencyRecord(tx, "usr_1", "key-2", 201, R"({"id":"y"})"));
+    return true;
+  }));
+  auto got = Must(
+      Read([&](Tx& tx) { return repos_.auth->GetIdempotencyRecord(tx, "usr_1", "key-2", Now()); }));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->status_code, 201);
+  EXPECT_EQ(got->response_body, R"({"id":"y"})");
+
+  Must(Write([&](Tx& tx) -> core::Result<bool> {
+    SW_RETURN_IF_ERROR(repos_.auth->DeleteIdempotencyRecord(tx, "usr_1", "key-2"));
+    return true;
+  }));
+  EXPECT_FALSE(Must(Read(
+      [&](Tx& tx) { return repos_.auth->GetIdempotencyRecord(tx, "usr_1", "key-2", Now()); })));
+  // Once forgotten the key can be claimed again.
+  EXPECT_TRUE(Must(Write([&](Tx& tx) { return repos_.auth->PutIdempotencyRecord(tx, claim); })));
+}
+
 core::AccessToken NewAccess(const std::string& hash, const std::string& user_id,
                             const std::string& family_id, core::TimePoint now) {
   core::AccessToken a;

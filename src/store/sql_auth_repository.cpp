@@ -190,6 +190,11 @@ constexpr std::string_view kSelectIdempotency =
     " AND expires_at > ?";
 constexpr std::string_view kDeleteExpiredIdempotency =
     "DELETE FROM idempotency_keys WHERE expires_at <= ?";
+constexpr std::string_view kCompleteIdempotency =
+    "UPDATE idempotency_keys SET status_code = ?, response_body = ?"
+    " WHERE principal_id = ? AND idem_key = ?";
+constexpr std::string_view kDeleteIdempotency =
+    "DELETE FROM idempotency_keys WHERE principal_id = ? AND idem_key = ?";
 
 core::Invitation InvitationFrom(const Row& r) {
   return core::Invitation{r.Text(0),       r.Text(1),      r.Text(2),    r.Text(3),
@@ -608,6 +613,20 @@ class SqlAuthRepository final : public AuthRepository {
 
   Result<int> DeleteExpiredIdempotencyRecords(Tx& tx, core::TimePoint now) override {
     return Changed(tx.Exec(kDeleteExpiredIdempotency, {Ms(now)}));
+  }
+
+  Result<void> CompleteIdempotencyRecord(Tx& tx, const std::string& principal_id,
+                                         const std::string& key, int status_code,
+                                         const std::string& response_body) override {
+    SW_RETURN_IF_ERROR(
+        tx.Exec(kCompleteIdempotency, {Int(status_code), response_body, principal_id, key}));
+    return core::Ok();
+  }
+
+  Result<void> DeleteIdempotencyRecord(Tx& tx, const std::string& principal_id,
+                                       const std::string& key) override {
+    SW_RETURN_IF_ERROR(tx.Exec(kDeleteIdempotency, {principal_id, key}));
+    return core::Ok();
   }
 
  private:
