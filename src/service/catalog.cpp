@@ -53,21 +53,6 @@ void CheckKind(const std::string& kind, const std::string& field, std::vector<Fi
 // ---------------------------------------------------------------------------------------
 // Access
 
-Result<void> RequireSignedIn(const Caller& caller) {
-  if (caller.principal.authenticated() || caller.principal.method == AuthMethod::kSystem) {
-    return core::Ok();
-  }
-  return core::MakeError(ErrorCode::kUnauthenticated, "sign in first");
-}
-
-// The role under which the caller may change the catalog: operators, or the system itself.
-Result<std::string> AuthorizeWrite(store::Tx& tx, const Deps& deps, const Caller& caller) {
-  if (caller.principal.method == AuthMethod::kSystem) return std::string("system");
-  SW_ASSIGN_OR_RETURN(Authorization authz,
-                      Authorize(tx, deps, caller.principal, core::Capability::kManageCatalog, {}));
-  return std::string(core::RoleName(authz.role));
-}
-
 // ---------------------------------------------------------------------------------------
 // Audit views
 
@@ -232,7 +217,7 @@ Result<T> CreateSet(const Deps& deps, const Caller& caller, const ProductSetChan
   const std::string type(Traits::kType);
   AuditRecord record = Record("catalog." + type + ".create", type, change.code);
   return RunAudited<T>(deps, caller, record, [&](store::Tx& tx) -> Result<T> {
-    SW_ASSIGN_OR_RETURN(std::string role, AuthorizeWrite(tx, deps, caller));
+    SW_ASSIGN_OR_RETURN(std::string role, AuthorizeCatalogChange(tx, deps, caller));
     SW_RETURN_IF_ERROR(CheckMembers(tx, deps, change.product_ids));
     auto& repo = *deps.repos.catalog;
     SW_ASSIGN_OR_RETURN(auto existing, Traits::Find(repo, tx, change.code));
@@ -261,7 +246,7 @@ Result<T> ReplaceSet(const Deps& deps, const Caller& caller, const std::string& 
   const std::string type(Traits::kType);
   AuditRecord record = Record("catalog." + type + ".update", type, id);
   return RunAudited<T>(deps, caller, record, [&](store::Tx& tx) -> Result<T> {
-    SW_ASSIGN_OR_RETURN(std::string role, AuthorizeWrite(tx, deps, caller));
+    SW_ASSIGN_OR_RETURN(std::string role, AuthorizeCatalogChange(tx, deps, caller));
     auto& repo = *deps.repos.catalog;
     SW_ASSIGN_OR_RETURN(T set, Traits::Get(repo, tx, id));
     SW_RETURN_IF_ERROR(CheckMembers(tx, deps, change.product_ids));
@@ -287,7 +272,7 @@ Result<T> ReplaceSet(const Deps& deps, const Caller& caller, const std::string& 
 
 template <typename T>
 Result<T> GetSet(const Deps& deps, const Caller& caller, const std::string& id) {
-  SW_RETURN_IF_ERROR(RequireSignedIn(caller));
+  SW_RETURN_IF_ERROR(RequireCatalogReader(caller));
   return deps.db.Transact<T>(store::TxMode::kRead, [&](store::Tx& tx) {
     return SetTraits<T>::Get(*deps.repos.catalog, tx, id);
   });
@@ -313,7 +298,7 @@ store::Page<T> PageByCode(std::vector<T> all, const store::PageRequest& page) {
 template <typename T>
 Result<store::Page<T>> ListSets(const Deps& deps, const Caller& caller,
                                 const store::PageRequest& page) {
-  SW_RETURN_IF_ERROR(RequireSignedIn(caller));
+  SW_RETURN_IF_ERROR(RequireCatalogReader(caller));
   return deps.db.Transact<store::Page<T>>(
       store::TxMode::kRead, [&](store::Tx& tx) -> Result<store::Page<T>> {
         SW_ASSIGN_OR_RETURN(auto all, SetTraits<T>::List(*deps.repos.catalog, tx));
@@ -617,6 +602,21 @@ class Importer {
 
 }  // namespace
 
+Result<void> RequireCatalogReader(const Caller& caller) {
+  if (caller.principal.authenticated() || caller.principal.method == AuthMethod::kSystem) {
+    return core::Ok();
+  }
+  return core::MakeError(ErrorCode::kUnauthenticated, "sign in first");
+}
+
+// The role under which the caller may change the catalog: operators, or the system itself.
+Result<std::string> AuthorizeCatalogChange(store::Tx& tx, const Deps& deps, const Caller& caller) {
+  if (caller.principal.method == AuthMethod::kSystem) return std::string("system");
+  SW_ASSIGN_OR_RETURN(Authorization authz,
+                      Authorize(tx, deps, caller.principal, core::Capability::kManageCatalog, {}));
+  return std::string(core::RoleName(authz.role));
+}
+
 std::string_view ImportOutcomeName(ImportOutcome outcome) {
   switch (outcome) {
     case ImportOutcome::kCreated:
@@ -643,7 +643,7 @@ Result<core::Product> CatalogService::CreateProduct(const Caller& caller,
   AuditRecord record = Record("catalog.product.create", "product", *change.code);
   return RunAudited<core::Product>(
       deps, caller, record, [&](store::Tx& tx) -> Result<core::Product> {
-        SW_ASSIGN_OR_RETURN(std::string role, AuthorizeWrite(tx, deps, caller));
+        SW_ASSIGN_OR_RETURN(std::string role, AuthorizeCatalogChange(tx, deps, caller));
         auto& repo = *deps.repos.catalog;
         SW_ASSIGN_OR_RETURN(auto existing, repo.FindProductByCode(tx, *change.code));
         if (existing) return CodeTaken("product", *change.code, existing->id).error();
@@ -674,7 +674,7 @@ Result<core::Product> CatalogService::UpdateProduct(const Caller& caller, const 
   AuditRecord record = Record("catalog.product.update", "product", id);
   return RunAudited<core::Product>(
       deps, caller, record, [&](store::Tx& tx) -> Result<core::Product> {
-        SW_ASSIGN_OR_RETURN(std::string role, AuthorizeWrite(tx, deps, caller));
+        SW_ASSIGN_OR_RETURN(std::string role, AuthorizeCatalogChange(tx, deps, caller));
         auto& repo = *deps.repos.catalog;
         SW_ASSIGN_OR_RETURN(core::Product p, repo.GetProduct(tx, id));
         if (change.code && *change.code != p.code) {
@@ -701,7 +701,7 @@ Result<void> CatalogService::DeleteProduct(const Caller& caller, const std::stri
   const Deps& deps = deps_;
   AuditRecord record = Record("catalog.product.delete", "product", id);
   return RunAudited<void>(deps, caller, record, [&](store::Tx& tx) -> Result<void> {
-    SW_ASSIGN_OR_RETURN(std::string role, AuthorizeWrite(tx, deps, caller));
+    SW_ASSIGN_OR_RETURN(std::string role, AuthorizeCatalogChange(tx, deps, caller));
     auto& repo = *deps.repos.catalog;
     SW_ASSIGN_OR_RETURN(core::Product p, repo.GetProduct(tx, id));
     SW_ASSIGN_OR_RETURN(std::int64_t used, repo.CountProductSubscriptions(tx, id));
@@ -719,14 +719,14 @@ Result<void> CatalogService::DeleteProduct(const Caller& caller, const std::stri
 }
 
 Result<core::Product> CatalogService::GetProduct(const Caller& caller, const std::string& id) {
-  SW_RETURN_IF_ERROR(RequireSignedIn(caller));
+  SW_RETURN_IF_ERROR(RequireCatalogReader(caller));
   return deps_.db.Transact<core::Product>(
       store::TxMode::kRead, [&](store::Tx& tx) { return deps_.repos.catalog->GetProduct(tx, id); });
 }
 
 Result<store::Page<core::Product>> CatalogService::ListProducts(const Caller& caller,
                                                                 const store::PageRequest& page) {
-  SW_RETURN_IF_ERROR(RequireSignedIn(caller));
+  SW_RETURN_IF_ERROR(RequireCatalogReader(caller));
   return deps_.db.Transact<store::Page<core::Product>>(store::TxMode::kRead, [&](store::Tx& tx) {
     return deps_.repos.catalog->ListProducts(tx, page);
   });
@@ -789,7 +789,7 @@ Result<core::Service> CatalogService::CreateService(const Caller& caller,
   AuditRecord record = Record("catalog.service.create", "service", change.code);
   return RunAudited<core::Service>(
       deps, caller, record, [&](store::Tx& tx) -> Result<core::Service> {
-        SW_ASSIGN_OR_RETURN(std::string role, AuthorizeWrite(tx, deps, caller));
+        SW_ASSIGN_OR_RETURN(std::string role, AuthorizeCatalogChange(tx, deps, caller));
         auto& repo = *deps.repos.catalog;
         SW_ASSIGN_OR_RETURN(auto existing, repo.FindServiceByCode(tx, change.code));
         if (existing) return CodeTaken("service", change.code, existing->id).error();
@@ -812,7 +812,7 @@ Result<core::Service> CatalogService::CreateService(const Caller& caller,
 
 Result<store::Page<core::Service>> CatalogService::ListServices(const Caller& caller,
                                                                 const store::PageRequest& page) {
-  SW_RETURN_IF_ERROR(RequireSignedIn(caller));
+  SW_RETURN_IF_ERROR(RequireCatalogReader(caller));
   return deps_.db.Transact<store::Page<core::Service>>(
       store::TxMode::kRead, [&](store::Tx& tx) -> Result<store::Page<core::Service>> {
         SW_ASSIGN_OR_RETURN(auto all, deps_.repos.catalog->ListServices(tx));
@@ -828,7 +828,7 @@ Result<ImportReport> CatalogService::ImportCatalog(const Caller& caller, const C
   const Deps& deps = deps_;
   AuditRecord record = Record("catalog.import", "catalog", "catalog");
   return RunAudited<ImportReport>(deps, caller, record, [&](store::Tx& tx) -> Result<ImportReport> {
-    SW_ASSIGN_OR_RETURN(std::string role, AuthorizeWrite(tx, deps, caller));
+    SW_ASSIGN_OR_RETURN(std::string role, AuthorizeCatalogChange(tx, deps, caller));
     Importer importer(tx, deps, caller, role);
     SW_ASSIGN_OR_RETURN(ImportReport report, importer.Run(file));
     SW_RETURN_IF_ERROR(AuditChange(tx, deps, caller, record, role, std::nullopt, std::nullopt,

@@ -58,6 +58,13 @@ struct ImportReport {
   int unchanged = 0;
 };
 
+// Anyone signed in (or the system itself) reads the catalog; kUnauthenticated otherwise.
+core::Result<void> RequireCatalogReader(const Caller& caller);
+// The role under which the caller may change the catalog (its products, their releases):
+// operators, or the system itself; refused and audited otherwise by the caller's use case.
+core::Result<std::string> AuthorizeCatalogChange(store::Tx& tx, const Deps& deps,
+                                                 const Caller& caller);
+
 class CatalogService {
  public:
   explicit CatalogService(const Deps& deps) : deps_(deps) {}

@@ -9,6 +9,7 @@
 #include "core/roles.hpp"
 #include "service/audit.hpp"
 #include "service/authorizer.hpp"
+#include "service/catalog.hpp"
 #include "service/json_writer.hpp"
 
 namespace seatwise::service {
@@ -71,21 +72,6 @@ std::string UrlProblem(std::string_view url) {
   if (host.empty()) return std::string(kHint);
   if (!https && host != "localhost" && host != "127.0.0.1") return std::string(kHint);
   return "";
-}
-
-Result<void> RequireSignedIn(const Caller& caller) {
-  if (caller.principal.authenticated() || caller.principal.method == AuthMethod::kSystem) {
-    return core::Ok();
-  }
-  return core::MakeError(ErrorCode::kUnauthenticated, "sign in first");
-}
-
-// The role under which the caller may change the catalog: operators, or the system itself.
-Result<std::string> AuthorizeWrite(store::Tx& tx, const Deps& deps, const Caller& caller) {
-  if (caller.principal.method == AuthMethod::kSystem) return std::string("system");
-  SW_ASSIGN_OR_RETURN(Authorization authz,
-                      Authorize(tx, deps, caller.principal, core::Capability::kManageCatalog, {}));
-  return std::string(core::RoleName(authz.role));
 }
 
 Result<core::Product> ProductByCode(store::Tx& tx, const Deps& deps, const std::string& code) {
@@ -223,7 +209,7 @@ std::vector<FieldError> ValidateRelease(ReleaseRequest& request) {
 
 Result<std::vector<Release>> DownloadService::ListReleases(const Caller& caller,
                                                            const std::string& product_code) {
-  SW_RETURN_IF_ERROR(RequireSignedIn(caller));
+  SW_RETURN_IF_ERROR(RequireCatalogReader(caller));
   const Deps& deps = deps_;
   return deps.db.Transact<std::vector<Release>>(
       store::TxMode::kRead, [&](store::Tx& tx) -> Result<std::vector<Release>> {
@@ -242,7 +228,7 @@ Result<Release> DownloadService::AddRelease(const Caller& caller, const std::str
   const Deps& deps = deps_;
   AuditRecord record = Record("release.created", product_code + " " + request.version);
   return RunAudited<Release>(deps, caller, record, [&](store::Tx& tx) -> Result<Release> {
-    SW_ASSIGN_OR_RETURN(std::string role, AuthorizeWrite(tx, deps, caller));
+    SW_ASSIGN_OR_RETURN(std::string role, AuthorizeCatalogChange(tx, deps, caller));
     SW_ASSIGN_OR_RETURN(core::Product product, ProductByCode(tx, deps, product_code));
     core::ProductRelease r;
     r.product_id = product.id;
@@ -279,7 +265,7 @@ Result<void> DownloadService::DeleteRelease(const Caller& caller, const std::str
   const Deps& deps = deps_;
   AuditRecord record = Record("release.deleted", release_id);
   return RunAudited<void>(deps, caller, record, [&](store::Tx& tx) -> Result<void> {
-    SW_ASSIGN_OR_RETURN(std::string role, AuthorizeWrite(tx, deps, caller));
+    SW_ASSIGN_OR_RETURN(std::string role, AuthorizeCatalogChange(tx, deps, caller));
     SW_ASSIGN_OR_RETURN(core::Product product, ProductByCode(tx, deps, product_code));
     auto release = deps.repos.catalog->GetRelease(tx, release_id);
     if ((!release.ok() && release.error().code == ErrorCode::kNotFound) ||
