@@ -102,8 +102,7 @@ Result<std::optional<std::string>> AuthorizeReader(store::Tx& tx, const Deps& de
 Result<ResellerSummary> Summarise(store::Tx& tx, const Deps& deps, core::Reseller reseller) {
   ResellerSummary out;
   SW_ASSIGN_OR_RETURN(out.customers, deps.repos.accounts->CountCustomers(tx, reseller.id));
-  SW_ASSIGN_OR_RETURN(auto staff, deps.repos.users->ListResellerStaff(tx, reseller.id));
-  out.staff = static_cast<std::int64_t>(staff.size());
+  SW_ASSIGN_OR_RETURN(out.staff, deps.repos.users->CountResellerStaff(tx, reseller.id));
   out.reseller = std::move(reseller);
   return out;
 }
@@ -211,8 +210,11 @@ Result<ResellerDetails> ResellerService::GetReseller(const Caller& caller,
         SW_ASSIGN_OR_RETURN(core::Reseller reseller,
                             deps_.repos.accounts->GetReseller(tx, reseller_id));
         ResellerDetails details;
-        SW_ASSIGN_OR_RETURN(details.summary, Summarise(tx, deps_, std::move(reseller)));
+        SW_ASSIGN_OR_RETURN(details.summary.customers,
+                            deps_.repos.accounts->CountCustomers(tx, reseller_id));
         SW_ASSIGN_OR_RETURN(auto staff, deps_.repos.users->ListResellerStaff(tx, reseller_id));
+        details.summary.staff = static_cast<std::int64_t>(staff.size());
+        details.summary.reseller = std::move(reseller);
         for (auto& u : staff) details.staff_members.push_back(WithoutSecrets(std::move(u)));
         SW_ASSIGN_OR_RETURN(details.recent_customers, deps_.repos.accounts->ListCustomersByName(
                                                           tx, reseller_id, kRecentCustomers));

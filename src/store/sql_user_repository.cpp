@@ -32,6 +32,9 @@ constexpr std::string_view kSelectOperators =
     "SELECT " SW_USER_COLUMNS
     " FROM users u WHERE u.is_operator = 1 AND u.erased = 0"
     " AND u.status <> 'removed' ORDER BY u.id";
+constexpr std::string_view kCountResellerStaff =
+    "SELECT COUNT(*) FROM users u WHERE u.reseller_id = ? AND u.erased = 0"
+    " AND u.status <> 'removed'";
 constexpr std::string_view kSelectResellerStaff =
     "SELECT " SW_USER_COLUMNS
     " FROM users u WHERE u.reseller_id = ? AND u.erased = 0 AND u.status <> 'removed'"
@@ -181,6 +184,11 @@ class SqlUserRepository final : public UserRepository {
   Result<std::vector<core::User>> ListOperators(Tx& tx) override {
     SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectOperators, {}));
     return MapRows<core::User>(rows, [](const Row& r) { return UserFrom(r); });
+  }
+
+  Result<std::int64_t> CountResellerStaff(Tx& tx, const std::string& reseller_id) override {
+    SW_ASSIGN_OR_RETURN(Row row, tx.QueryOne(kCountResellerStaff, {reseller_id}, "count"));
+    return row.Int(0);
   }
 
   Result<std::vector<core::User>> ListResellerStaff(Tx& tx,

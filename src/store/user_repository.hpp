@@ -48,6 +48,8 @@ class UserRepository {
   // Staff of a reseller who are not removed or erased, by e-mail (case-insensitive).
   virtual Result<std::vector<core::User>> ListResellerStaff(Tx& tx,
                                                             const std::string& reseller_id) = 0;
+  // How many people ListResellerStaff would list.
+  virtual Result<std::int64_t> CountResellerStaff(Tx& tx, const std::string& reseller_id) = 0;
   // Records that the user's TOTP code of time step `step` was used. False (nothing written)
   // when that step or a later one was already used: the code is a replay.
   virtual Result<bool> ClaimTotpStep(Tx& tx, const std::string& id, std::int64_t step) = 0;

@@ -259,6 +259,8 @@ TEST_P(UserRepositoryTest, ListsAResellersStaffByEmailWithoutRemovedOrErasedPeop
   ASSERT_EQ(listed.size(), 2u);
   EXPECT_EQ(listed[0].email, "Amy@reseller.example");
   EXPECT_EQ(listed[1].email, "zed@reseller.example");
+  EXPECT_EQ(Must(Read([&](Tx& tx) { return repos_.users->CountResellerStaff(tx, c.reseller.id); })),
+            2);
 }
 
 SW_INSTANTIATE_BACKENDS(UserRepositoryTest);
