@@ -7,7 +7,7 @@ import { ImportResults, UserImport } from './UserImport';
 import type { ImportAnswer } from './model';
 
 const answer: ImportAnswer = {
-  summary: { invited: 1, added_existing_user: 0, already_member: 1, invalid: 1 },
+  summary: { invited: 1, already_member: 1, invalid: 1 },
   rows: [
     {
       row: 1,

@@ -103,7 +103,7 @@ describe('CSV import results', () => {
   it('sums up only what happened', () => {
     expect(
       importSummary({
-        summary: { invited: 2, added_existing_user: 0, already_member: 1, invalid: 1 },
+        summary: { invited: 2, already_member: 1, invalid: 1 },
         rows: [],
       }),
     ).toBe('2 invited, 1 already in the team, 1 not imported');

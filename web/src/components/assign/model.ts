@@ -73,8 +73,8 @@ export interface ImportRow {
 
 export interface ImportAnswer {
   summary: {
+    // Whether an invited address already had an account is never told.
     invited: number;
-    added_existing_user: number;
     already_member: number;
     invalid: number;
   };
@@ -177,15 +177,13 @@ export function howToStart(p: Pick<TeamProduct, 'activation' | 'access'>, email:
   return `Install, open, choose “Sign in” and sign in with ${email}. No serial number is needed.`;
 }
 
-export type OutcomeColor = 'green' | 'blue' | 'gray' | 'red';
+export type OutcomeColor = 'green' | 'gray' | 'red';
 
 // How each CSV row's outcome reads and how it is marked.
 export function importOutcome(result: string): { label: string; color: OutcomeColor } {
   switch (result) {
     case 'invited':
       return { label: 'Invited', color: 'green' };
-    case 'added_existing_user':
-      return { label: 'Added (has an account)', color: 'blue' };
     case 'already_member':
       return { label: 'Already in the team', color: 'gray' };
     case 'invalid_email':
@@ -204,7 +202,6 @@ export function importOutcome(result: string): { label: string; color: OutcomeCo
 export function importSummary(answer: ImportAnswer): string {
   const s = answer.summary;
   const parts = [`${s.invited} invited`];
-  if (s.added_existing_user) parts.push(`${s.added_existing_user} added with an existing account`);
   if (s.already_member) parts.push(`${s.already_member} already in the team`);
   if (s.invalid) parts.push(`${s.invalid} not imported`);
   return parts.join(', ');
