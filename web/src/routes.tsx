@@ -99,8 +99,8 @@ function Home() {
   return (
     <Page title="No team yet">
       <p>
-        You are not a member of any team. When an admin invites you, the invitation e-mail brings
-        you here.
+        You are not a member of any team. When an admin invites you, the invitation shows at the top
+        of this page and in an e-mail.
       </p>
     </Page>
   );

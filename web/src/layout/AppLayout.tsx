@@ -6,6 +6,7 @@ import { Link, NavLink as RouterNavLink, Outlet, useLocation, useParams } from '
 import { teamNav } from '../nav';
 import { displayName, teamAccess } from '../session/access';
 import { useMe, useSession } from '../session/SessionContext';
+import { PendingInvitations } from './PendingInvitations';
 import { TeamSwitcher } from './TeamSwitcher';
 
 function NavEntry({
@@ -128,6 +129,7 @@ export function AppLayout() {
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
+        <PendingInvitations />
         <Outlet />
       </AppShell.Main>
     </AppShell>
