@@ -19,6 +19,8 @@ import type { FormEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 
 import { api, ApiError, errorMessage } from '../api/client';
+import { IdentityActDialog, identityActLabel } from '../components/assign/IdentityActDialog';
+import type { IdentityAct } from '../components/assign/IdentityActDialog';
 import { Pager, useCursor } from '../components/assign/Pager';
 import { ImportResults, UserImport } from '../components/assign/UserImport';
 import { personName, roleLabel } from '../components/assign/model';
@@ -64,11 +66,8 @@ function InviteForm({ teamId, onDone }: { teamId: string; onDone: () => void }) 
         method: 'POST',
         body: { first_name: first.trim(), last_name: last.trim(), email: email.trim() },
       });
-      notifySuccess(
-        member.pending
-          ? `${member.email} is invited; the invitation e-mail is on its way.`
-          : `${member.email} already had an account and is now in the team.`,
-      );
+      // Everyone invited accepts first, whether or not the address already had an account.
+      notifySuccess(`${member.email} is invited; the invitation e-mail is on its way.`);
       onDone();
     } catch (e) {
       setError(e instanceof ApiError ? e : errorMessage(e));
@@ -144,6 +143,9 @@ export default function UsersPage() {
   const members = useMembers(teamId, { search, status, role, after: cursor.after });
   const [imported, setImported] = useState<ImportAnswer | null>(null);
   const [confirm, setConfirm] = useState<Confirm>(null);
+  // The last account-wide act asked for (kept while its dialog closes), and whether it is open.
+  const [identityAct, setIdentityAct] = useState<{ member: Member; act: IdentityAct } | null>(null);
+  const [identityActOpen, setIdentityActOpen] = useState(false);
   const [busy, setBusy] = useState(false);
 
   function setParam(name: string, value: string | null) {
@@ -353,7 +355,11 @@ export default function UsersPage() {
                       )}
                     </Table.Td>
                     <Table.Td>
-                      {m.last_sign_in_at ? formatDateTime(m.last_sign_in_at) : 'Never'}
+                      {m.pending
+                        ? '—'
+                        : m.last_sign_in_at
+                          ? formatDateTime(m.last_sign_in_at)
+                          : 'Never'}
                     </Table.Td>
                     <Table.Td>
                       {!removed && (
@@ -388,6 +394,19 @@ export default function UsersPage() {
                                 Make Primary Admin…
                               </Menu.Item>
                             )}
+                            {!m.pending &&
+                              !isMe &&
+                              (['sign-out', 'api-tokens'] as const).map((act) => (
+                                <Menu.Item
+                                  key={act}
+                                  onClick={() => {
+                                    setIdentityAct({ member: m, act });
+                                    setIdentityActOpen(true);
+                                  }}
+                                >
+                                  {identityActLabel[act]}
+                                </Menu.Item>
+                              ))}
                             {m.role !== 'primary_admin' && !isMe && (
                               <Menu.Item
                                 color="red"
@@ -424,6 +443,20 @@ export default function UsersPage() {
           }}
         />
       </Modal>
+
+      {identityAct && (
+        <IdentityActDialog
+          teamId={teamId}
+          member={identityAct.member}
+          act={identityAct.act}
+          opened={identityActOpen}
+          onClose={() => setIdentityActOpen(false)}
+          onDone={(message) => {
+            setIdentityActOpen(false);
+            notifySuccess(message);
+          }}
+        />
+      )}
 
       <Modal
         // Locking the page scroll would add a style element without the policy nonce.
