@@ -55,8 +55,11 @@ options:
   --machine-id-file FILE       identify this computer by FILE instead of /etc/machine-id
   --team ID                    the team this computer registers in (a user in several
                                teams must name one)
-  --jwks FILE                  pinned public keys (the server's /.well-known/jwks.json);
-                               without it the keys are fetched and cached
+  --jwks FILE                  pinned public keys (the server's /.well-known/jwks.json), as
+                               a product compiles them in; required unless the next is given
+  --trust-on-first-use         demos only: fetch the keys at the first activation and keep
+                               them in the cache directory; whoever can write that directory
+                               can then swap them
   --now UNIX_SECONDS           the client's clock (for check, usage events and expiry
                                decisions) instead of the system time
   --help                       this text
@@ -148,11 +151,13 @@ int Signin(sw_client* client, const std::map<std::string, std::string>& flags) {
   return WaitForSignin(client);
 }
 
-// The outcome of a check as stable "key: value" lines; claims only when the token verified.
+// The outcome of a check as stable "key: value" lines; claims only when a token verified (a
+// revoked token dropped from the cache has none).
 void PrintClaims(const sw_check_result& result) {
   std::cout << "state: " << sw_token_state_name(result.state) << "\n"
             << "days_left: " << result.days_left << "\n";
-  if (result.state == SW_TOKEN_MISSING || result.state == SW_TOKEN_INVALID) {
+  if (result.state == SW_TOKEN_MISSING || result.state == SW_TOKEN_INVALID ||
+      result.kind[0] == '\0') {
     return;
   }
   std::cout << "kind: " << result.kind << "\n"
@@ -369,7 +374,7 @@ bool ReadFile(const std::string& path, std::string& text) {
 int main(int argc, char** argv) {
   const std::vector<std::string> valued{"server",          "product", "cache", "app-version",
                                         "machine-id-file", "jwks",    "now",   "team"};
-  const std::vector<std::string> switches{"no-wait", "poll", "help"};
+  const std::vector<std::string> switches{"no-wait", "poll", "help", "trust-on-first-use"};
   std::map<std::string, std::string> flags;
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
@@ -415,6 +420,11 @@ int main(int argc, char** argv) {
     std::cerr << "cannot read the keys " << flags["jwks"] << "\n";
     return kExitFailed;
   }
+  if (jwks.empty() && flags.count("trust-on-first-use") == 0) {
+    std::cerr << "no keys to check licences with: pass --jwks FILE (the server's "
+                 "/.well-known/jwks.json) or, for a demo, --trust-on-first-use\n";
+    return kExitUsage;
+  }
   std::int64_t now = 0;
   if (flags.count("now") != 0) {
     const std::string& text = flags["now"];
@@ -434,6 +444,7 @@ int main(int argc, char** argv) {
   config.machine_id_file =
       flags.count("machine-id-file") != 0 ? flags["machine-id-file"].c_str() : nullptr;
   config.team_id = flags.count("team") != 0 ? flags["team"].c_str() : nullptr;
+  config.trust_on_first_use = flags.count("trust-on-first-use") != 0 ? 1 : 0;
   if (flags.count("now") != 0) {
     config.now_unix = FixedClock;
     config.now_context = &now;

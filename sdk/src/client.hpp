@@ -20,13 +20,18 @@ struct sw_client {
   std::string server_url;
   std::string product_code;
   std::string cache_dir;
-  std::string cache_path;  // the entitlement token cache
+  std::string cache_path;        // the entitlement token cache
+  std::string revocations_path;  // the tokens the server revoked on this computer
   std::string app_version;
   std::string machine_id_file;                        // "" for the system's machine id
   std::string team_id;                                // "" when the user's only team is meant
   std::int64_t (*now_unix)(void* context) = nullptr;  // nullptr: the system clock
   void* now_context = nullptr;
-  bool keys_pinned = false;
+  bool trust_on_first_use = false;
+  // The keys that may vouch for others: sw_config.jwks_json, or with trust_on_first_use the
+  // first keys fetched. Empty only before that first fetch.
+  std::vector<seatwise::sdk::PublicKey> pinned_keys;
+  // The keys that verify tokens: the pinned ones and those of a key set a pinned key signed.
   std::vector<seatwise::sdk::PublicKey> keys;
   std::string last_error;
 
@@ -49,8 +54,16 @@ struct sw_client {
 
 namespace seatwise::sdk {
 
-// Where the cache directory keeps the fetched public keys.
+// Where the cache directory keeps the keys fetched on first use (trust_on_first_use only).
 std::string KeysCachePath(const std::string& cache_dir);
+
+// Where the cache directory keeps the last signed key set that verified.
+std::string SignedKeySetPath(const std::string& cache_dir);
+
+// The keys of the signed key set cached in `cache_dir` when one of `pinned` signed it;
+// nothing learned otherwise (a missing, damaged or forged file adds no key).
+std::vector<PublicKey> CachedKeySetKeys(const std::string& cache_dir,
+                                        const std::vector<PublicKey>& pinned);
 
 // Runs `body`, turning any exception into a status so none crosses the C boundary.
 template <typename Body>

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <limits>
 
@@ -153,36 +154,47 @@ std::vector<PublicKey> ParseJwks(std::string_view jwks_json, std::string& error)
   return result;
 }
 
-std::optional<Claims> VerifyToken(std::string_view token, const std::vector<PublicKey>& keys,
-                                  std::string& error) {
-  const std::size_t first_dot = token.find('.');
+namespace {
+
+// The header and payload of a compact JWS whose alg is EdDSA, whose typ is `type` (or absent
+// when `type_optional`), and whose signature verifies with the key of `keys` its kid names.
+struct VerifiedJws {
+  json::object header;
+  json::object payload;
+};
+
+std::optional<VerifiedJws> VerifyCompact(std::string_view jws, const std::vector<PublicKey>& keys,
+                                         std::string_view type, bool type_optional,
+                                         std::string_view what, std::string& error) {
+  const std::string name(what);
+  const std::size_t first_dot = jws.find('.');
   const std::size_t second_dot =
-      first_dot == std::string_view::npos ? first_dot : token.find('.', first_dot + 1);
+      first_dot == std::string_view::npos ? first_dot : jws.find('.', first_dot + 1);
   if (second_dot == std::string_view::npos ||
-      token.find('.', second_dot + 1) != std::string_view::npos) {
-    error = "the token is not three dot-separated parts";
+      jws.find('.', second_dot + 1) != std::string_view::npos) {
+    error = "the " + name + " is not three dot-separated parts";
     return std::nullopt;
   }
-  const std::string_view signing_input = token.substr(0, second_dot);
-  std::optional<std::string> header_text = DecodeBase64Url(token.substr(0, first_dot));
+  const std::string_view signing_input = jws.substr(0, second_dot);
+  std::optional<std::string> header_text = DecodeBase64Url(jws.substr(0, first_dot));
   std::optional<std::string> payload_text =
-      DecodeBase64Url(token.substr(first_dot + 1, second_dot - first_dot - 1));
-  std::optional<std::string> signature = DecodeBase64Url(token.substr(second_dot + 1));
+      DecodeBase64Url(jws.substr(first_dot + 1, second_dot - first_dot - 1));
+  std::optional<std::string> signature = DecodeBase64Url(jws.substr(second_dot + 1));
   if (!header_text || !payload_text || !signature) {
-    error = "the token is not valid base64url";
+    error = "the " + name + " is not valid base64url";
     return std::nullopt;
   }
   std::optional<json::object> header = ParseObject(*header_text);
   if (!header) {
-    error = "the token header is not a JSON object";
+    error = "the " + name + " header is not a JSON object";
     return std::nullopt;
   }
   if (StringMember(*header, "alg") != "EdDSA") {
-    error = "the token is not signed with EdDSA";
+    error = "the " + name + " is not signed with EdDSA";
     return std::nullopt;
   }
-  if (header->contains("typ") && StringMember(*header, "typ") != "JWT") {
-    error = "the token type is not JWT";
+  if ((!type_optional || header->contains("typ")) && StringMember(*header, "typ") != type) {
+    error = "the " + name + " type is not " + std::string(type);
     return std::nullopt;
   }
   std::optional<std::string> kid = StringMember(*header, "kid");
@@ -194,22 +206,69 @@ std::optional<Claims> VerifyToken(std::string_view token, const std::vector<Publ
     }
   }
   if (key == nullptr) {
-    error = "the token is signed with a key that is not pinned (kid \"" + kid.value_or("") + "\")";
+    error = "the " + name + " is signed with a key that is not trusted here (kid \"" +
+            kid.value_or("") + "\")";
     return std::nullopt;
   }
   if (signature->size() != crypto_sign_BYTES ||
       crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(signature->data()),
                                   reinterpret_cast<const unsigned char*>(signing_input.data()),
                                   signing_input.size(), key->bytes.data()) != 0) {
-    error = "the token signature does not verify";
+    error = "the " + name + " signature does not verify";
     return std::nullopt;
   }
   std::optional<json::object> payload = ParseObject(*payload_text);
   if (!payload) {
-    error = "the token payload is not a JSON object";
+    error = "the " + name + " payload is not a JSON object";
     return std::nullopt;
   }
-  return ClaimsFromPayload(*payload, error);
+  return VerifiedJws{std::move(*header), std::move(*payload)};
+}
+
+}  // namespace
+
+std::optional<Claims> VerifyToken(std::string_view token, const std::vector<PublicKey>& keys,
+                                  std::string& error) {
+  std::optional<VerifiedJws> verified =
+      VerifyCompact(token, keys, "JWT", /*type_optional=*/true, "token", error);
+  if (!verified) {
+    return std::nullopt;
+  }
+  return ClaimsFromPayload(verified->payload, error);
+}
+
+std::optional<std::string> TokenKid(std::string_view token) {
+  std::optional<std::string> header_text = DecodeBase64Url(token.substr(0, token.find('.')));
+  std::optional<json::object> header = header_text ? ParseObject(*header_text) : std::nullopt;
+  return header ? StringMember(*header, "kid") : std::nullopt;
+}
+
+std::optional<std::vector<PublicKey>> VerifyKeySet(std::string_view signed_set,
+                                                   const std::vector<PublicKey>& pinned,
+                                                   std::string& error) {
+  std::optional<VerifiedJws> verified =
+      VerifyCompact(signed_set, pinned, kKeySetType, /*type_optional=*/false, "key set", error);
+  if (!verified) {
+    return std::nullopt;
+  }
+  std::vector<PublicKey> keys = ParseJwks(json::serialize(verified->payload), error);
+  if (keys.empty()) {
+    return std::nullopt;
+  }
+  return keys;
+}
+
+std::vector<PublicKey> TrustedKeys(const std::vector<PublicKey>& pinned,
+                                   const std::vector<PublicKey>& learned) {
+  std::vector<PublicKey> keys = pinned;
+  for (const PublicKey& key : learned) {
+    const bool taken = std::any_of(keys.begin(), keys.end(),
+                                   [&](const PublicKey& known) { return known.kid == key.kid; });
+    if (!taken) {
+      keys.push_back(key);
+    }
+  }
+  return keys;
 }
 
 TokenStanding StandingAt(const Claims& claims, std::int64_t now, bool revoked) {

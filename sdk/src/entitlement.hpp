@@ -1,6 +1,7 @@
 #pragma once
-// Offline verification of an entitlement token (compact JWS, EdDSA/Ed25519) against pinned
-// public keys, and the state the token allows at a given time.
+// Offline verification of an entitlement token (compact JWS, EdDSA/Ed25519) against trusted
+// public keys, of a key set signed by a pinned key, and the state a token allows at a given
+// time.
 
 #include <array>
 #include <cstdint>
@@ -42,6 +43,25 @@ struct Claims {
 // EdDSA and its signature verifies with that key; otherwise nothing, with `error` set.
 std::optional<Claims> VerifyToken(std::string_view token, const std::vector<PublicKey>& keys,
                                   std::string& error);
+
+// The kid in the header of `token`, read without verifying anything; nothing when absent.
+std::optional<std::string> TokenKid(std::string_view token);
+
+// The media type (JWS "typ") of a signed key set: a compact JWS whose payload is a JWKS
+// document ({"keys":[...]}), so a rotated key can reach a product that pins an older one.
+inline constexpr std::string_view kKeySetType = "jwk-set+jwt";
+
+// The Ed25519 keys of a signed key set when its signature verifies with one of `pinned`
+// (only pinned keys may vouch for other keys; a key learned from a set never does); otherwise
+// nothing, with `error` set.
+std::optional<std::vector<PublicKey>> VerifyKeySet(std::string_view signed_set,
+                                                   const std::vector<PublicKey>& pinned,
+                                                   std::string& error);
+
+// The keys that verify tokens: every pinned key, and each learned key whose kid no pinned key
+// already uses.
+std::vector<PublicKey> TrustedKeys(const std::vector<PublicKey>& pinned,
+                                   const std::vector<PublicKey>& learned);
 
 enum class TokenState { kValid, kReauthorize, kGraceWarning, kExpired, kRevoked };
 

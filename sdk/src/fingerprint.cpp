@@ -78,4 +78,13 @@ std::optional<std::string> DeviceFingerprint(bool& unsupported, std::string& err
 #endif
 }
 
+std::optional<std::string> ClientFingerprint(const std::string& machine_id_file, bool& unsupported,
+                                             std::string& error) {
+  if (machine_id_file.empty()) {
+    return DeviceFingerprint(unsupported, error);
+  }
+  unsupported = false;
+  return FingerprintFromMachineIdFile(machine_id_file, error);
+}
+
 }  // namespace seatwise::sdk

@@ -18,4 +18,9 @@ std::optional<std::string> FingerprintFromMachineIdFile(const std::string& path,
 // This computer's fingerprint; `unsupported` is set on platforms without a machine id yet.
 std::optional<std::string> DeviceFingerprint(bool& unsupported, std::string& error);
 
+// The fingerprint a client goes by: of `machine_id_file` when one is configured, otherwise
+// DeviceFingerprint.
+std::optional<std::string> ClientFingerprint(const std::string& machine_id_file, bool& unsupported,
+                                             std::string& error);
+
 }  // namespace seatwise::sdk

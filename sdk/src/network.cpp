@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cerrno>
 #include <chrono>
@@ -24,6 +25,7 @@
 #include "entitlement.hpp"
 #include "fingerprint.hpp"
 #include "http.hpp"
+#include "revocation.hpp"
 #include "seatwise/seatwise.h"
 #include "token_cache.hpp"
 
@@ -31,6 +33,24 @@ namespace seatwise::sdk {
 
 std::string KeysCachePath(const std::string& cache_dir) {
   return (std::filesystem::path(cache_dir) / "jwks.json").string();
+}
+
+std::string SignedKeySetPath(const std::string& cache_dir) {
+  return (std::filesystem::path(cache_dir) / "keys.jws").string();
+}
+
+std::vector<PublicKey> CachedKeySetKeys(const std::string& cache_dir,
+                                        const std::vector<PublicKey>& pinned) {
+  std::string error;
+  std::optional<std::string> text = ReadSmallFile(SignedKeySetPath(cache_dir), error);
+  if (!text || pinned.empty()) {
+    return {};
+  }
+  std::string trimmed = *text;
+  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) {
+    trimmed.pop_back();
+  }
+  return VerifyKeySet(trimmed, pinned, error).value_or(std::vector<PublicKey>{});
 }
 
 }  // namespace seatwise::sdk
@@ -316,9 +336,7 @@ std::optional<std::string> Fingerprint(sw_client& client) {
   std::string error;
   bool unsupported = false;
   std::optional<std::string> fingerprint =
-      client.machine_id_file.empty()
-          ? seatwise::sdk::DeviceFingerprint(unsupported, error)
-          : seatwise::sdk::FingerprintFromMachineIdFile(client.machine_id_file, error);
+      seatwise::sdk::ClientFingerprint(client.machine_id_file, unsupported, error);
   if (!fingerprint) {
     client.last_error = error;
   }
@@ -408,10 +426,8 @@ sw_status LeaseDevice(sw_client& client, const seatwise::sdk::DeviceCredential* 
   return EnsureDevice(client, false, device_id);
 }
 
-sw_status FetchKeys(sw_client& client) {
-  if (client.keys_pinned) {
-    return SW_OK;
-  }
+// Trust on first use (demos and tests): the server's plain key set becomes the pinned keys.
+sw_status FetchFirstKeys(sw_client& client) {
   HttpRequest request;
   request.url = client.server_url + "/.well-known/jwks.json";
   const HttpResponse response = seatwise::sdk::Perform(request);
@@ -431,8 +447,83 @@ sw_status FetchKeys(sw_client& client) {
                                           response.body, error)) {
     return Fail(client, SW_E_IO, error);
   }
+  client.pinned_keys = keys;
   client.keys = std::move(keys);
   return SW_OK;
+}
+
+// The server's signed key set: its keys verify tokens once a pinned key's signature holds.
+sw_status FetchKeys(sw_client& client) {
+  if (client.pinned_keys.empty()) {
+    return client.trust_on_first_use
+               ? FetchFirstKeys(client)
+               : Fail(client, SW_E_INVALID_ARGUMENT, "no pinned keys are configured");
+  }
+  HttpRequest request;
+  request.url = client.server_url + "/.well-known/jwks.jws";
+  const HttpResponse response = seatwise::sdk::Perform(request);
+  if (response.status == 0) {
+    return Fail(client, SW_E_NETWORK, response.error);
+  }
+  if (response.status == 404) {
+    // No signed key set published: the pinned keys are all there is to trust.
+    return SW_OK;
+  }
+  if (response.status != 200) {
+    return Fail(client, SW_E_NETWORK,
+                "fetching the signed key set failed: " + ServerMessage(response));
+  }
+  std::string body = response.body;
+  while (!body.empty() && (body.back() == '\n' || body.back() == '\r')) {
+    body.pop_back();
+  }
+  std::string error;
+  std::optional<std::vector<seatwise::sdk::PublicKey>> learned =
+      seatwise::sdk::VerifyKeySet(body, client.pinned_keys, error);
+  if (!learned) {
+    return Fail(client, SW_E_NETWORK,
+                "the server's key set is not vouched for by a pinned key, so none of its keys "
+                "is trusted: " +
+                    error);
+  }
+  if (!seatwise::sdk::WriteFileAtomically(seatwise::sdk::SignedKeySetPath(client.cache_dir),
+                                          body + "\n", error)) {
+    return Fail(client, SW_E_IO, error);
+  }
+  client.keys = seatwise::sdk::TrustedKeys(client.pinned_keys, *learned);
+  return SW_OK;
+}
+
+// After a token arrived: the first keys on first use, or the signed key set when the token
+// names a key this client does not trust yet (a rotation). The latter is best effort: the
+// check explains an unknown key.
+sw_status KeysFor(sw_client& client, const std::string& token) {
+  if (client.pinned_keys.empty()) {
+    return FetchKeys(client);
+  }
+  const std::optional<std::string> kid = seatwise::sdk::TokenKid(token);
+  const bool known =
+      kid && std::any_of(client.keys.begin(), client.keys.end(),
+                         [&](const seatwise::sdk::PublicKey& key) { return key.kid == *kid; });
+  if (!known) {
+    FetchKeys(client);
+    client.last_error.clear();
+  }
+  return SW_OK;
+}
+
+// Caches a token the server just issued. The server has vouched for this computer, so a
+// damaged revocation record (which refuses every token) is started afresh.
+sw_status StoreServerToken(sw_client& client, const std::string& token) {
+  std::string error;
+  if (!seatwise::sdk::StoreCachedToken(client.cache_path, {token, false}, error)) {
+    return Fail(client, SW_E_IO, error);
+  }
+  if (!seatwise::sdk::LoadRevocations(client.revocations_path, error) &&
+      !seatwise::sdk::StoreRevocations(client.revocations_path, {}, error)) {
+    return Fail(client, SW_E_IO, error);
+  }
+  return KeysFor(client, token);
 }
 
 sw_status FillLease(sw_client& client, const HttpResponse& response, sw_lease* out) {
@@ -554,21 +645,17 @@ sw_status AnswerRefresh(sw_client& client, const HttpResponse& response,
     if (token.empty()) {
       return Fail(client, SW_E_NETWORK, "the licence server's refresh answer has no token");
     }
-    if (!seatwise::sdk::StoreCachedToken(client.cache_path, {token, false}, error)) {
-      return Fail(client, SW_E_IO, error);
-    }
-    return SW_OK;
+    return StoreServerToken(client, token);
   }
   const std::string message = ServerMessage(response);
   if ((unauthorized_revokes && response.status == 401) || response.status == 403 ||
       response.status == 404 || response.status == 409 || response.status == 410) {
     std::optional<seatwise::sdk::CachedToken> cached =
         seatwise::sdk::LoadCachedToken(client.cache_path, error);
-    if (cached) {
-      cached->revoked = true;
-      if (!seatwise::sdk::StoreCachedToken(client.cache_path, *cached, error)) {
-        return Fail(client, SW_E_IO, error);
-      }
+    if (cached && !cached->token.empty() &&
+        !seatwise::sdk::RevokeCachedToken(client.cache_path, client.revocations_path, cached->token,
+                                          error)) {
+      return Fail(client, SW_E_IO, error);
     }
     return Fail(client, SW_E_REVOKED, message);
   }
@@ -712,12 +799,7 @@ SW_API sw_status sw_activate(sw_client* client) {
     if ((response.status != 200 && response.status != 201) || token.empty()) {
       return Fail(*client, SW_E_REFUSED, ServerMessage(response));
     }
-    std::string error;
-    if (!seatwise::sdk::StoreCachedToken(client->cache_path, {token, false}, error)) {
-      return Fail(*client, SW_E_IO, error);
-    }
-    // Keys that are not pinned are refreshed with every activation, so a rotation arrives.
-    return FetchKeys(*client);
+    return StoreServerToken(*client, token);
   });
 }
 
@@ -729,7 +811,7 @@ SW_API sw_status sw_refresh(sw_client* client) {
     std::string error;
     std::optional<seatwise::sdk::CachedToken> cached =
         seatwise::sdk::LoadCachedToken(client->cache_path, error);
-    if (!cached) {
+    if (!cached || cached->token.empty() || cached->revoked) {
       return error.empty() ? Fail(*client, SW_E_NO_TOKEN, "nothing to refresh; activate first")
                            : Fail(*client, SW_E_IO, error);
     }
@@ -1044,11 +1126,10 @@ SW_API sw_status sw_serial_activate(sw_client* client, const char* serial_number
     if (!seatwise::sdk::StoreDeviceCredential(
             CredentialPath(*client),
             {credential, Text(*answer, "device_id"), *fingerprint, Text(*answer, "activation_id")},
-            error) ||
-        !seatwise::sdk::StoreCachedToken(client->cache_path, {token, false}, error)) {
+            error)) {
       return Fail(*client, SW_E_IO, error);
     }
-    return FetchKeys(*client);
+    return StoreServerToken(*client, token);
   });
 }
 

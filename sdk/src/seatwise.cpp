@@ -18,6 +18,7 @@
 #include "client.hpp"
 #include "entitlement.hpp"
 #include "fingerprint.hpp"
+#include "revocation.hpp"
 #include "token_cache.hpp"
 
 namespace {
@@ -159,24 +160,30 @@ SW_API sw_status sw_client_new(const sw_config* config, sw_client** out_client) 
     }
     std::string error;
     const bool pinned = config->jwks_json != nullptr && config->jwks_json[0] != '\0';
-    std::vector<seatwise::sdk::PublicKey> keys;
+    const bool trust_on_first_use = !pinned && config->trust_on_first_use != 0;
+    std::vector<seatwise::sdk::PublicKey> pinned_keys;
     if (pinned) {
-      keys = seatwise::sdk::ParseJwks(config->jwks_json, error);
-      if (keys.empty()) {
+      pinned_keys = seatwise::sdk::ParseJwks(config->jwks_json, error);
+      if (pinned_keys.empty()) {
         return SW_E_INVALID_ARGUMENT;
       }
+    } else if (!trust_on_first_use) {
+      // Keys are pinned by default: without them nothing could tell a genuine token.
+      return SW_E_INVALID_ARGUMENT;
     }
     if (!seatwise::sdk::PrepareCacheDirectory(cache_dir, error)) {
       return SW_E_IO;
     }
-    if (!pinned) {
-      // Keys fetched earlier by sw_fetch_keys; none yet is fine until the first check.
+    if (trust_on_first_use) {
+      // The keys kept at the first sw_fetch_keys; none yet is fine until the first check.
       std::optional<std::string> cached =
           seatwise::sdk::ReadSmallFile(seatwise::sdk::KeysCachePath(cache_dir), error);
       if (cached) {
-        keys = seatwise::sdk::ParseJwks(*cached, error);
+        pinned_keys = seatwise::sdk::ParseJwks(*cached, error);
       }
     }
+    std::vector<seatwise::sdk::PublicKey> keys = seatwise::sdk::TrustedKeys(
+        pinned_keys, seatwise::sdk::CachedKeySetKeys(cache_dir, pinned_keys));
     auto client = std::make_unique<sw_client>();
     client->server_url = server_url;
     while (!client->server_url.empty() && client->server_url.back() == '/') {
@@ -186,12 +193,14 @@ SW_API sw_status sw_client_new(const sw_config* config, sw_client** out_client) 
     client->cache_dir = cache_dir;
     client->cache_path =
         (std::filesystem::path(cache_dir) / ("entitlement-" + product_code + ".json")).string();
+    client->revocations_path = seatwise::sdk::RevocationsPath(cache_dir, product_code);
     client->app_version = config->app_version != nullptr ? config->app_version : "";
     client->machine_id_file = config->machine_id_file != nullptr ? config->machine_id_file : "";
     client->team_id = config->team_id != nullptr ? config->team_id : "";
     client->now_unix = config->now_unix;
     client->now_context = config->now_context;
-    client->keys_pinned = pinned;
+    client->trust_on_first_use = trust_on_first_use;
+    client->pinned_keys = std::move(pinned_keys);
     client->keys = std::move(keys);
     *out_client = client.release();
     return SW_OK;
@@ -261,7 +270,7 @@ SW_API sw_status sw_token_load(sw_client* client, char** out_token) {
   return Serialized(client, [&]() -> sw_status {
     std::string error;
     std::optional<CachedToken> cached = seatwise::sdk::LoadCachedToken(client->cache_path, error);
-    if (!cached) {
+    if (!cached || cached->token.empty() || cached->revoked) {
       return error.empty() ? SW_E_NO_TOKEN : Fail(*client, SW_E_IO, error);
     }
     char* copy = static_cast<char*>(std::malloc(cached->token.size() + 1));
@@ -286,20 +295,58 @@ SW_API sw_status sw_token_check(sw_client* client, int64_t now_unix, sw_check_re
     if (!cached) {
       return error.empty() ? SW_OK : Fail(*client, SW_E_IO, error);
     }
-    std::optional<seatwise::sdk::Claims> claims =
-        client->keys.empty() ? std::nullopt
-                             : seatwise::sdk::VerifyToken(cached->token, client->keys, error);
-    if (client->keys.empty()) {
-      error = "no public keys to verify the token with; fetch them from the server";
+    if (cached->revoked && !cached->token.empty()) {
+      // A cache an earlier SDK marked revoked: recorded and dropped as it is done now.
+      if (!seatwise::sdk::RevokeCachedToken(client->cache_path, client->revocations_path,
+                                            cached->token, error)) {
+        return Fail(*client, SW_E_IO, error);
+      }
+      cached->token.clear();
     }
-    if (!claims || !FillClaims(*claims, *result)) {
-      *result = sw_check_result{};
-      result->state = SW_TOKEN_INVALID;
-      client->last_error = claims ? "a token claim is longer than the SDK accepts" : error;
+    if (cached->token.empty()) {
+      result->state = cached->revoked ? SW_TOKEN_REVOKED : SW_TOKEN_MISSING;
       return SW_OK;
     }
+    const auto invalid = [&](std::string reason) {
+      *result = sw_check_result{};
+      result->state = SW_TOKEN_INVALID;
+      client->last_error = std::move(reason);
+      return SW_OK;
+    };
+    if (client->keys.empty()) {
+      return invalid("no public keys to verify the token with; fetch them from the server");
+    }
+    std::optional<seatwise::sdk::Claims> claims =
+        seatwise::sdk::VerifyToken(cached->token, client->keys, error);
+    if (!claims) {
+      return invalid(error);
+    }
+    if (claims->product_code != client->product_code) {
+      return invalid("the cached licence is for the product " + claims->product_code + ", not " +
+                     client->product_code + "; activate " + client->product_code);
+    }
+    bool unsupported = false;
+    const std::optional<std::string> fingerprint =
+        seatwise::sdk::ClientFingerprint(client->machine_id_file, unsupported, error);
+    if (!fingerprint) {
+      return invalid("cannot tell which computer this is, so the licence cannot be checked: " +
+                     error);
+    }
+    if (claims->fingerprint != *fingerprint) {
+      return invalid(
+          "the cached licence was issued to another computer; activate the product on this one");
+    }
+    const std::optional<std::vector<seatwise::sdk::Revocation>> revocations =
+        seatwise::sdk::LoadRevocations(client->revocations_path, error);
+    if (!revocations) {
+      return invalid(error);
+    }
+    if (!FillClaims(*claims, *result)) {
+      return invalid("a token claim is longer than the SDK accepts");
+    }
+    const bool revoked = seatwise::sdk::IsRevoked(*revocations, *claims, cached->token);
     const seatwise::sdk::TokenStanding standing =
-        seatwise::sdk::StandingAt(*claims, now_unix, cached->revoked);
+        seatwise::sdk::StandingAt(*claims, now_unix, revoked);
     result->state = ToCState(standing.state);
     result->days_left = standing.days_left;
     return SW_OK;
@@ -313,11 +360,11 @@ SW_API sw_status sw_token_mark_revoked(sw_client* client) {
   return Serialized(client, [&]() -> sw_status {
     std::string error;
     std::optional<CachedToken> cached = seatwise::sdk::LoadCachedToken(client->cache_path, error);
-    if (!cached) {
+    if (!cached || cached->token.empty()) {
       return error.empty() ? SW_E_NO_TOKEN : Fail(*client, SW_E_IO, error);
     }
-    cached->revoked = true;
-    if (!seatwise::sdk::StoreCachedToken(client->cache_path, *cached, error)) {
+    if (!seatwise::sdk::RevokeCachedToken(client->cache_path, client->revocations_path,
+                                          cached->token, error)) {
       return Fail(*client, SW_E_IO, error);
     }
     return SW_OK;

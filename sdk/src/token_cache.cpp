@@ -104,7 +104,13 @@ bool WriteFileAtomically(const std::string& path, const std::string& contents, s
 }
 
 bool StoreCachedToken(const std::string& path, const CachedToken& cached, std::string& error) {
-  const json::object document{{"token", cached.token}, {"revoked", cached.revoked}};
+  json::object document;
+  if (!cached.token.empty()) {
+    document["token"] = cached.token;
+  }
+  if (cached.revoked) {
+    document["revoked"] = true;
+  }
   return WriteFileAtomically(path, json::serialize(document) + "\n", error);
 }
 
@@ -149,11 +155,13 @@ std::optional<CachedToken> LoadCachedToken(const std::string& path, std::string&
   const json::object* object = ec ? nullptr : document.if_object();
   const json::value* token = object ? object->if_contains("token") : nullptr;
   const json::value* revoked = object ? object->if_contains("revoked") : nullptr;
-  if (token == nullptr || !token->is_string() || revoked == nullptr || !revoked->is_bool()) {
+  if (object == nullptr || (token == nullptr && revoked == nullptr) ||
+      (token != nullptr && !token->is_string()) || (revoked != nullptr && !revoked->is_bool())) {
     error = "the token cache " + path + " is damaged; sign in again";
     return std::nullopt;
   }
-  return CachedToken{std::string(token->as_string()), revoked->as_bool()};
+  return CachedToken{token != nullptr ? std::string(token->as_string()) : std::string(),
+                     revoked != nullptr && revoked->as_bool()};
 }
 
 std::string DeviceCredentialPath(const std::string& cache_dir) {

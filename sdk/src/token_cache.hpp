@@ -7,8 +7,11 @@
 
 namespace seatwise::sdk {
 
+// What the cache file of a product holds: the token the server issued, or, once the server
+// answered "revoked", nothing but that fact (the revoked token itself is dropped, so no edit
+// of the file can bring it back; see revocation.hpp).
 struct CachedToken {
-  std::string token;
+  std::string token;     // "" when none is cached
   bool revoked = false;  // the server answered "revoked" at the last refresh
 };
 
@@ -24,7 +27,7 @@ bool WriteFileAtomically(const std::string& path, const std::string& contents, s
 // be read.
 std::optional<std::string> ReadSmallFile(const std::string& path, std::string& error);
 
-// Writes the cache file for `cached`.
+// Writes the cache file for `cached`: {"token": ...} or {"revoked": true}.
 bool StoreCachedToken(const std::string& path, const CachedToken& cached, std::string& error);
 
 // The credential of this computer (swm_...), shown by the server once: at a serial
@@ -48,7 +51,8 @@ bool StoreDeviceCredential(const std::string& path, const DeviceCredential& cred
 std::optional<DeviceCredential> LoadDeviceCredential(const std::string& path, std::string& error);
 
 // The cached token; nothing when the file does not exist. `error` is set (and nothing
-// returned) when the file exists but cannot be read or parsed.
+// returned) when the file exists but cannot be read or parsed. A file written by an earlier
+// SDK ({"token": ..., "revoked": true}) reads with both set.
 std::optional<CachedToken> LoadCachedToken(const std::string& path, std::string& error);
 
 }  // namespace seatwise::sdk

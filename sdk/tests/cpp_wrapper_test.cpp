@@ -11,11 +11,20 @@
 namespace seatwise::sdk::testing {
 namespace {
 
+// A wrapper configuration on the tests' computer (its machine id file).
+Config ConfigFor(const MachineIdFile& machine_id, const std::string& server_url,
+                 const std::string& jwks, const std::string& cache_dir) {
+  Config config{server_url, "DRL", jwks, cache_dir};
+  config.machine_id_file = machine_id.path();
+  return config;
+}
+
 TEST(CppWrapperTest, StoresLoadsAndChecksATokenRoundTrip) {
   TempDir dir;
+  const MachineIdFile machine_id;
   const SigningKey key("key-2026");
-  Result<Client> client = Client::Create(
-      {"https://licences.example.com", "DRL", key.Jwks(), (dir.path() / "cache").string()});
+  Result<Client> client = Client::Create(ConfigFor(machine_id, "https://licences.example.com",
+                                                   key.Jwks(), (dir.path() / "cache").string()));
   ASSERT_TRUE(client.ok()) << sw_status_message(client.status());
   Client owned = std::move(client).value();
 
@@ -40,6 +49,7 @@ TEST(CppWrapperTest, StoresLoadsAndChecksATokenRoundTrip) {
   ASSERT_TRUE(check);
   EXPECT_EQ(check->state, SW_TOKEN_REVOKED);
   EXPECT_FALSE(check->usable());
+  EXPECT_EQ(owned.LoadToken().status(), SW_E_NO_TOKEN);
 
   ASSERT_EQ(owned.ClearToken(), SW_OK);
   EXPECT_EQ(owned.LoadToken().status(), SW_E_NO_TOKEN);
@@ -54,6 +64,11 @@ TEST(CppWrapperTest, CreateReturnsTheStatusOfARefusedConfiguration) {
       Client::Create({"https://licences.example.com", "DRL", "{}", dir.path().string()});
   EXPECT_FALSE(client.ok());
   EXPECT_EQ(client.status(), SW_E_INVALID_ARGUMENT);
+  // No pinned keys at all is refused too, unless trust on first use is asked for.
+  Config unpinned{"https://licences.example.com", "DRL", "", dir.path().string()};
+  EXPECT_EQ(Client::Create(unpinned).status(), SW_E_INVALID_ARGUMENT);
+  unpinned.trust_on_first_use = true;
+  EXPECT_TRUE(Client::Create(unpinned).ok());
 }
 
 TEST(CppWrapperTest, AnInvalidTokenExplainsWhyInLastError) {
@@ -75,9 +90,11 @@ std::int64_t MovedClock(void* context) { return *static_cast<std::int64_t*>(cont
 
 TEST(CppWrapperTest, CheckTokenWithoutATimeUsesTheConfiguredClock) {
   TempDir dir;
+  const MachineIdFile machine_id;
   const SigningKey key("key-2026");
   std::int64_t now = kIssuedAt + 60;
-  Config config{"https://licences.example.com", "DRL", key.Jwks(), dir.path().string()};
+  Config config =
+      ConfigFor(machine_id, "https://licences.example.com", key.Jwks(), dir.path().string());
   config.now_unix = MovedClock;
   config.now_context = &now;
   Result<Client> client = Client::Create(config);

@@ -1,5 +1,5 @@
 // The parts of the online calls that work without a server: the usage queue file, the
-// heartbeat thread's prompt stop, keys that are not pinned, and form encoding.
+// heartbeat thread's prompt stop, keys kept on first use, and form encoding.
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -90,8 +90,9 @@ TEST(HeartbeatThreadTest, StopsAtOnceInsteadOfSleepingThroughItsInterval) {
   EXPECT_EQ(sw_lease_start_heartbeats(client.get(), "../x", 60), SW_E_INVALID_ARGUMENT);
 }
 
-TEST(UnpinnedKeysTest, ATokenChecksInvalidUntilFetchedKeysAreCached) {
+TEST(TrustOnFirstUseTest, ATokenChecksInvalidUntilTheFirstKeysAreKept) {
   TempDir dir;
+  const MachineIdFile machine_id;
   const SigningKey key("k");
   const std::string cache = dir.path().string();
   sw_config config{};
@@ -99,6 +100,8 @@ TEST(UnpinnedKeysTest, ATokenChecksInvalidUntilFetchedKeysAreCached) {
   config.product_code = "DRL";
   config.jwks_json = "";
   config.cache_dir = cache.c_str();
+  config.machine_id_file = machine_id.path().c_str();
+  config.trust_on_first_use = 1;
   sw_client* client = nullptr;
   ASSERT_EQ(sw_client_new(&config, &client), SW_OK);
   ASSERT_EQ(sw_token_store(client, key.SignInToken().c_str()), SW_OK);
@@ -108,12 +111,17 @@ TEST(UnpinnedKeysTest, ATokenChecksInvalidUntilFetchedKeysAreCached) {
   EXPECT_NE(std::string(sw_client_last_error(client)).find("fetch"), std::string::npos);
   sw_client_free(client);
 
-  // What sw_fetch_keys leaves behind is loaded by the next client.
+  // What the first sw_fetch_keys keeps is loaded by the next client as its pinned keys.
   std::ofstream(dir.path() / "jwks.json") << key.Jwks();
   ASSERT_EQ(sw_client_new(&config, &client), SW_OK);
   ASSERT_EQ(sw_token_check(client, kIssuedAt + 60, &result), SW_OK);
   EXPECT_EQ(result.state, SW_TOKEN_VALID) << sw_client_last_error(client);
   sw_client_free(client);
+
+  // Without the flag the same cache directory counts for nothing.
+  config.trust_on_first_use = 0;
+  EXPECT_EQ(sw_client_new(&config, &client), SW_E_INVALID_ARGUMENT);
+  EXPECT_EQ(client, nullptr);
 }
 
 TEST(FormEncodeTest, EscapesEverythingButUnreservedCharacters) {

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -29,6 +30,27 @@ inline std::string Base64Url(std::string_view bytes) {
                     bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   out.resize(out.find('\0'));
   return out;
+}
+
+// The machine id of the computer the tests run "on" (written to a file the client reads
+// instead of /etc/machine-id), and that of a second computer.
+inline constexpr std::string_view kTestMachineId = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+inline constexpr std::string_view kOtherMachineId = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
+
+// The fingerprint the server records for `machine_id`: SHA-256 of the id and the SDK's fixed
+// salt, as lowercase hex; computed here independently of the SDK.
+inline std::string FingerprintOf(std::string_view machine_id) {
+  if (sodium_init() < 0) {
+    throw std::runtime_error("libsodium failed to start");
+  }
+  const std::string input = std::string(machine_id) + "seatwise-device-fingerprint-v1";
+  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(input.data()),
+                     input.size());
+  std::string hex(digest.size() * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+  hex.pop_back();
+  return hex;
 }
 
 // An Ed25519 key pair with a key id, standing in for the server's signing key.
@@ -86,7 +108,7 @@ class SigningKey {
             {"product_code", "DRL"},
             {"subscription", "sub_7"},
             {"device", "dev_42"},
-            {"fingerprint", std::string(64, 'a')},
+            {"fingerprint", FingerprintOf(kTestMachineId)},
             {"iat", kIssuedAt},
             {"reauth_at", kIssuedAt + kDay},
             {"grace_until", grace_until},
@@ -122,16 +144,35 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// A C client configured with `jwks` and a cache below `dir`; freed on destruction.
+// A machine id file of its own (outside any cache directory), standing in for
+// /etc/machine-id.
+class MachineIdFile {
+ public:
+  explicit MachineIdFile(std::string_view machine_id = kTestMachineId)
+      : path_((dir_.path() / "machine-id").string()) {
+    std::ofstream(path_) << machine_id << "\n";
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  TempDir dir_;
+  std::string path_;
+};
+
+// A C client for `product` configured with `jwks` and a cache below `dir`, on the computer
+// whose machine id is `machine_id`; freed on destruction.
 class CClient {
  public:
-  CClient(const std::string& jwks, const std::filesystem::path& cache_dir) {
+  CClient(const std::string& jwks, const std::filesystem::path& cache_dir,
+          std::string_view machine_id = kTestMachineId, const std::string& product = "DRL")
+      : machine_id_(machine_id) {
     const std::string dir = cache_dir.string();
     sw_config config{};
     config.server_url = "https://licences.example.com";
-    config.product_code = "DRL";
+    config.product_code = product.c_str();
     config.jwks_json = jwks.c_str();
     config.cache_dir = dir.c_str();
+    config.machine_id_file = machine_id_.path().c_str();
     status_ = sw_client_new(&config, &client_);
   }
   ~CClient() { sw_client_free(client_); }
@@ -142,6 +183,7 @@ class CClient {
   sw_client* get() const { return client_; }
 
  private:
+  MachineIdFile machine_id_;
   sw_status status_ = SW_OK;
   sw_client* client_ = nullptr;
 };

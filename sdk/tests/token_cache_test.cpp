@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "revocation.hpp"
 #include "sdk_test_support.hpp"
 #include "seatwise/seatwise.h"
 
@@ -90,13 +91,19 @@ TEST(TokenCacheTest, AFreshClientReadsWhatAnotherStored) {
     ASSERT_EQ(sw_token_store(writer.get(), "a.b.c"), SW_OK);
     ASSERT_EQ(sw_token_mark_revoked(writer.get()), SW_OK);
   }
-  const std::optional<CachedToken> cached = [&] {
-    std::string error;
-    return LoadCachedToken((dir.path() / "entitlement-DRL.json").string(), error);
-  }();
-  ASSERT_TRUE(cached.has_value());
-  EXPECT_EQ(cached->token, "a.b.c");
+  std::string error;
+  const std::optional<CachedToken> cached =
+      LoadCachedToken((dir.path() / "entitlement-DRL.json").string(), error);
+  ASSERT_TRUE(cached.has_value()) << error;
+  // The revoked token itself is dropped; the record of revocations remembers it.
+  EXPECT_EQ(cached->token, "");
   EXPECT_TRUE(cached->revoked);
+  const std::optional<std::vector<Revocation>> revocations =
+      LoadRevocations(RevocationsPath(dir.path().string(), "DRL"), error);
+  ASSERT_TRUE(revocations.has_value()) << error;
+  ASSERT_EQ(revocations->size(), 1u);
+  EXPECT_EQ(revocations->front().digest, RevocationOf("a.b.c").digest);
+  EXPECT_EQ(Mode(dir.path() / "revoked-DRL.json"), 0600u);
 }
 
 TEST(TokenCacheTest, LoadSaysNoTokenUntilStoredAndAfterClear) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 
 #include "sdk_test_support.hpp"
@@ -57,7 +58,7 @@ TEST_F(TokenCheckTest, IsValidBeforeReauthorisationIsDueWithTheClaims) {
   EXPECT_STREQ(result.product_code, "DRL");
   EXPECT_STREQ(result.subscription, "sub_7");
   EXPECT_STREQ(result.device, "dev_42");
-  EXPECT_EQ(std::string(result.fingerprint), std::string(64, 'a'));
+  EXPECT_EQ(std::string(result.fingerprint), FingerprintOf(kTestMachineId));
   EXPECT_STREQ(result.issuer, "https://licences.example.com");
   EXPECT_EQ(result.issued_at, kIssuedAt);
   EXPECT_EQ(result.reauth_at, kReauthAt);
@@ -104,15 +105,19 @@ TEST_F(TokenCheckTest, ExpiresWhenTheOfflineGraceEnds) {
   EXPECT_EQ(StateAt(token, kGraceUntil + 400 * kDay), SW_TOKEN_EXPIRED);
 }
 
-TEST_F(TokenCheckTest, ReportsRevokedOnceMarkedUntilANewTokenIsStored) {
+TEST_F(TokenCheckTest, ReportsRevokedOnceMarkedUntilANewerTokenIsStored) {
   ASSERT_EQ(sw_token_store(client_.get(), key_.SignInToken().c_str()), SW_OK);
   ASSERT_EQ(sw_token_mark_revoked(client_.get()), SW_OK);
   sw_check_result result{};
   ASSERT_EQ(sw_token_check(client_.get(), kIssuedAt, &result), SW_OK);
   EXPECT_EQ(result.state, SW_TOKEN_REVOKED);
-  EXPECT_STREQ(result.user, "usr_ada");
+  // The revoked token is gone from the cache, so nothing of it is reported.
+  EXPECT_STREQ(result.user, "");
 
-  EXPECT_EQ(StateAt(key_.SignInToken(), kIssuedAt), SW_TOKEN_VALID);
+  EXPECT_EQ(StateAt(key_.SignInToken(), kIssuedAt), SW_TOKEN_REVOKED);
+  boost::json::object payload = SigningKey::SignInPayload();
+  payload["iat"] = kIssuedAt + 60;
+  EXPECT_EQ(StateAt(key_.Sign(key_.Header(), payload), kIssuedAt + 60), SW_TOKEN_VALID);
 }
 
 TEST_F(TokenCheckTest, MarkingRevokedWithoutATokenSaysSo) {
@@ -208,11 +213,34 @@ TEST_F(TokenCheckTest, InvalidWhenARequiredClaimIsMissingOrMistyped) {
 
 TEST_F(TokenCheckTest, ARevokedMarkDoesNotMakeAForgedTokenLookGenuine) {
   const SigningKey impostor(key_.kid());
-  ASSERT_EQ(sw_token_store(client_.get(), impostor.SignInToken().c_str()), SW_OK);
+  const std::string forged = impostor.SignInToken();
+  ASSERT_EQ(sw_token_store(client_.get(), forged.c_str()), SW_OK);
   ASSERT_EQ(sw_token_mark_revoked(client_.get()), SW_OK);
+  EXPECT_EQ(StateAt(forged, kIssuedAt), SW_TOKEN_INVALID);
+}
+
+TEST_F(TokenCheckTest, ACacheMarkedRevokedByAnEarlierSdkStaysRevoked) {
+  const std::string token = key_.SignInToken();
+  std::ofstream(dir_.path() / "cache" / "entitlement-DRL.json")
+      << boost::json::serialize(boost::json::object{{"token", token}, {"revoked", true}});
+  sw_check_result result{};
+  ASSERT_EQ(sw_token_check(client_.get(), kIssuedAt, &result), SW_OK);
+  EXPECT_EQ(result.state, SW_TOKEN_REVOKED);
+  // Converted to today's record: the flag set back no longer brings the token back.
+  std::ofstream(dir_.path() / "cache" / "entitlement-DRL.json")
+      << boost::json::serialize(boost::json::object{{"token", token}, {"revoked", false}});
+  EXPECT_EQ(sw_token_check(client_.get(), kIssuedAt, &result), SW_OK);
+  EXPECT_EQ(result.state, SW_TOKEN_REVOKED);
+}
+
+TEST_F(TokenCheckTest, ADamagedRevocationRecordTrustsNoToken) {
+  ASSERT_EQ(sw_token_store(client_.get(), key_.SignInToken().c_str()), SW_OK);
+  std::ofstream(dir_.path() / "cache" / "revoked-DRL.json") << "{\"revoked\":[{\"jti\":";
   sw_check_result result{};
   ASSERT_EQ(sw_token_check(client_.get(), kIssuedAt, &result), SW_OK);
   EXPECT_EQ(result.state, SW_TOKEN_INVALID);
+  EXPECT_NE(std::string(sw_client_last_error(client_.get())).find("damaged"), std::string::npos)
+      << sw_client_last_error(client_.get());
 }
 
 TEST(TokenCheckKeysTest, ARetiredKeyStillInTheSetKeepsItsTokensVerifying) {

@@ -74,6 +74,18 @@ class SdkClientTest : public DemoServerTest {
     return computer;
   }
 
+  // The server's public keys, fetched once by the test as a publisher does when it builds its
+  // product, and pinned in every run of seatwise-client.
+  const std::string& PinnedKeysFile() {
+    if (pinned_keys_file_.empty()) {
+      const HttpReply keys = Send(server_->port(), "GET", "/.well-known/jwks.json");
+      EXPECT_EQ(keys.status, 200) << keys.Describe();
+      pinned_keys_file_ = dir_.path() + "/pinned-jwks.json";
+      WriteText(pinned_keys_file_, keys.body);
+    }
+    return pinned_keys_file_;
+  }
+
   // Runs seatwise-client for `product` on `computer`; every wait is bounded.
   ClientRun Client(const Computer& computer, const std::string& product,
                    const std::vector<std::string>& command) {
@@ -87,7 +99,9 @@ class SdkClientTest : public DemoServerTest {
                                      "--app-version",
                                      "2026.1",
                                      "--machine-id-file",
-                                     computer.machine_id_file};
+                                     computer.machine_id_file,
+                                     "--jwks",
+                                     PinnedKeysFile()};
     args.insert(args.end(), command.begin(), command.end());
     const std::string out_path = dir_.path() + "/client.out";
     const std::string err_path = dir_.path() + "/client.err";
@@ -195,6 +209,7 @@ class SdkClientTest : public DemoServerTest {
   }
 
   TempDir dir_;
+  std::string pinned_keys_file_;
 };
 
 TEST_P(SdkClientTest, EveSignsInWithTheDeviceGrantActivatesAndHerLicenceChecksValid) {

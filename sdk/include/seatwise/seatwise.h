@@ -72,9 +72,9 @@ typedef enum sw_token_state {
 typedef struct sw_config {
   const char* server_url;   /* e.g. "https://licences.example.com" */
   const char* product_code; /* e.g. "DRL"; letters, digits, '-' and '_' */
-  /* Pinned public keys: the text of the server's /.well-known/jwks.json. NULL or "" when
-   * the keys are not pinned: sw_fetch_keys then fetches them and caches them beside the
-   * token. */
+  /* Pinned public keys, compiled into the product: the text of the server's
+   * /.well-known/jwks.json. Required unless trust_on_first_use is set. Only these keys, and
+   * keys of a key set one of them signed (sw_fetch_keys), verify tokens. */
   const char* jwks_json;
   const char* cache_dir;       /* directory owned by the product; made owner-only (0700) */
   const char* app_version;     /* optional: reported when the device registers */
@@ -87,10 +87,16 @@ typedef struct sw_config {
   /* Optional: the team this computer registers in, for a user who belongs to several teams
    * (the server asks to name one); NULL or "" lets the server pick the user's only team. */
   const char* team_id;
+  /* For demos and tests only: nonzero with an empty jwks_json lets sw_fetch_keys fetch
+   * /.well-known/jwks.json once and keep it in the cache directory as the pinned keys
+   * ("trust on first use"). Anyone who can write the cache directory can then replace those
+   * keys, so a product must pin its keys in jwks_json instead. */
+  int trust_on_first_use;
 } sw_config;
 
 /* The answer of sw_token_check. Claims are empty strings for SW_TOKEN_MISSING and
- * SW_TOKEN_INVALID, since nothing in an unverified token can be trusted. */
+ * SW_TOKEN_INVALID, since nothing in an unverified token can be trusted, and for
+ * SW_TOKEN_REVOKED once the revoked token was dropped from the cache. */
 typedef struct sw_check_result {
   sw_token_state state;
   /* Whole days until the offline grace ends, rounded up; 0 once it has ended. */
@@ -119,8 +125,9 @@ SW_API const char* sw_status_message(sw_status status);
 /* A short English name of a token state ("valid", "grace_warning", ...), never NULL. */
 SW_API const char* sw_token_state_name(sw_token_state state);
 
-/* Creates a client. Checks the configuration (the keys must contain at least one Ed25519
- * key) and creates the cache directory when missing. On failure *out_client is NULL. */
+/* Creates a client. Checks the configuration (pinned keys with at least one Ed25519 key, or
+ * trust_on_first_use) and creates the cache directory when missing. On failure *out_client
+ * is NULL. */
 SW_API sw_status sw_client_new(const sw_config* config, sw_client** out_client);
 
 /* Releases a client; NULL is allowed. */
@@ -146,24 +153,30 @@ SW_API void sw_string_free(char* text);
 SW_API sw_status sw_device_fingerprint(char* out, size_t cap);
 
 /* Caches an entitlement token as the server issued it, replacing the previous one
- * atomically with owner-only permissions (0600). Clears a revoked mark. The token is not
- * verified here; sw_token_check does that. */
+ * atomically with owner-only permissions (0600). The token is not verified here;
+ * sw_token_check does that, and a token revoked earlier on this computer (or an earlier token
+ * of the same activation) still checks as SW_TOKEN_REVOKED. */
 SW_API sw_status sw_token_store(sw_client* client, const char* token);
 
 /* Copies the cached token into a new string for *out_token (free with sw_string_free).
- * SW_E_NO_TOKEN when nothing is cached. */
+ * SW_E_NO_TOKEN when nothing is cached, or only the mark of a revoked one. */
 SW_API sw_status sw_token_load(sw_client* client, char** out_token);
 
-/* Verifies the cached token offline against the pinned keys and tells its state at
- * now_unix (Unix seconds). Returns SW_OK with state SW_TOKEN_MISSING when nothing is
- * cached; a failing status only when the check itself could not run. */
+/* Verifies the cached token offline and tells its state at now_unix (Unix seconds): its
+ * signature (a pinned key, or a key of a key set a pinned key signed), that it is for the
+ * configured product and for this computer's fingerprint, and that it was not revoked here.
+ * Every time comes from the signed token. Returns SW_OK with state SW_TOKEN_MISSING when
+ * nothing is cached; a failing status only when the check itself could not run. */
 SW_API sw_status sw_token_check(sw_client* client, int64_t now_unix, sw_check_result* result);
 
-/* Marks the cached token revoked, as the server answered at a refresh; it then checks as
- * SW_TOKEN_REVOKED until a new token is stored. SW_E_NO_TOKEN when nothing is cached. */
+/* Records the cached token as revoked, as the server answered at a refresh, and drops it
+ * from the cache: the check answers SW_TOKEN_REVOKED until a newer token is stored, and that
+ * token (or an earlier one of its activation) stays revoked if written back. SW_E_NO_TOKEN
+ * when nothing is cached. */
 SW_API sw_status sw_token_mark_revoked(sw_client* client);
 
-/* Removes the cached token (sign-out). Succeeds when nothing was cached. */
+/* Removes the cached token (sign-out). Succeeds when nothing was cached. The record of
+ * revoked tokens stays. */
 SW_API sw_status sw_token_clear(sw_client* client);
 
 /* ---- Online calls. Each blocks until the server answers (timeouts: 10 s to connect,
@@ -198,8 +211,11 @@ SW_API sw_status sw_signin_poll(sw_client* client);
  * credential (serial activation or enrolment) stays. */
 SW_API sw_status sw_signout(sw_client* client);
 
-/* Fetches /.well-known/jwks.json and caches it when the keys are not pinned; SW_OK without
- * a request when they are pinned. */
+/* Fetches the server's signed key set (/.well-known/jwks.jws: a JWS of type jwk-set+jwt
+ * whose payload is a JWKS) and, when a pinned key signed it, trusts its keys for tokens and
+ * caches it (it is verified again whenever a client loads it). SW_OK without learning
+ * anything when the server publishes no signed key set. With trust_on_first_use and no keys
+ * yet, fetches /.well-known/jwks.json instead and keeps it as the pinned keys. */
 SW_API sw_status sw_fetch_keys(sw_client* client);
 
 /* Registers this computer (fingerprint, host name as asset name, OS, app version) and
@@ -209,7 +225,8 @@ SW_API sw_status sw_fetch_keys(sw_client* client);
 SW_API sw_status sw_activate(sw_client* client);
 
 /* Renews the cached entitlement token. SW_E_REVOKED when the server refused it: the cached
- * token is marked revoked and sw_client_last_error carries the server's message (e.g.
+ * token is recorded as revoked and dropped (as sw_token_mark_revoked does) and
+ * sw_client_last_error carries the server's message (e.g.
  * "signed in on another computer — sign in again to use it here"). */
 SW_API sw_status sw_refresh(sw_client* client);
 
@@ -279,8 +296,8 @@ SW_API sw_status sw_serial_activate(sw_client* client, const char* serial_number
 
 /* Renews the token of the serial activation with the device credential. SW_E_NO_TOKEN when
  * this computer holds no serial activation. SW_E_REVOKED when the server refused: the cached
- * token is marked revoked and sw_client_last_error carries the reason (e.g. "sign-in
- * required: ..." once the licence moved to sign-in). */
+ * token is recorded as revoked and dropped, and sw_client_last_error carries the reason (e.g.
+ * "sign-in required: ..." once the licence moved to sign-in). */
 SW_API sw_status sw_serial_refresh(sw_client* client);
 
 /* Deactivates the serial activation (freeing its seat for another computer), then removes

@@ -46,6 +46,8 @@ struct Config {
   std::int64_t (*now_unix)(void* context) = nullptr;
   void* now_context = nullptr;
   std::string team_id = {};  // for a user in several teams; "" for the only one
+  // Demos and tests only: with an empty jwks_json, keep the first fetched keys; see sw_config.
+  bool trust_on_first_use = false;
 };
 
 // A started sign-in; see sw_signin.
@@ -129,6 +131,7 @@ class Client {
     c.now_unix = config.now_unix;
     c.now_context = config.now_context;
     c.team_id = config.team_id.c_str();
+    c.trust_on_first_use = config.trust_on_first_use ? 1 : 0;
     sw_client* handle = nullptr;
     const sw_status status = sw_client_new(&c, &handle);
     if (status != SW_OK) {
