@@ -216,7 +216,7 @@ export default function UsersPage() {
   return (
     <Page
       title="Users"
-      description="The people of this team. Invited people show as pending until they accept the e-mail; assign their products on By user or By product."
+      description="The people of this team. Invited people show as pending, with the names you typed, until they accept; assign their products on By user or By product."
       actions={
         <>
           <Button onClick={() => setParam('invite', panel === 'invite' ? null : '1')}>

@@ -111,8 +111,8 @@ export function UserImport({
             <Code>{c}</Code>
           </span>
         ))}
-        , then one person a row. Each new person gets an invitation e-mail; people already in the
-        team are left as they are and said so.{' '}
+        , then one person a row. Each person gets an invitation e-mail and joins once they accept
+        it; people already in the team are left as they are and said so.{' '}
         <Anchor component="button" type="button" size="sm" onClick={downloadSample}>
           Download a sample file
         </Anchor>
