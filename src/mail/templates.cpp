@@ -5,6 +5,9 @@
 #include <cctype>
 #include <optional>
 
+#include "crypto/jws.hpp"
+#include "service/mail.hpp"
+
 namespace seatwise::mail {
 namespace {
 
@@ -13,7 +16,7 @@ namespace {
 struct Template {
   std::string_view name;
   std::string_view heading;  // the HTML part's title line
-  std::string_view action;   // label of the button for the first link; empty: no button
+  std::string_view action;   // label of the button to the action URL; empty: no button
   std::string_view reason;   // why the reader gets the e-mail, at the bottom
 };
 
@@ -85,43 +88,84 @@ bool IsBlank(std::string_view line) {
                      [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
 }
 
-// Where a web address ends: at white space, less any punctuation that closes a sentence.
-std::size_t LinkEnd(std::string_view text, std::size_t begin) {
-  std::size_t end = begin;
-  while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
-  while (end > begin &&
-         std::string_view(".,;:!?)'\"").find(text[end - 1]) != std::string_view::npos) {
-    --end;
+// The e-mail's call to action: the "action_url" its use case put in the payload, when it is
+// an http(s) address; empty otherwise. Nothing in the text it carries ever becomes a link.
+std::string ActionUrl(const core::OutboxMessage& message) {
+  auto members = crypto::FlatJsonMembers(message.payload_json);
+  if (!members.ok()) return "";
+  const auto found = members->find(std::string(service::kActionUrlMember));
+  if (found == members->end() || !service::IsActionUrl(found->second)) return "";
+  return found->second;
+}
+
+bool IsSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+// A copy of the action URL starts a word: at the start, after white space or an opening
+// bracket or quote.
+bool StartsWord(std::string_view text, std::size_t at) {
+  return at == 0 || IsSpace(text[at - 1]) ||
+         std::string_view("(<\"'").find(text[at - 1]) != std::string_view::npos;
+}
+
+// ... and ends it: what follows, past any punctuation that closes a sentence, is white space
+// or the end. Anything else would make a mail client read a longer, different address.
+bool EndsWord(std::string_view text, std::size_t end) {
+  while (end < text.size() &&
+         std::string_view(".,;:!?)'\"").find(text[end]) != std::string_view::npos) {
+    ++end;
   }
-  return end;
+  return end == text.size() || IsSpace(text[end]);
 }
 
-std::size_t NextLink(std::string_view text, std::size_t from) {
-  const auto http = text.find("http://", from);
-  const auto https = text.find("https://", from);
-  return std::min(http, https);
-}
+// A run of text, and whether it is a copy of the action URL.
+struct Piece {
+  std::string_view text;
+  bool link = false;
+};
 
-std::optional<std::string_view> FirstLink(std::string_view text) {
-  const auto begin = NextLink(text, 0);
-  if (begin == std::string_view::npos) return std::nullopt;
-  return text.substr(begin, LinkEnd(text, begin) - begin);
-}
-
-// One line of text as HTML: escaped, with web addresses as links.
-std::string InlineHtml(std::string_view text) {
-  std::string out;
+// `text` cut into the copies of `url` that stand as words of their own and the text around.
+std::vector<Piece> Pieces(std::string_view text, std::string_view url) {
+  std::vector<Piece> pieces;
   std::size_t pos = 0;
-  while (pos < text.size()) {
-    const auto begin = NextLink(text, pos);
-    if (begin == std::string_view::npos) break;
-    const auto end = LinkEnd(text, begin);
-    out += EscapeHtml(text.substr(pos, begin - pos));
-    const std::string url = EscapeHtml(text.substr(begin, end - begin));
-    out += "<a href=\"" + url + "\" style=\"" + std::string(kLinkStyle) + "\">" + url + "</a>";
-    pos = end;
+  std::size_t from = 0;
+  while (!url.empty()) {
+    const auto at = text.find(url, from);
+    if (at == std::string_view::npos) break;
+    const std::size_t end = at + url.size();
+    if (!StartsWord(text, at) || !EndsWord(text, end)) {
+      from = at + 1;
+      continue;
+    }
+    if (at > pos) pieces.push_back({text.substr(pos, at - pos), false});
+    pieces.push_back({text.substr(at, url.size()), true});
+    pos = from = end;
   }
-  out += EscapeHtml(text.substr(pos));
+  if (pos < text.size()) pieces.push_back({text.substr(pos), false});
+  return pieces;
+}
+
+// The plain-text part: the copies of the action URL as they are, everything else unlinkable.
+std::string PlainText(std::string_view text, std::string_view url) {
+  std::string out;
+  for (const Piece& piece : Pieces(text, url)) {
+    out += piece.link ? std::string(piece.text) : service::UnlinkableText(piece.text);
+  }
+  return out;
+}
+
+// One line of text as HTML: escaped and unlinkable, with the copies of the action URL as
+// links to it.
+std::string InlineHtml(std::string_view text, std::string_view url) {
+  std::string out;
+  for (const Piece& piece : Pieces(text, url)) {
+    if (piece.link) {
+      const std::string escaped = EscapeHtml(piece.text);
+      out += "<a href=\"" + escaped + "\" style=\"" + std::string(kLinkStyle) + "\">" + escaped +
+             "</a>";
+    } else {
+      out += EscapeHtml(service::UnlinkableText(piece.text));
+    }
+  }
   return out;
 }
 
@@ -141,7 +185,7 @@ std::optional<std::string_view> NumberedItem(std::string_view line) {
 
 // The stored text as HTML: paragraphs at blank lines, runs of "- " or "1. " lines as lists,
 // other line breaks kept.
-std::string BodyHtml(std::string_view text) {
+std::string BodyHtml(std::string_view text, std::string_view url) {
   std::string out;
   std::vector<std::string_view> paragraph;
   std::string list_tag;  // "ul" or "ol" while a list is open
@@ -150,7 +194,7 @@ std::string BodyHtml(std::string_view text) {
     out += "<p style=\"margin:0 0 16px;\">";
     for (std::size_t i = 0; i < paragraph.size(); ++i) {
       if (i > 0) out += "<br>\n";
-      out += InlineHtml(paragraph[i]);
+      out += InlineHtml(paragraph[i], url);
     }
     out += "</p>\n";
     paragraph.clear();
@@ -176,7 +220,7 @@ std::string BodyHtml(std::string_view text) {
         list_tag = tag;
         out += "<" + tag + " style=\"margin:0 0 16px;padding-left:24px;\">\n";
       }
-      out += "<li>" + InlineHtml(bullet ? *bullet : *numbered) + "</li>\n";
+      out += "<li>" + InlineHtml(bullet ? *bullet : *numbered, url) + "</li>\n";
       continue;
     }
     close_list();
@@ -231,21 +275,20 @@ std::vector<std::string_view> TemplateNames() {
 
 RenderedEmail RenderEmail(const core::OutboxMessage& message) {
   RenderedEmail out;
-  out.subject = message.subject.empty() ? std::string("A message from Seatwise") : message.subject;
+  out.subject = message.subject.empty() ? std::string("A message from Seatwise")
+                                        : service::UnlinkableText(message.subject);
   std::string text = message.body_text;
   if (!text.empty() && !text.ends_with('\n')) text += '\n';
+  const std::string url = ActionUrl(message);
   const Template* t = FindTemplate(message.template_name);
   if (t == nullptr) {
-    out.text = text;
-    out.html = Page(out.subject, out.subject, BodyHtml(text), "", "");
+    out.text = PlainText(text, url);
+    out.html = Page(out.subject, out.subject, BodyHtml(text, url), "", "");
     return out;
   }
-  out.text = text + "\n--\n" + std::string(t->reason) + "\n";
-  std::string button;
-  if (!t->action.empty()) {
-    if (auto link = FirstLink(text)) button = Button(t->action, *link);
-  }
-  out.html = Page(out.subject, t->heading, BodyHtml(text), button, t->reason);
+  out.text = PlainText(text, url) + "\n--\n" + std::string(t->reason) + "\n";
+  const std::string button = t->action.empty() || url.empty() ? "" : Button(t->action, url);
+  out.html = Page(out.subject, t->heading, BodyHtml(text, url), button, t->reason);
   return out;
 }
 

@@ -1,11 +1,14 @@
 #pragma once
 // What an outbox e-mail looks like when delivered: its subject, a plain-text part and an
-// HTML part, from the row the use case wrote (subject, body text and payload ids).
+// HTML part, from the row the use case wrote (subject, body text and payload).
 //
-// Each template adds a heading, the button for the message's main link and a line saying
+// Each template adds a heading, the button to the message's action URL and a line saying
 // why the reader gets the e-mail; an unknown template is sent as its stored subject and
-// text alone. The HTML part escapes every value, turns web addresses into links, and loads
-// nothing from elsewhere.
+// text alone. The only link is the action URL the use case built and put in the payload
+// ("action_url"): its button, and its copies in the text. Everything else, names and other
+// text people typed above all, is text in both parts: escaped in HTML, never turned into a
+// link, and made unlinkable for mail clients that link addresses by themselves
+// (service::UnlinkableText). The HTML part loads nothing from elsewhere.
 
 #include <string>
 #include <string_view>

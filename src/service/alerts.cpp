@@ -113,12 +113,13 @@ Result<bool> QueueInactiveSummary(store::Tx& tx, const Deps& deps, const Caller&
   email.template_name = "inactive_users";
   email.to = &admin;
   email.team_id = team.id;
+  email.action_url = base_url + "/teams/" + team.id + "/by-product";
   email.subject = std::to_string(n) + (n == 1 ? " person" : " people") + " in " + team.name +
                   " did not use an assigned product in the last 30 days";
   email.body =
       "Review the seats on the By product page and unassign the ones no longer "
       "needed, so they can go to someone else:\n" +
-      base_url + "/teams/" + team.id + "/by-product\n\n" + "These seats of " + team.name +
+      email.action_url + "\n\n" + "These seats of " + team.name +
       " were assigned more than 30 days ago and have not been used in the last 30 "
       "days (as of " +
       DateText(now) + "):\n" + InactiveList(seats);
@@ -306,11 +307,11 @@ core::Result<int> AlertService::ExpireInvitations(core::TimePoint now) {
                 email.template_name = "invitation_expired";
                 email.to = &inviter;
                 email.team_id = team.id;
+                email.action_url = base_url_ + "/teams/" + team.id + "/users";
                 email.subject = "The invitation to " + invitee.email + " expired";
                 email.body = "The invitation to " + PersonLabel(invitee) + " to join " + team.name +
                              " expired on " + expired_on +
-                             " without being accepted. Resend it from Users:\n" + base_url_ +
-                             "/teams/" + team.id + "/users";
+                             " without being accepted. Resend it from Users:\n" + email.action_url;
                 email.payload_json = payload;
                 SW_RETURN_IF_ERROR(EnqueueEmail(tx, deps_, email));
               }

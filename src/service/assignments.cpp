@@ -314,6 +314,7 @@ Result<core::Assignment> TakeSeat(store::Tx& tx, const SeatContext& ctx, const T
   email.template_name = "assignment";
   email.to = &member.user;
   email.team_id = ctx.team.id;
+  email.action_url = sign_in;
   email.subject = product.item.name + " is assigned to you";
   email.body = "You can now use " + product.item.name + " in the team " + ctx.team.name + ".\n\n" +
                (pending ? "Your invitation e-mail lets you set a password first; then sign in at " +

@@ -452,11 +452,11 @@ Result<core::Order> ContractService::RequestCompanyChange(const Caller& caller,
       email.event_key = "company_change_request:" + order.id + ":" + to.email;
       email.template_name = "company_change_request";
       email.to = &to;
+      email.action_url = public_url_ + "/accounts/" + contract.account_id;
       email.subject = "Company information change requested for contract " + contract.number;
       email.body = PersonLabel(requester) + " asks to change the company information of contract " +
                    contract.number + " (" + contract.company.name + "):\n\n" + lines + note +
-                   "\nApply it to the customer account in Seatwise: " + public_url_ + "/accounts/" +
-                   contract.account_id;
+                   "\nApply it to the customer account in Seatwise: " + email.action_url;
       email.team_id = contract.team_id;
       email.payload_json = payload;
       SW_RETURN_IF_ERROR(EnqueueEmail(tx, deps_, email));

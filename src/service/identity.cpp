@@ -15,6 +15,7 @@
 #include "service/audit.hpp"
 #include "service/authorizer.hpp"
 #include "service/json_writer.hpp"
+#include "service/mail.hpp"
 #include "service/users.hpp"
 
 namespace seatwise::service {
@@ -549,8 +550,10 @@ core::Result<std::string> IdentityService::CreateInvitationToken(
                    team.name + " on Seatwise.\n\nAccept the invitation and choose a password:\n" +
                    link + "\n\nThe link works once and expires on " + Date(created.expires_at) +
                    ". If you did not expect this e-mail, ignore it.\n";
-  mail.payload_json = "{\"invitation_id\":\"" + created.id + "\",\"team_id\":\"" + team_id +
-                      "\",\"user_id\":\"" + user_id + "\"}";
+  mail.payload_json =
+      PayloadWithActionUrl("{\"invitation_id\":\"" + created.id + "\",\"team_id\":\"" + team_id +
+                               "\",\"user_id\":\"" + user_id + "\"}",
+                           link);
   mail.team_id = team_id;
   mail.next_attempt_at = now;
   mail.created_at = now;
@@ -742,8 +745,9 @@ core::Result<void> IdentityService::RequestPasswordReset(const Caller& caller,
                 link + "\n\nThe link works once and expires on " + Date(created.expires_at) +
                 ". If you did not ask for this, ignore this e-mail; your password stays as it "
                 "is.\n";
-            mail.payload_json =
-                "{\"password_reset_id\":\"" + created.id + "\",\"user_id\":\"" + user->id + "\"}";
+            mail.payload_json = PayloadWithActionUrl(
+                "{\"password_reset_id\":\"" + created.id + "\",\"user_id\":\"" + user->id + "\"}",
+                link);
             mail.next_attempt_at = now;
             mail.created_at = now;
             SW_RETURN_IF_ERROR(deps_.repos.outbox->Enqueue(tx, mail));

@@ -786,11 +786,12 @@ Result<PlacedOrder> OrderService::PlaceOrder(const Caller& caller, const std::st
     processed.payload_json = payload;
     SW_RETURN_IF_ERROR(EnqueueEmail(tx, deps_, processed));
 
+    const std::string sign_in = public_url_ + "/sign-in";
     std::string started_body =
         "Your products are ready. To get started:\n\n"
         "1. Sign in at " +
-        public_url_ +
-        "/sign-in (accept your invitation first if you have not yet).\n"
+        sign_in +
+        " (accept your invitation first if you have not yet).\n"
         "2. Review your products under contract " +
         contract.number +
         ".\n"
@@ -809,6 +810,7 @@ Result<PlacedOrder> OrderService::PlaceOrder(const Caller& caller, const std::st
     started.event_key = "get_started:" + placed.order.id;
     started.template_name = "get_started";
     started.to = &*manager;
+    started.action_url = sign_in;
     started.subject = "Get started with contract " + contract.number;
     started.body = started_body;
     started.team_id = team.id;

@@ -348,6 +348,7 @@ Result<StaffAdded> ResellerService::AddStaff(const Caller& caller, const std::st
     std::string body = "You are now staff of " + reseller.name +
                        " in Seatwise: you can manage its customers (their accounts, "
                        "orders and renewals) in the portal.\n\n";
+    std::string action_url;
     if (!user.password_hash) {
       const std::string token =
           crypto::NewToken(deps_.random, crypto::token_prefix::kPasswordReset);
@@ -357,11 +358,12 @@ Result<StaffAdded> ResellerService::AddStaff(const Caller& caller, const std::st
       reset.created_at = now;
       reset.expires_at = now + kStaffPasswordLinkLifetime;
       SW_ASSIGN_OR_RETURN(reset, deps_.repos.auth->CreatePasswordReset(tx, reset));
-      body += "Choose your password here, then sign in:\n" + public_url_ + "/reset-password/" +
-              token + "\n\nThe link works once and expires on " + DateText(reset.expires_at) + ".";
+      action_url = public_url_ + "/reset-password/" + token;
+      body += "Choose your password here, then sign in:\n" + action_url +
+              "\n\nThe link works once and expires on " + DateText(reset.expires_at) + ".";
     } else {
-      body += "Sign in with your Seatwise account and open the reseller console:\n" + public_url_ +
-              "/reseller";
+      action_url = public_url_ + "/reseller";
+      body += "Sign in with your Seatwise account and open the reseller console:\n" + action_url;
     }
     Email mail;
     mail.event_key = "reseller_staff_added:" + reseller.id + ":" + user.id + ":" +
@@ -370,6 +372,7 @@ Result<StaffAdded> ResellerService::AddStaff(const Caller& caller, const std::st
     mail.to = &user;
     mail.subject = "You can now manage " + reseller.name + "'s customers";
     mail.body = std::move(body);
+    mail.action_url = std::move(action_url);
     mail.payload_json =
         "{\"reseller_id\":" + JsonQuote(reseller.id) + ",\"user_id\":" + JsonQuote(user.id) + "}";
     SW_ASSIGN_OR_RETURN(bool queued, EnqueueEmail(tx, deps_, mail));
