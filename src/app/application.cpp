@@ -9,6 +9,7 @@
 
 #include "app/demo.hpp"
 #include "app/secret_key.hpp"
+#include "app/wiring.hpp"
 #include "crypto/sodium_random.hpp"
 #include "http/api.hpp"
 #include "http/auth.hpp"
@@ -93,6 +94,8 @@ void AddJobs(jobs::Scheduler& scheduler, const service::Deps& deps, service::Lea
   }
 }
 
+}  // namespace
+
 http::ServerOptions ServerOptionsFrom(const ServerConfig& server) {
   http::ServerOptions options;
   options.address = server.host;
@@ -107,6 +110,9 @@ http::ServerOptions ServerOptionsFrom(const ServerConfig& server) {
   options.handle_signals = true;
   options.slow_pool_threads = server.slow_pool_threads;
   options.slow_pool_queue = static_cast<std::size_t>(server.slow_pool_queue);
+  options.max_connections = static_cast<std::size_t>(server.max_connections);
+  auto trusted = http::TrustedProxies::Parse(server.trust_proxy);
+  if (trusted.ok()) options.trusted_proxies = *trusted;
   return options;
 }
 
@@ -116,7 +122,8 @@ service::IdentityOptions IdentityOptionsFrom(const Config& config, const SecretK
   options.session_absolute_lifetime = std::chrono::hours(config.auth.session_absolute_hours);
   const int sign_in = config.auth.sign_in_failures_per_minute;
   options.sign_in_failures_per_account = {sign_in, std::chrono::minutes(1)};
-  options.sign_in_failures_per_ip = {sign_in, std::chrono::minutes(1)};
+  options.sign_in_failures_per_ip = {config.auth.sign_in_failures_per_address_per_minute,
+                                     std::chrono::minutes(1)};
   const int resets = config.auth.reset_requests_per_hour;
   options.reset_requests_per_account = {resets, std::chrono::hours(1)};
   options.reset_requests_per_ip = {resets, std::chrono::hours(1)};
@@ -143,10 +150,19 @@ service::TokenOptions TokenOptionsFrom(const Config& config) {
   options.device_authorizations_per_ip = {config.auth.device_authorizations_per_minute,
                                           std::chrono::minutes(1)};
   options.token_requests_per_ip = {config.auth.token_requests_per_minute, std::chrono::minutes(1)};
+  const int wrong_codes = config.auth.device_code_failures_per_minute;
+  options.wrong_user_codes_per_ip = {wrong_codes, std::chrono::minutes(1)};
+  options.wrong_user_codes_per_user = {wrong_codes, std::chrono::minutes(1)};
+  options.wrong_user_codes_per_instance = {100 * wrong_codes, options.device_code_ttl};
   return options;
 }
 
-}  // namespace
+http::AuthOptions AuthOptionsFrom(const Config& config) {
+  // LoadConfig validated every entry; a failure here would be a defect.
+  auto trusted = http::TrustedProxies::Parse(config.server.trust_proxy);
+  return http::AuthOptions{.trusted_proxies = trusted.ok() ? *trusted : http::TrustedProxies(),
+                           .secure_cookies = config.server.public_url.starts_with("https://")};
+}
 
 store::DatabaseOptions DatabaseOptionsFrom(const Config& config) {
   store::DatabaseOptions options;
@@ -236,11 +252,8 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
       deps, {.sealing_key = key, .allow_loopback_http = config_.webhooks.allow_loopback_http});
   service::DownloadService downloads(deps);
   service::IdempotencyService idempotency(deps);
-  http::Authenticator authenticator(
-      http::CredentialCheckFor(identity, tokens, entitlements),
-      http::AuthOptions{.trust_proxy = config_.server.trust_proxy,
-                        .secure_cookies = config_.server.public_url.starts_with("https://")},
-      &idempotency);
+  http::Authenticator authenticator(http::CredentialCheckFor(identity, tokens, entitlements),
+                                    AuthOptionsFrom(config_), &idempotency);
   http::ApiServices api{.identity = identity,
                         .tokens = tokens,
                         .gdpr = gdpr,

@@ -1,6 +1,7 @@
 #include "app/config.hpp"
 
 #include "app/logging.hpp"
+#include "http/client_address.hpp"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
@@ -252,6 +253,76 @@ bool PlainAddress(std::string_view s) {
          s.find_first_of(" <>,;\"\r\n") == std::string_view::npos;
 }
 
+constexpr std::string_view kTrustProxyExpected =
+    "expected false (trust no proxy) or a list of the reverse proxies' addresses or networks, "
+    "e.g. [\"127.0.0.1\", \"10.0.0.0/8\", \"fd00::/8\"] (in the environment or a flag: "
+    "127.0.0.1,10.0.0.0/8)";
+
+// Canonical entries of trust_proxy from `items`; the error says which entry is wrong.
+std::optional<std::string> SetTrustedProxies(Config& config,
+                                             const std::vector<std::string>& items) {
+  std::vector<std::string> canonical;
+  for (const auto& item : items) {
+    auto range = http::ParseAddressRange(item);
+    if (!range.ok()) return range.error().message + "; " + std::string(kTrustProxyExpected);
+    canonical.push_back(range->ToString());
+  }
+  config.server.trust_proxy = std::move(canonical);
+  return std::nullopt;
+}
+
+// server.trust_proxy: false, a TOML array of strings, or comma-separated text. The boolean
+// `true` of older versions is refused: trusting every peer let any client forge its address.
+KeySpec TrustProxyKey() {
+  auto from_text = [](Config& config, std::string_view text) -> std::optional<std::string> {
+    std::string lowered = Lower(text);
+    if (lowered == "false" || lowered.find_first_not_of(" \t") == std::string::npos) {
+      config.server.trust_proxy.clear();
+      return std::nullopt;
+    }
+    if (lowered == "true") {
+      return "true is no longer accepted: name the proxies whose X-Forwarded-For may be "
+             "believed; " +
+             std::string(kTrustProxyExpected);
+    }
+    std::vector<std::string> items;
+    std::size_t start = 0;
+    while (true) {
+      auto comma = text.find(',', start);
+      items.emplace_back(text.substr(start, comma - start));
+      if (comma == std::string_view::npos) break;
+      start = comma + 1;
+    }
+    return SetTrustedProxies(config, items);
+  };
+  return KeySpec{"server", "trust_proxy",
+                 [from_text](Config& config, const RawValue& value) -> std::optional<std::string> {
+                   if (value.node == nullptr) return from_text(config, value.text);
+                   if (const auto* b = value.node->as_boolean()) {
+                     return from_text(config, b->get() ? "true" : "false");
+                   }
+                   if (const auto* s = value.node->as_string()) return from_text(config, s->get());
+                   if (const auto* array = value.node->as_array()) {
+                     std::vector<std::string> items;
+                     for (const auto& element : *array) {
+                       const auto* text = element.as_string();
+                       if (text == nullptr) return std::string(kTrustProxyExpected);
+                       items.push_back(text->get());
+                     }
+                     return SetTrustedProxies(config, items);
+                   }
+                   return std::string(kTrustProxyExpected);
+                 },
+                 [](const Config& config) {
+                   std::string out = "[";
+                   for (const auto& entry : config.server.trust_proxy) {
+                     if (out.size() > 1) out += ", ";
+                     out += JsonString(entry);
+                   }
+                   return out + "]";
+                 }};
+}
+
 // Every key, in the order the example file documents them.
 const std::vector<KeySpec>& Keys() {
   static const std::vector<KeySpec> keys = [] {
@@ -283,7 +354,9 @@ const std::vector<KeySpec>& Keys() {
                            &ServerConfig::slow_pool_threads));
     k.push_back(IntegerKey("server", "slow_pool_queue", 0, 100'000, &Config::server,
                            &ServerConfig::slow_pool_queue));
-    k.push_back(BoolKey("server", "trust_proxy", &Config::server, &ServerConfig::trust_proxy));
+    k.push_back(IntegerKey("server", "max_connections", 1, 10'000'000, &Config::server,
+                           &ServerConfig::max_connections));
+    k.push_back(TrustProxyKey());
     k.push_back(StringKey(
         "server", "public_url",
         "expected an http:// or https:// origin without a trailing slash, e.g. "
@@ -333,12 +406,16 @@ const std::vector<KeySpec>& Keys() {
                            &AuthConfig::session_absolute_hours));
     k.push_back(IntegerKey("auth", "sign_in_failures_per_minute", 1, 10'000, &Config::auth,
                            &AuthConfig::sign_in_failures_per_minute));
+    k.push_back(IntegerKey("auth", "sign_in_failures_per_address_per_minute", 1, 100'000,
+                           &Config::auth, &AuthConfig::sign_in_failures_per_address_per_minute));
     k.push_back(IntegerKey("auth", "reset_requests_per_hour", 1, 10'000, &Config::auth,
                            &AuthConfig::reset_requests_per_hour));
     k.push_back(IntegerKey("auth", "device_authorizations_per_minute", 1, 100'000, &Config::auth,
                            &AuthConfig::device_authorizations_per_minute));
     k.push_back(IntegerKey("auth", "token_requests_per_minute", 1, 1'000'000, &Config::auth,
                            &AuthConfig::token_requests_per_minute));
+    k.push_back(IntegerKey("auth", "device_code_failures_per_minute", 1, 10'000, &Config::auth,
+                           &AuthConfig::device_code_failures_per_minute));
     k.push_back(IntegerKey("auth", "access_token_ttl_seconds", 60, 86'400, &Config::auth,
                            &AuthConfig::access_token_ttl_seconds));
     k.push_back(IntegerKey("auth", "refresh_token_ttl_days", 1, 365, &Config::auth,

@@ -31,17 +31,27 @@ struct ServerConfig {
   int max_pipelined = 16;
   int slow_pool_threads = 2;  // password hashing and token minting run here
   int slow_pool_queue = 64;   // jobs that may wait for the slow pool; more answer 503
-  bool trust_proxy = false;   // take the client address from X-Forwarded-For
+  // Open connections of this node; past it the longest-waiting idle connection makes room,
+  // or the new one is closed at once. Never more than 3/4 of the open-file limit.
+  std::int64_t max_connections = 10'000;
+  // Reverse proxies whose X-Forwarded-For entries are believed: addresses or CIDR networks,
+  // canonical. Empty: the peer is the client.
+  std::vector<std::string> trust_proxy;
   std::string public_url = "http://127.0.0.1:8080";  // origin users reach; https → Secure cookies
 };
 
 struct AuthConfig {
   std::int64_t session_idle_minutes = 30;
   std::int64_t session_absolute_hours = 12;
-  int sign_in_failures_per_minute = 5;        // per account and per IP
+  int sign_in_failures_per_minute = 5;  // per account (e-mail address)
+  // Per client address, across accounts: higher, so one person cannot lock out everyone
+  // behind a shared address.
+  int sign_in_failures_per_address_per_minute = 50;
   int reset_requests_per_hour = 5;            // per account and per IP
   int device_authorizations_per_minute = 30;  // device sign-ins started, per IP
   int token_requests_per_minute = 600;        // OAuth token endpoint calls, per IP
+  // Wrong device-approval codes, per client address and per signed-in person.
+  int device_code_failures_per_minute = 10;
   std::int64_t access_token_ttl_seconds = 3600;
   std::int64_t refresh_token_ttl_days = 30;
   // 32 random bytes sealing TOTP secrets; created (mode 0600) when missing.

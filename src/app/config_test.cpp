@@ -307,6 +307,73 @@ TEST(ConfigTest, ExampleFileSetsEveryKeyToItsDefault) {
   EXPECT_EQ(FormatConfig(*config), FormatConfig(*defaults));
 }
 
+TEST(ConfigTest, TrustProxyIsAListOfAddressesAndNetworks) {
+  auto config = LoadConfig(FromFile(R"(
+[server]
+trust_proxy = ["127.0.0.1", "10.0.0.0/8", "FD00::/8"]
+)"));
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_THAT(config->server.trust_proxy,
+              ::testing::ElementsAre("127.0.0.1", "10.0.0.0/8", "fd00::/8"));
+  EXPECT_THAT(FormatConfig(*config),
+              HasSubstr(R"(trust_proxy = ["127.0.0.1", "10.0.0.0/8", "fd00::/8"])"));
+  auto again = LoadConfig(FromFile(FormatConfig(*config)));
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->server.trust_proxy, config->server.trust_proxy);
+
+  ConfigSources environment;
+  environment.environment = {{"SEATWISE_SERVER_TRUST_PROXY", "192.0.2.1, 2001:db8::/32"}};
+  auto from_env = LoadConfig(environment);
+  ASSERT_TRUE(from_env.ok()) << from_env.error().message;
+  EXPECT_THAT(from_env->server.trust_proxy, ::testing::ElementsAre("192.0.2.1", "2001:db8::/32"));
+}
+
+TEST(ConfigTest, TrustProxyFalseOrEmptyTrustsNobody) {
+  EXPECT_TRUE(LoadConfig({})->server.trust_proxy.empty());
+  for (const char* text : {"[server]\ntrust_proxy = false\n", "[server]\ntrust_proxy = []\n",
+                           "[server]\ntrust_proxy = \"\"\n"}) {
+    auto config = LoadConfig(FromFile(text));
+    ASSERT_TRUE(config.ok()) << text << config.error().message;
+    EXPECT_TRUE(config->server.trust_proxy.empty()) << text;
+  }
+  ConfigSources flag;
+  flag.flags = {{"server.trust_proxy", "--set", "false"}};
+  ASSERT_TRUE(LoadConfig(flag).ok());
+}
+
+TEST(ConfigTest, TrustProxyRefusesTrueAndBadEntriesNamingTheKey) {
+  std::string old_boolean = OnlyProblem(LoadConfig(FromFile("[server]\ntrust_proxy = true\n")));
+  EXPECT_THAT(old_boolean, HasSubstr("server.trust_proxy = true (seatwise.toml:2)"));
+  EXPECT_THAT(old_boolean, HasSubstr("true is no longer accepted"));
+
+  std::string bad = OnlyProblem(
+      LoadConfig(FromFile("[server]\ntrust_proxy = [\"10.0.0.0/8\", \"proxy.lan\"]\n")));
+  EXPECT_THAT(bad, HasSubstr("server.trust_proxy"));
+  EXPECT_THAT(bad, HasSubstr("\"proxy.lan\" is not an IP address"));
+
+  std::string host_bits =
+      OnlyProblem(LoadConfig(FromFile("[server]\ntrust_proxy = [\"10.0.0.1/8\"]\n")));
+  EXPECT_THAT(host_bits, HasSubstr("did you mean 10.0.0.0/8?"));
+
+  ConfigSources environment;
+  environment.environment = {{"SEATWISE_SERVER_TRUST_PROXY", "1"}};
+  EXPECT_THAT(OnlyProblem(LoadConfig(environment)), HasSubstr("SEATWISE_SERVER_TRUST_PROXY"));
+  EXPECT_FALSE(LoadConfig(FromFile("[server]\ntrust_proxy = [1]\n")).ok());
+}
+
+TEST(ConfigTest, ConnectionCapAndThrottlesHaveSafeDefaults) {
+  auto config = LoadConfig({});
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->server.max_connections, 10'000);
+  EXPECT_EQ(config->auth.sign_in_failures_per_minute, 5);
+  // The per-address bound is well above the per-account one: an office behind one address
+  // is not locked out by one person's failures.
+  EXPECT_GE(config->auth.sign_in_failures_per_address_per_minute,
+            5 * config->auth.sign_in_failures_per_minute);
+  EXPECT_EQ(config->auth.device_code_failures_per_minute, 10);
+  EXPECT_FALSE(LoadConfig(FromFile("[server]\nmax_connections = 0\n")).ok());
+}
+
 TEST(ConfigTest, SmtpIsOffByDefaultAndReadsEveryKey) {
   auto defaults = LoadConfig({});
   ASSERT_TRUE(defaults.ok());

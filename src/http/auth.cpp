@@ -1,9 +1,6 @@
 #include "http/auth.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
-#include <array>
 
 #include "http/problem.hpp"
 #include "service/idempotency.hpp"
@@ -51,33 +48,6 @@ std::optional<std::string> FormDecode(std::string_view text) {
     }
   }
   return out;
-}
-
-// An IPv4 or IPv6 literal, in its canonical text form; nullopt otherwise.
-std::optional<std::string> CanonicalAddress(std::string_view text) {
-  std::string candidate(Trim(text));
-  if (candidate.size() > 2 && candidate.front() == '[' && candidate.back() == ']') {
-    candidate = candidate.substr(1, candidate.size() - 2);
-  }
-  std::array<unsigned char, 16> buf{};
-  std::array<char, INET6_ADDRSTRLEN> out{};
-  if (inet_pton(AF_INET, candidate.c_str(), buf.data()) == 1) {
-    return std::string(inet_ntop(AF_INET, buf.data(), out.data(), out.size()));
-  }
-  if (inet_pton(AF_INET6, candidate.c_str(), buf.data()) == 1) {
-    return std::string(inet_ntop(AF_INET6, buf.data(), out.data(), out.size()));
-  }
-  return std::nullopt;
-}
-
-// "1.2.3.4:5" → "1.2.3.4"; "[::1]:5" → "::1".
-std::string PeerAddress(std::string_view remote) {
-  if (remote.starts_with('[')) {
-    auto close = remote.find(']');
-    if (close != std::string_view::npos) return std::string(remote.substr(1, close - 1));
-  }
-  auto colon = remote.rfind(':');
-  return std::string(colon == std::string_view::npos ? remote : remote.substr(0, colon));
 }
 
 bool IsStateChanging(Method method) {
@@ -146,16 +116,6 @@ bool IsFormRequest(const Request& request) {
   return EqualsIgnoreCase(media, "application/x-www-form-urlencoded");
 }
 
-std::string ClientAddress(const Request& request, bool trust_proxy) {
-  if (trust_proxy) {
-    if (auto forwarded = request.Header("X-Forwarded-For")) {
-      std::string_view first = forwarded->substr(0, forwarded->find(','));
-      if (auto address = CanonicalAddress(first)) return *address;
-    }
-  }
-  return PeerAddress(request.remote);
-}
-
 std::vector<std::string> SessionCookies(std::string_view session_token, std::string_view csrf_token,
                                         bool secure) {
   return {std::string(kSessionCookie) + "=" + std::string(session_token) +
@@ -178,7 +138,7 @@ void AddCookies(Response& response, const std::vector<std::string>& cookies) {
 
 service::RequestMeta Authenticator::Meta(const Request& request) const {
   service::RequestMeta meta;
-  meta.ip = ClientAddress(request, options_.trust_proxy);
+  meta.ip = ClientAddress(request, options_.trusted_proxies);
   meta.request_id = request.request_id;
   meta.user_agent = std::string(request.Header("User-Agent").value_or("").substr(0, kMaxUserAgent));
   return meta;

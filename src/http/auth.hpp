@@ -1,7 +1,7 @@
 #pragma once
 // Who is calling: the portal session cookie (with its CSRF token on state changes) or an
 // `Authorization: Bearer` token, resolved through the identity and token services; plus
-// the small parsers this needs (cookies, bearer credentials, form bodies, client address).
+// the small parsers this needs (cookies, bearer credentials, form bodies).
 
 #include <functional>
 #include <optional>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "http/client_address.hpp"
 #include "http/router.hpp"
 #include "service/context.hpp"
 
@@ -47,10 +48,6 @@ core::Result<std::vector<std::pair<std::string, std::string>>> ParseForm(std::st
 // True when the request body is a form (application/x-www-form-urlencoded).
 bool IsFormRequest(const Request& request);
 
-// The client's address without the port: the peer, or with `trust_proxy` the left-most
-// valid address of X-Forwarded-For.
-std::string ClientAddress(const Request& request, bool trust_proxy);
-
 // Set-Cookie values for a new session and its CSRF token, and for clearing both.
 std::vector<std::string> SessionCookies(std::string_view session_token, std::string_view csrf_token,
                                         bool secure);
@@ -77,8 +74,8 @@ CredentialCheck CredentialCheckFor(service::IdentityService& identity,
                                    service::EntitlementService& entitlements);
 
 struct AuthOptions {
-  bool trust_proxy = false;     // honour X-Forwarded-For
-  bool secure_cookies = false;  // the public URL is https
+  TrustedProxies trusted_proxies;  // whose X-Forwarded-For entries are believed
+  bool secure_cookies = false;     // the public URL is https
 };
 
 // A handler that receives the resolved caller.

@@ -141,6 +141,9 @@ Response DevicePage(const Request& request, const ApiServices& services) {
     std::string problem = "<p>" + core::EscapeHtml(pending.error().message) + "</p>\n";
     Response response = HtmlPage("Connect a device", problem);
     response.status = ProblemFor(pending.error().code).status;
+    if (pending.error().retry_after_seconds > 0) {
+      response.SetHeader("Retry-After", std::to_string(pending.error().retry_after_seconds));
+    }
     return response;
   }
   return HtmlPage("Connect a device",
@@ -187,7 +190,13 @@ void RegisterOAuthRoutes(Router& router, const ApiServices& services) {
                std::string scope = body->OptionalString("scope", 256).value_or("");
                if (auto ok = body->Finish(); !ok.ok()) return OAuthFailure(ok.error());
                auto started = tokens->StartDeviceAuthorization(caller, client_id, scope);
-               if (!started.ok()) return OAuthFailure(started.error());
+               if (!started.ok()) {
+                 // Too many started from this address: 429 with Retry-After, as specified.
+                 if (started.error().code == core::ErrorCode::kRateLimited) {
+                   return ErrorResponse(request, started.error());
+                 }
+                 return OAuthFailure(started.error());
+               }
                Response response = JsonResponse(boost::json::object{
                    {"device_code", started->device_code},
                    {"user_code", started->user_code},

@@ -7,6 +7,8 @@
 #include <ctime>
 #include <deque>
 #include <exception>
+#include <limits>
+#include <list>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -16,6 +18,7 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast.hpp>
@@ -38,6 +41,21 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 constexpr std::size_t kMaxRequestIdLength = 64;
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// Raises the soft open-file limit to the hard one (a connection is a descriptor) and
+// returns the soft limit in force; 0 when it cannot be read.
+std::uint64_t RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return limit.rlim_cur == RLIM_INFINITY ? std::numeric_limits<std::uint64_t>::max()
+                                         : static_cast<std::uint64_t>(limit.rlim_cur);
+}
 
 bool IsSaneRequestId(std::string_view id) {
   if (id.empty() || id.size() > kMaxRequestIdLength) return false;
@@ -102,6 +120,7 @@ struct AccessRecord {
   std::string method;
   std::optional<Method> parsed_method;
   std::string path;
+  std::string client;  // the client address (X-Forwarded-For through trusted proxies)
   std::string route = "unmatched";
   std::optional<std::size_t> route_index;
   std::size_t bytes_in = 0;
@@ -129,7 +148,8 @@ Response Dispatch(const Route& route, const Request& request) {
 struct Outgoing {
   bhttp::response<bhttp::string_body> message;
   AccessRecord record;
-  bool end = false;  // the reader is done; nothing follows
+  bool end = false;      // the reader is done; nothing follows
+  bool interim = false;  // "100 Continue" before the body is read; not logged
 };
 
 }  // namespace
@@ -143,6 +163,7 @@ class Server::Impl {
   void Run();
   void Shutdown();
   Router& router() { return router_; }
+  std::size_t max_connections() const { return connection_cap_; }
 
  private:
   class Session;
@@ -150,12 +171,18 @@ class Server::Impl {
   // One io_context and its thread; sessions live on exactly one worker.
   struct Worker {
     std::unordered_set<Session*> sessions;  // only touched on this worker's thread
+    // Sessions waiting for a request (silent since accept, idle, or receiving a head),
+    // longest waiting first: the first to make room when the cap is reached.
+    std::list<Session*> waiting;
     asio::io_context context{1};
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
   };
 
   asio::awaitable<void> AcceptLoop();
-  asio::awaitable<void> ServeConnection(Worker& worker, tcp::socket socket);
+  // `make_room`: the cap was reached at accept; a waiting session of `worker` is closed for
+  // this one, or this one is closed at once.
+  asio::awaitable<void> ServeConnection(Worker& worker, tcp::socket socket, bool make_room);
+  void NoteRefusedConnection();
   void BeginDrain();  // on the acceptor thread
   void ForceCloseAll();
   void WaitForSignal();  // a first SIGTERM/SIGINT drains, a second force-closes
@@ -178,6 +205,10 @@ class Server::Impl {
   asio::thread_pool slow_pool_;
   std::size_t slow_capacity_;
   std::atomic<std::size_t> slow_jobs_{0};
+
+  std::size_t connection_cap_;  // max_connections, bounded by the open-file limit at Listen()
+  std::atomic<std::uint64_t> refused_connections_{0};
+  std::atomic<std::int64_t> last_refusal_log_ms_{-1};
 
   // The calling thread of Run() only accepts and hands sockets out round-robin, so a
   // handler blocking a worker never delays accepting or the start of a shutdown.
@@ -207,13 +238,17 @@ class Server::Impl::Session {
         worker_(worker),
         stream_(std::move(socket)),
         reader_wake_(stream_.get_executor()),
-        writer_wake_(stream_.get_executor()) {
+        writer_wake_(stream_.get_executor()),
+        head_deadline_(SteadyClock::now() + server.options_.header_timeout) {
     beast::error_code ec;
     auto peer = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = FormatEndpoint(peer);
     worker_.sessions.insert(this);
   }
-  ~Session() { worker_.sessions.erase(this); }
+  ~Session() {
+    SetWaiting(false);
+    worker_.sessions.erase(this);
+  }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -230,29 +265,56 @@ class Server::Impl::Session {
   }
 
   void ForceClose() {
+    SetWaiting(false);
     failed_ = true;
     stream_.close();
     reader_wake_.cancel();
     writer_wake_.cancel();
   }
 
+  // Waiting for a request with no answer pending: closing it loses no response.
+  bool CanMakeRoom() const { return waiting_ && queue_.empty() && !writer_busy_ && !failed_; }
+
  private:
+  // A session keeps its place while it goes on waiting (first byte, then the head), so a
+  // client trickling a head does not pass for a newer one.
+  void SetWaiting(bool waiting) {
+    if (waiting == waiting_.has_value()) return;
+    if (waiting) {
+      waiting_ = worker_.waiting.insert(worker_.waiting.end(), this);
+    } else {
+      worker_.waiting.erase(*waiting_);
+      waiting_.reset();
+    }
+  }
+
   asio::awaitable<void> ReadLoop() {
     const ServerOptions& options = server_.options_;
+    bool first = true;
     while (!failed_ && !server_.draining()) {
       if (buffer_.size() == 0) {
-        // Keep-alive idle: wait for the first byte of the next request.
-        stream_.expires_after(options.idle_timeout);
+        // Wait for the first byte of the next request: a new connection has until its head
+        // deadline (a silent one must not hold a slot for the idle timeout), a kept-alive
+        // one the idle timeout.
+        if (first) {
+          stream_.expires_at(head_deadline_);
+        } else {
+          stream_.expires_after(options.idle_timeout);
+        }
         reader_idle_ = true;
+        SetWaiting(true);
         auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096),
                                                         asio::as_tuple(asio::use_awaitable));
         reader_idle_ = false;
         if (ec) break;
         buffer_.commit(n);
       }
+      if (!first) head_deadline_ = SteadyClock::now() + options.header_timeout;
+      first = false;
       bool keep_reading = co_await ReadOneRequest();
       if (!keep_reading) break;
     }
+    SetWaiting(false);
     Outgoing end;
     end.end = true;
     queue_.push_back(std::move(end));  // unbounded on purpose: the writer must learn of it
@@ -269,10 +331,13 @@ class Server::Impl::Session {
     parser.header_limit(kHeaderLimit);
     parser.body_limit(boost::none);  // set per route once the head names the route
 
-    stream_.expires_after(options.header_timeout);
+    stream_.expires_at(head_deadline_);
+    SetWaiting(true);
     auto [head_ec, head_bytes] = co_await bhttp::async_read_header(
         stream_, buffer_, parser, asio::as_tuple(asio::use_awaitable));
+    SetWaiting(false);
     record.bytes_in = head_bytes;
+    record.client = PeerAddress(remote_);
     if (head_ec) {
       bool parse_error =
           &head_ec.category() == &bhttp::make_error_code(bhttp::error::bad_target).category() &&
@@ -328,11 +393,23 @@ class Server::Impl::Session {
                             : options.body_limit;
     auto content_length = parser.content_length();
     if (content_length && *content_length > limit) {
+      // Answered without reading the body, Expect: 100-continue or not.
       co_await Enqueue(
           Answer(TooLarge(request, limit), std::move(record), version, false, head_request));
       co_return false;
     }
-    if (!parser.is_done()) {
+    const bool expects_continue =
+        version >= 11 && beast::iequals(head[bhttp::field::expect], "100-continue");
+    bool body_unread = false;
+    if (!parser.is_done() && expects_continue &&
+        match.kind == RouteMatch::Kind::kMethodNotAllowed) {
+      body_unread = true;  // the client waits for our word: refuse without the body, then close
+    } else if (!parser.is_done()) {
+      if (expects_continue) {
+        Outgoing go_on;
+        go_on.interim = true;
+        co_await Enqueue(std::move(go_on));
+      }
       parser.body_limit(limit);
       auto [body_ec, body_bytes] =
           co_await bhttp::async_read(stream_, buffer_, parser, asio::as_tuple(asio::use_awaitable));
@@ -348,6 +425,7 @@ class Server::Impl::Session {
     for (const auto& field : head) {
       request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
+    record.client = ClientAddress(request, options.trusted_proxies);
     request.body = std::move(head.body());
     request.path_params = std::move(match.path_params);
 
@@ -390,7 +468,7 @@ class Server::Impl::Session {
         break;
       }
     }
-    keep_alive = keep_alive && !server_.draining();
+    keep_alive = keep_alive && !server_.draining() && !body_unread;
     co_await Enqueue(
         Answer(std::move(response), std::move(record), version, keep_alive, head_request));
     co_return keep_alive;
@@ -442,6 +520,19 @@ class Server::Impl::Session {
       queue_.pop_front();
       reader_wake_.cancel();
       if (out.end) break;
+      if (out.interim) {
+        // Within the request's own deadline, which the reader set.
+        if (failed_) continue;
+        writer_busy_ = true;
+        auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(kContinue),
+                                                  asio::as_tuple(asio::use_awaitable));
+        writer_busy_ = false;
+        if (ec) {
+          failed_ = true;
+          stream_.close();
+        }
+        continue;
+      }
       int status = static_cast<int>(out.message.result_int());
       std::size_t written = 0;
       if (!failed_) {
@@ -478,7 +569,9 @@ class Server::Impl::Session {
   asio::steady_timer writer_wake_;  // wakes a writer waiting for a response
   bool reader_idle_ = false;        // waiting for the first byte of a request
   bool writer_busy_ = false;
-  bool failed_ = false;  // no more writes: error, close sent, or forced
+  bool failed_ = false;                    // no more writes: error, close sent, or forced
+  SteadyClock::time_point head_deadline_;  // when the current request head must be in
+  std::optional<std::list<Session*>::iterator> waiting_;  // place in worker_.waiting
 };
 
 Server::Server(ServerOptions options, ServerDeps deps)
@@ -488,6 +581,7 @@ core::Result<std::uint16_t> Server::Listen() { return impl_->Listen(); }
 void Server::Run() { impl_->Run(); }
 void Server::Shutdown() { impl_->Shutdown(); }
 Router& Server::router() { return impl_->router(); }
+std::size_t Server::max_connections() const { return impl_->max_connections(); }
 
 Server::Impl::Impl(ServerOptions options, ServerDeps deps)
     : options_(std::move(options)),
@@ -495,7 +589,8 @@ Server::Impl::Impl(ServerOptions options, ServerDeps deps)
       metrics_(deps_.clock.Now()),
       slow_pool_(static_cast<std::size_t>(std::max(1, options_.slow_pool_threads))),
       slow_capacity_(static_cast<std::size_t>(std::max(1, options_.slow_pool_threads)) +
-                     options_.slow_pool_queue) {
+                     options_.slow_pool_queue),
+      connection_cap_(std::max<std::size_t>(1, options_.max_connections)) {
   if (options_.max_pipelined == 0) options_.max_pipelined = 1;
   int threads = options_.threads;
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -520,6 +615,17 @@ core::Result<std::uint16_t> Server::Impl::Listen() {
   }
   tcp::endpoint endpoint(address, options_.port);
   std::string where = FormatEndpoint(endpoint);
+  // Every connection is a descriptor: use all the process may have, and keep a quarter of
+  // them for the database, files and the connections accepted only to be closed.
+  const std::uint64_t open_files = RaiseOpenFileLimit();
+  const std::uint64_t room = open_files / 4 * 3;
+  if (open_files > 0 && connection_cap_ > room) {
+    LogEvent(spdlog::level::warn, "max_connections_lowered",
+             {{"configured", boost::json::value(connection_cap_)},
+              {"open_file_limit", boost::json::value(open_files)},
+              {"max_connections", boost::json::value(std::max<std::uint64_t>(1, room))}});
+    connection_cap_ = static_cast<std::size_t>(std::max<std::uint64_t>(1, room));
+  }
   auto fail = [&](std::string_view step) {
     acceptor_.close(ec);
     return core::MakeError(
@@ -685,6 +791,7 @@ void Server::Impl::LogAccess(const AccessRecord& record, int status, std::size_t
   line["event"] = "http_request";
   line["request_id"] = record.request_id;
   line["remote"] = remote;
+  line["client"] = record.client;
   line["method"] = record.method;
   line["path"] = record.path;
   line["route"] = record.route;
@@ -716,8 +823,9 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
     }
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    metrics_.ConnectionOpened();
-    asio::co_spawn(worker.context, ServeConnection(worker, tcp::socket(std::move(socket))),
+    const bool make_room = metrics_.ConnectionOpened() > static_cast<std::int64_t>(connection_cap_);
+    asio::co_spawn(worker.context,
+                   ServeConnection(worker, tcp::socket(std::move(socket)), make_room),
                    [](std::exception_ptr error) {
                      if (!error) return;
                      try {
@@ -730,13 +838,42 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
   }
 }
 
-asio::awaitable<void> Server::Impl::ServeConnection(Worker& worker, tcp::socket socket) {
+asio::awaitable<void> Server::Impl::ServeConnection(Worker& worker, tcp::socket socket,
+                                                    bool make_room) {
   struct CloseGuard {
     Impl* server;
     ~CloseGuard() { server->OnConnectionClosed(); }
   } guard{this};
+  if (make_room) {
+    auto waiting = std::find_if(worker.waiting.begin(), worker.waiting.end(),
+                                [](Session* s) { return s->CanMakeRoom(); });
+    if (waiting == worker.waiting.end()) {
+      // Every connection is busy with a request: refuse this one now rather than let the
+      // listen backlog fill.
+      beast::error_code ignored;
+      socket.close(ignored);
+      NoteRefusedConnection();
+      co_return;
+    }
+    (*waiting)->ForceClose();
+  }
   Session session(*this, worker, std::move(socket));
   co_await session.Run();
+}
+
+void Server::Impl::NoteRefusedConnection() {
+  // One line per ten seconds at most: a flood must not become a flood of log lines.
+  std::uint64_t refused = refused_connections_.fetch_add(1) + 1;
+  const std::int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now().time_since_epoch())
+          .count();
+  std::int64_t last = last_refusal_log_ms_.load();
+  if (last >= 0 && now_ms - last < 10'000) return;
+  if (!last_refusal_log_ms_.compare_exchange_strong(last, now_ms)) return;
+  LogEvent(spdlog::level::warn, "connection_refused",
+           {{"reason", boost::json::value("every connection is busy with a request")},
+            {"max_connections", boost::json::value(connection_cap_)},
+            {"refused_total", boost::json::value(refused)}});
 }
 
 }  // namespace seatwise::http

@@ -12,6 +12,7 @@
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
+#include "http/client_address.hpp"
 #include "http/router.hpp"
 #include "store/database.hpp"
 
@@ -19,10 +20,11 @@ namespace seatwise::http {
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
-  std::uint16_t port = 8080;                          // 0 picks a free port
-  int threads = 0;                                    // 0: one per core
-  std::size_t body_limit = 1 << 20;                   // default per-route request body limit, bytes
-  std::chrono::milliseconds header_timeout{10'000};   // time to receive the request head
+  std::uint16_t port = 8080;         // 0 picks a free port
+  int threads = 0;                   // 0: one per core
+  std::size_t body_limit = 1 << 20;  // default per-route request body limit, bytes
+  // Time to receive a request head; for a new connection, counted from its accept.
+  std::chrono::milliseconds header_timeout{10'000};
   std::chrono::milliseconds request_timeout{30'000};  // time to receive the whole request
   std::chrono::milliseconds idle_timeout{60'000};     // keep-alive idle between requests
   std::chrono::milliseconds drain_timeout{10'000};    // graceful shutdown bound
@@ -32,6 +34,13 @@ struct ServerOptions {
   // minting) so slow work never occupies the io threads that serve license checks.
   int slow_pool_threads = 2;
   std::size_t slow_pool_queue = 64;  // jobs waiting beyond the running ones; more answer 503
+  // Open connections at most. Past it, a new connection takes the place of the one that has
+  // waited longest for a request; when every connection is busy with a request, the new one
+  // is closed as soon as it is accepted. Listen() raises the open-file limit to its hard
+  // limit and lowers this to three quarters of it when higher.
+  std::size_t max_connections = 10'000;
+  // Proxies whose X-Forwarded-For entries name the client in the access log.
+  TrustedProxies trusted_proxies;
 };
 
 struct ServerDeps {
@@ -71,6 +80,9 @@ class Server {
 
   // Where later layers register their routes, before Listen().
   Router& router();
+
+  // The connection cap in force once Listen() has looked at the open-file limit.
+  std::size_t max_connections() const;
 
  private:
   class Impl;

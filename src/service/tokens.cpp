@@ -389,22 +389,74 @@ Result<core::DeviceAuthorization> PendingRequest(store::Tx& tx, const Deps& deps
   return std::move(*pending);
 }
 
+// The counters of wrong user codes that `caller` adds to: its address, its person, and
+// the instance; each with its limit and what the refusal says.
+struct CodeGuessCounter {
+  std::string bucket;
+  const RateLimit* limit;
+  std::string_view what;
+};
+
+std::vector<CodeGuessCounter> CodeGuessCounters(const TokenOptions& options, const Caller& caller) {
+  return {{"device_code_wrong:ip:" + caller.meta.ip, &options.wrong_user_codes_per_ip,
+           "too many wrong device codes from your network"},
+          {"device_code_wrong:user:" + caller.principal.user_id, &options.wrong_user_codes_per_user,
+           "too many wrong device codes from your account"},
+          {"device_code_wrong:instance", &options.wrong_user_codes_per_instance,
+           "too many wrong device codes on this server"}};
+}
+
+// kRateLimited while any counter of `caller` is full: then no code is looked up at all.
+Result<void> CheckCodeGuesses(const Deps& deps, const TokenOptions& options, const Caller& caller) {
+  const auto now = deps.clock.Now();
+  return deps.db.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> Result<void> {
+    for (const auto& counter : CodeGuessCounters(options, caller)) {
+      SW_ASSIGN_OR_RETURN(auto window, deps.repos.auth->PeekRateLimit(tx, counter.bucket, now));
+      if (window.hits >= counter.limit->max_hits) {
+        return RateLimited(window.ends_at, now, counter.what);
+      }
+    }
+    return core::Ok();
+  });
+}
+
+// Counts `result` against the caller's counters when it says no device waits for the code.
+template <typename T>
+Result<T> CountCodeGuess(const Deps& deps, const TokenOptions& options, const Caller& caller,
+                         Result<T> result) {
+  if (result.ok() || result.error().code != ErrorCode::kNotFound) return result;
+  const auto now = deps.clock.Now();
+  auto counted = deps.db.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> Result<void> {
+    for (const auto& counter : CodeGuessCounters(options, caller)) {
+      SW_RETURN_IF_ERROR(
+          deps.repos.auth->HitRateLimit(tx, counter.bucket, counter.limit->window, now));
+    }
+    return core::Ok();
+  });
+  if (!counted.ok()) return counted.error();
+  return result;
+}
+
 }  // namespace
 
 Result<PendingDevice> TokenService::DescribeDevice(const Caller& caller,
                                                    std::string_view user_code) {
   SW_RETURN_IF_ERROR(RequireSession(caller.principal, "approving a device"));
-  return deps_.db.Transact<
-      PendingDevice>(store::TxMode::kRead, [&](store::Tx& tx) -> Result<PendingDevice> {
-    SW_ASSIGN_OR_RETURN(auto pending, PendingRequest(tx, deps_, user_code));
-    return PendingDevice{pending.user_code, pending.client_id, pending.scope, pending.expires_at};
-  });
+  SW_RETURN_IF_ERROR(CheckCodeGuesses(deps_, options_, caller));
+  return CountCodeGuess(deps_, options_, caller,
+                        deps_.db.Transact<PendingDevice>(
+                            store::TxMode::kRead, [&](store::Tx& tx) -> Result<PendingDevice> {
+                              SW_ASSIGN_OR_RETURN(auto pending,
+                                                  PendingRequest(tx, deps_, user_code));
+                              return PendingDevice{pending.user_code, pending.client_id,
+                                                   pending.scope, pending.expires_at};
+                            }));
 }
 
 namespace {
 
-Result<void> AnswerDevice(const Deps& deps, const Caller& caller, std::string_view user_code,
-                          bool approve) {
+Result<void> AnswerDevice(const Deps& deps, const TokenOptions& options, const Caller& caller,
+                          std::string_view user_code, bool approve) {
   AuditRecord record = Record(approve ? "device.approve" : "device.deny", "device_authorization");
   if (auto allowed = RequireSession(caller.principal, "approving a device"); !allowed.ok()) {
     if (allowed.error().code == ErrorCode::kPermissionDenied) {
@@ -412,7 +464,11 @@ Result<void> AnswerDevice(const Deps& deps, const Caller& caller, std::string_vi
     }
     return allowed.error();
   }
-  return deps.db.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> Result<void> {
+  if (auto allowed = CheckCodeGuesses(deps, options, caller); !allowed.ok()) {
+    AuditDenied(deps, caller, record, allowed.error());
+    return allowed.error();
+  }
+  auto answered = deps.db.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> Result<void> {
     SW_ASSIGN_OR_RETURN(auto pending, PendingRequest(tx, deps, user_code));
     SW_ASSIGN_OR_RETURN(auto user, deps.repos.users->Get(tx, caller.principal.user_id));
     if (!CanAuthenticate(user)) return MakeError(ErrorCode::kUnauthenticated, "sign in first");
@@ -429,16 +485,17 @@ Result<void> AnswerDevice(const Deps& deps, const Caller& caller, std::string_vi
     done.detail = "client " + pending.client_id;
     return Audit(tx, deps, caller, done);
   });
+  return CountCodeGuess(deps, options, caller, std::move(answered));
 }
 
 }  // namespace
 
 Result<void> TokenService::ApproveDevice(const Caller& caller, std::string_view user_code) {
-  return AnswerDevice(deps_, caller, user_code, true);
+  return AnswerDevice(deps_, options_, caller, user_code, true);
 }
 
 Result<void> TokenService::DenyDevice(const Caller& caller, std::string_view user_code) {
-  return AnswerDevice(deps_, caller, user_code, false);
+  return AnswerDevice(deps_, options_, caller, user_code, false);
 }
 
 namespace {

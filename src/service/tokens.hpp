@@ -33,6 +33,12 @@ struct TokenOptions {
   // generous token limit.
   RateLimit device_authorizations_per_ip{30, std::chrono::minutes(1)};
   RateLimit token_requests_per_ip{600, std::chrono::minutes(1)};
+  // Wrong user codes typed to approve or deny a device (or look one up): per client
+  // address, per signed-in person, and for the whole instance, so no pending code can be
+  // found by guessing however many addresses and accounts the guesser has.
+  RateLimit wrong_user_codes_per_ip{10, std::chrono::minutes(1)};
+  RateLimit wrong_user_codes_per_user{10, std::chrono::minutes(1)};
+  RateLimit wrong_user_codes_per_instance{1000, std::chrono::minutes(10)};
 };
 
 // An API token as its owner sees it in a list: never the secret, nor its hash.

@@ -28,9 +28,10 @@ constexpr std::string_view kDeviceGrant = "urn:ietf:params:oauth:grant-type:devi
 
 class FlowsTest : public DemoServerTest {
  protected:
-  // Forwarded addresses are honoured so the lock-out test can use an address of its own.
+  // The test connects as a proxy on loopback would, so the lock-out test can use an
+  // address of its own.
   std::vector<std::string> ServerEnvironment() const override {
-    return {"SEATWISE_SERVER_TRUST_PROXY=true"};
+    return {"SEATWISE_SERVER_TRUST_PROXY=127.0.0.1,::1"};
   }
 
   // A form post to the OAuth endpoints, as desktop clients send them.
