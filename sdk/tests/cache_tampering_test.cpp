@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "entitlement.hpp"
 #include "sdk_test_support.hpp"
 #include "seatwise/seatwise.h"
 
@@ -334,6 +335,21 @@ TEST_F(SignedKeySetTest, AKeySetCannotReplaceAPinnedKeyUnderItsKid) {
   EXPECT_EQ(StateWith(SignedKeySet(pinned_, {&same_kid}), same_kid.SignInToken()),
             SW_TOKEN_INVALID);
   EXPECT_EQ(StateWith(SignedKeySet(pinned_, {&same_kid}), pinned_.SignInToken()), SW_TOKEN_VALID);
+}
+
+TEST_F(SignedKeySetTest, ALearnedKeyUnderAPinnedKidIsLeftOutOfTheTrustedKeys) {
+  std::string error;
+  const std::vector<PublicKey> pinned = ParseJwks(pinned_.Jwks(), error);
+  const SigningKey same_kid(pinned_.kid());
+  const std::vector<PublicKey> learned = ParseJwks(
+      json::serialize(json::object{{"keys", json::array{same_kid.Jwk(), rotated_.Jwk()}}}), error);
+  ASSERT_EQ(pinned.size(), 1u);
+  ASSERT_EQ(learned.size(), 2u);
+  const std::vector<PublicKey> trusted = TrustedKeys(pinned, learned);
+  ASSERT_EQ(trusted.size(), 2u);
+  EXPECT_EQ(trusted[0].kid, pinned_.kid());
+  EXPECT_EQ(trusted[0].bytes, pinned[0].bytes);
+  EXPECT_EQ(trusted[1].kid, rotated_.kid());
 }
 
 }  // namespace
