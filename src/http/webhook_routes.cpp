@@ -15,6 +15,10 @@ namespace {
 
 constexpr std::size_t kUrlBytes = 4096;  // the service allows 2,048 characters
 
+// Registering or changing a URL looks its host name up (a DNS answer may take seconds), so
+// those handlers run on the slow pool, never on an io thread.
+const RouteOptions kLooksUpNames{.offload = true};
+
 boost::json::object EndpointJson(const core::WebhookEndpoint& e) {
   boost::json::array events;
   for (const auto& event : e.events) events.push_back(boost::json::value(event));
@@ -113,7 +117,8 @@ void RegisterWebhookRoutes(Router& router, const ApiServices& services) {
                    webhooks->CreateEndpoint(caller, std::string(request.PathParam("team")), *input);
                if (!created.ok()) return ErrorResponse(request, created.error());
                return JsonResponse(WithSecret(*created), 201);
-             }));
+             }),
+             kLooksUpNames);
 
   router.Add(Method::kGet, base + "/{webhook}", "team_webhook_get",
              auth->Authenticated([webhooks](const Request& request, const service::Caller& caller) {
@@ -132,7 +137,8 @@ void RegisterWebhookRoutes(Router& router, const ApiServices& services) {
                                             std::string(request.PathParam("webhook")), *input);
                if (!endpoint.ok()) return ErrorResponse(request, endpoint.error());
                return JsonResponse(EndpointJson(*endpoint));
-             }));
+             }),
+             kLooksUpNames);
 
   router.Add(Method::kDelete, base + "/{webhook}", "team_webhook_delete",
              auth->Authenticated([webhooks](const Request& request, const service::Caller& caller) {

@@ -2,14 +2,18 @@
 
 #include <curl/curl.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <mutex>
 #include <utility>
 #include <vector>
 
 #include "crypto/secret_box.hpp"
+#include "jobs/system_host_resolver.hpp"
 
 namespace seatwise::jobs {
 namespace {
@@ -25,13 +29,39 @@ std::string Short(std::string text) {
   return text;
 }
 
+// The address `socket_address` names is `pinned`.
+bool IsPinned(const sockaddr* socket_address, const core::IpAddress& pinned) {
+  if (socket_address->sa_family == AF_INET && pinned.family == core::IpAddress::Family::kV4) {
+    sockaddr_in in{};
+    std::memcpy(&in, socket_address, sizeof in);
+    return std::memcmp(&in.sin_addr, pinned.bytes.data(), 4) == 0;
+  }
+  if (socket_address->sa_family == AF_INET6 && pinned.family == core::IpAddress::Family::kV6) {
+    sockaddr_in6 in6{};
+    std::memcpy(&in6, socket_address, sizeof in6);
+    return std::memcmp(&in6.sin6_addr, pinned.bytes.data(), 16) == 0;
+  }
+  return false;
+}
+
+// libcurl's socket for each connection: none for an address other than the checked one, so
+// nothing (a proxy from the environment, an alternative service, a changed DNS answer) can
+// make the request go elsewhere.
+curl_socket_t OpenPinnedSocket(void* pinned, curlsocktype purpose, curl_sockaddr* address) {
+  if (purpose != CURLSOCKTYPE_IPCXN ||
+      !IsPinned(&address->addr, *static_cast<const core::IpAddress*>(pinned))) {
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
 WebhookAnswer Post(const WebhookPost& post, std::chrono::milliseconds timeout) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   WebhookAnswer answer;
   CURL* curl = curl_easy_init();
   if (curl == nullptr) {
-    answer.error = "libcurl could not start a transfer";
+    answer.error = std::string(kWebhookCouldNotConnect);
     return answer;
   }
   curl_slist* headers = nullptr;
@@ -40,13 +70,22 @@ WebhookAnswer Post(const WebhookPost& post, std::chrono::milliseconds timeout) {
   for (const auto& [name, value] : post.headers) {
     headers = curl_slist_append(headers, (name + ": " + value).c_str());
   }
-  std::array<char, CURL_ERROR_SIZE> error_buffer{};
+  // Any host and port of the URL connect to the checked address, on the URL's port; TLS
+  // still verifies the certificate against the URL's host name.
+  const std::string address = post.address.family == core::IpAddress::Family::kV6
+                                  ? "[" + post.address.ToString() + "]"
+                                  : post.address.ToString();
+  curl_slist* connect_to = curl_slist_append(nullptr, ("::" + address + ":").c_str());
+  core::IpAddress pinned = post.address;
   const long timeout_ms = static_cast<long>(timeout.count());
   curl_easy_setopt(curl, CURLOPT_URL, post.url.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect_to);
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, OpenPinnedSocket);
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &pinned);
+  curl_easy_setopt(curl, CURLOPT_PROXY, "");  // never a proxy from the environment
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer.data());
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -68,9 +107,11 @@ WebhookAnswer Post(const WebhookPost& post, std::chrono::milliseconds timeout) {
                          : fmt::format("HTTP {}", status);
     }
   } else {
-    answer.error = Short(error_buffer[0] != '\0' ? std::string(error_buffer.data())
-                                                 : std::string(curl_easy_strerror(code)));
+    // Whatever failed (name, connection, TLS, timeout), the admin learns only that: the
+    // transport's own words would describe the network around the server.
+    answer.error = std::string(kWebhookCouldNotConnect);
   }
+  curl_slist_free_all(connect_to);
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
   return answer;
@@ -96,7 +137,12 @@ std::chrono::milliseconds WebhookRetryDelay(int attempts, core::Random& random) 
 
 WebhookDeliveryJob::WebhookDeliveryJob(const service::Deps& deps, WebhookDeliveryOptions options,
                                        WebhookPoster poster)
-    : deps_(deps), options_(options), poster_(std::move(poster)) {}
+    : deps_(deps), options_(options), poster_(std::move(poster)), resolver_(options.resolver) {
+  if (resolver_ == nullptr) {
+    system_resolver_ = std::make_unique<SystemHostResolver>();
+    resolver_ = system_resolver_.get();
+  }
+}
 
 core::Result<JobResult> WebhookDeliveryJob::Run(core::TimePoint now) {
   // A claimed batch stays with this node while each delivery may take the whole timeout.
@@ -134,10 +180,28 @@ core::Result<JobResult> WebhookDeliveryJob::Run(core::TimePoint now) {
                  !secret.ok()) {
         answer.error = "the signing secret cannot be read with this instance's key";
         final = true;
+      } else if (auto target = service::CheckWebhookTarget(
+                     endpoint->url, options_.allow_loopback_http, *resolver_);
+                 !target.ok()) {
+        // Checked again at each attempt: the URL may predate the rules, and a name may now
+        // resolve elsewhere than at registration.
+        switch (target.error().code) {
+          case core::ErrorCode::kPermissionDenied:
+            answer.error = std::string(kWebhookNotPublic);
+            break;
+          case core::ErrorCode::kInvalidArgument:
+            answer.error = "refused: the URL " + target.error().message;
+            final = true;
+            break;
+          default:
+            answer.error = std::string(kWebhookCouldNotConnect);
+            break;
+        }
       } else {
         const std::int64_t timestamp = core::ToUnixMillis(now) / 1000;
         WebhookPost post;
         post.url = endpoint->url;
+        post.address = target->addresses.front();
         post.body = delivery.payload_json;
         post.headers = {
             {"Seatwise-Event", delivery.event_type},

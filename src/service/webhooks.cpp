@@ -3,6 +3,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
 #include <utility>
 
 #include "core/roles.hpp"
@@ -118,6 +120,132 @@ AuditRecord RecordFor(std::string action, const std::string& team_id, std::strin
   return record;
 }
 
+// A webhook URL taken apart, and whether its form is allowed.
+struct ParsedUrl {
+  std::string problem;      // empty when allowed
+  bool not_public = false;  // the problem is where the host leads
+  core::UrlHost host;
+};
+
+constexpr std::string_view kNotPublic = "must reach a public address";
+constexpr std::string_view kBadHost = "must name a valid host: a DNS name or an IP address";
+
+// "must reach a public address; 2130706433 means 127.0.0.1, a loopback address".
+std::string NotPublicLiteral(std::string_view written, const core::UrlHost& host) {
+  const core::AddressKind kind = core::ClassifyAddress(host.address);
+  const std::string_view kind_name = core::AddressKindName(kind);
+  std::string shown = host.address.ToString();
+  if (host.address.family == core::IpAddress::Family::kV6) shown = "[" + shown + "]";
+  const bool vowel =
+      kind == core::AddressKind::kUnspecified || kind_name.find_first_of("aeio") == 0;
+  std::string out = std::string(kNotPublic) + "; ";
+  out += written == shown ? shown + " is " : std::string(written) + " means " + shown + ", ";
+  out += (vowel ? "an " : "a ") + std::string(kind_name) + " address";
+  return out;
+}
+
+// The scheme, user info, host and port of `url`, each checked. Host names are not looked
+// up here.
+ParsedUrl ParseWebhookUrl(std::string_view url, bool allow_loopback_http) {
+  ParsedUrl out;
+  const auto fail = [&out](std::string problem, bool not_public = false) {
+    out.problem = std::move(problem);
+    out.not_public = not_public;
+    return out;
+  };
+  if (url.size() > kUrlMax) return fail("must be at most 2,048 characters");
+  for (char ch : url) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c <= 0x20 || c == 0x7F) return fail("must not contain spaces or control characters");
+  }
+  bool https = false;
+  std::string_view rest;
+  if (url.starts_with("https://")) {
+    https = true;
+    rest = url.substr(8);
+  } else if (url.starts_with("http://")) {
+    rest = url.substr(7);
+  } else {
+    return fail("must be an https:// URL");
+  }
+  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (authority.empty() || authority.starts_with(':')) return fail("must name a host");
+  if (authority.find('@') != std::string_view::npos) {
+    return fail("must not contain a user name or password");
+  }
+  std::string_view host = authority;
+  std::optional<std::string_view> port;
+  if (authority.starts_with('[')) {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return fail(std::string(kBadHost));
+    host = authority.substr(0, close + 1);
+    const std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after[0] != ':') return fail(std::string(kBadHost));
+      port = after.substr(1);
+    }
+  } else if (const auto colon = authority.find(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  if (port) {
+    const bool digits =
+        !port->empty() && port->size() <= 5 &&
+        std::all_of(port->begin(), port->end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits || std::stoi(std::string(*port)) < 1 || std::stoi(std::string(*port)) > 65535) {
+      return fail("must have a port number from 1 to 65535");
+    }
+  }
+  out.host = core::InterpretUrlHost(host);
+  bool loopback_allowed = false;
+  switch (out.host.form) {
+    case core::UrlHost::Form::kInvalid:
+      return fail(std::string(kBadHost));
+    case core::UrlHost::Form::kName:
+      if (out.host.name == "localhost" || out.host.name.ends_with(".localhost")) {
+        return fail(std::string(kNotPublic) + "; localhost is this server", true);
+      }
+      break;
+    case core::UrlHost::Form::kAddress:
+      // The test switch admits these two spellings only.
+      loopback_allowed = allow_loopback_http && (host == "127.0.0.1" || host == "[::1]");
+      if (loopback_allowed) break;
+      if (core::ClassifyAddress(out.host.address) != core::AddressKind::kPublic) {
+        std::string written(host);
+        for (char& c : written) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return fail(NotPublicLiteral(written, out.host), true);
+      }
+      if (out.host.zone_id) return fail("must not carry an IPv6 zone id");
+      if (!out.host.canonical) {
+        return fail("must write an IPv4 address as four decimal numbers (a.b.c.d)");
+      }
+      break;
+  }
+  if (!https && !loopback_allowed) {
+    return fail(allow_loopback_http ? "must be an https:// URL (http:// only to 127.0.0.1 or [::1])"
+                                    : "must be an https:// URL");
+  }
+  return out;
+}
+
+// What the addresses `url`'s host name has now say against it, as a field message; empty when
+// nothing does or the name does not resolve now (each delivery looks it up again). Only for a
+// caller who may manage the team's webhooks, so nobody else makes the server look names up.
+std::string ResolvedUrlProblem(const Deps& deps, const WebhookOptions& options,
+                               const Caller& caller, const std::string& team_id,
+                               const std::string& url) {
+  if (options.resolver == nullptr) return "";
+  auto allowed = deps.db.Transact<Authorization>(store::TxMode::kRead, [&](store::Tx& tx) {
+    return AuthorizeWebhooks(tx, deps, caller, team_id);
+  });
+  if (!allowed.ok()) return "";  // the audited transaction refuses the caller
+  auto target = CheckWebhookTarget(url, options.allow_loopback_http, *options.resolver);
+  if (!target.ok() && target.error().code == ErrorCode::kPermissionDenied) {
+    return target.error().message;
+  }
+  return "";
+}
+
 // The body a delivery posts: the event's envelope around its data.
 std::string Envelope(const std::string& event_key, std::string_view event,
                      const std::string& team_id, core::TimePoint at,
@@ -130,38 +258,39 @@ std::string Envelope(const std::string& event_key, std::string_view event,
 }  // namespace
 
 std::string WebhookUrlProblem(std::string_view url, bool allow_loopback_http) {
-  if (url.size() > kUrlMax) return "must be at most 2,048 characters";
-  for (char ch : url) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c <= 0x20 || c == 0x7F) return "must not contain spaces or control characters";
+  return ParseWebhookUrl(url, allow_loopback_http).problem;
+}
+
+Result<WebhookTarget> CheckWebhookTarget(std::string_view url, bool allow_loopback_http,
+                                         HostResolver& resolver) {
+  ParsedUrl parsed = ParseWebhookUrl(url, allow_loopback_http);
+  if (!parsed.problem.empty()) {
+    return core::MakeError(
+        parsed.not_public ? ErrorCode::kPermissionDenied : ErrorCode::kInvalidArgument,
+        parsed.problem);
   }
-  std::string_view rest;
-  if (url.starts_with("https://")) {
-    rest = url.substr(8);
-  } else if (url.starts_with("http://")) {
-    rest = url.substr(7);
-    const auto host_end = rest.find_first_of("/?#");
-    std::string_view authority = rest.substr(0, host_end);
-    std::string_view host = authority;
-    if (host.starts_with("[::1]")) {
-      host = host.substr(0, 5);
-    } else {
-      host = host.substr(0, host.find(':'));
+  WebhookTarget target;
+  if (parsed.host.form == core::UrlHost::Form::kAddress) {
+    target.host = parsed.host.address.ToString();
+    target.addresses.push_back(parsed.host.address);
+    return target;
+  }
+  target.host = parsed.host.name;
+  auto addresses = resolver.Resolve(target.host);
+  if (!addresses.ok() || addresses->empty()) {
+    return core::MakeError(ErrorCode::kUnavailable,
+                           "the host name " + target.host + " could not be resolved");
+  }
+  // Every address, not only the one a connection would try first.
+  for (const auto& address : *addresses) {
+    if (core::ClassifyAddress(address) != core::AddressKind::kPublic) {
+      return core::MakeError(
+          ErrorCode::kPermissionDenied,
+          std::string(kNotPublic) + "; this host name resolves to an address that is not public");
     }
-    const bool loopback = host == "127.0.0.1" || host == "[::1]";
-    if (!loopback || !allow_loopback_http) {
-      return allow_loopback_http ? "must be an https:// URL (http:// only to 127.0.0.1 or [::1])"
-                                 : "must be an https:// URL";
-    }
-  } else {
-    return "must be an https:// URL";
   }
-  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  if (authority.empty() || authority.starts_with(':')) return "must name a host";
-  if (authority.find('@') != std::string_view::npos) {
-    return "must not contain a user name or password";
-  }
-  return "";
+  target.addresses = std::move(addresses).value();
+  return target;
 }
 
 std::string WebhookSignature(std::string_view secret, std::int64_t unix_seconds,
@@ -212,7 +341,13 @@ Result<int> EnqueueWebhookEvent(store::Tx& tx, const Deps& deps, const std::stri
 Result<WebhookWithSecret> WebhookService::CreateEndpoint(const Caller& caller,
                                                          const std::string& team_id,
                                                          const WebhookEndpointInput& input) {
-  const auto errors = Validate(input, true, options_.allow_loopback_http);
+  auto errors = Validate(input, true, options_.allow_loopback_http);
+  if (errors.empty()) {
+    if (auto problem = ResolvedUrlProblem(deps_, options_, caller, team_id, *input.url);
+        !problem.empty()) {
+      errors.push_back({"url", std::move(problem)});
+    }
+  }
   const Deps& deps = deps_;
   const AuditRecord record = RecordFor("webhook.create", team_id, "");
   return RunAudited<WebhookWithSecret>(
@@ -273,7 +408,13 @@ Result<core::WebhookEndpoint> WebhookService::UpdateEndpoint(const Caller& calle
                                                              const std::string& team_id,
                                                              const std::string& endpoint_id,
                                                              const WebhookEndpointInput& input) {
-  const auto errors = Validate(input, false, options_.allow_loopback_http);
+  auto errors = Validate(input, false, options_.allow_loopback_http);
+  if (errors.empty() && input.url) {
+    if (auto problem = ResolvedUrlProblem(deps_, options_, caller, team_id, *input.url);
+        !problem.empty()) {
+      errors.push_back({"url", std::move(problem)});
+    }
+  }
   const Deps& deps = deps_;
   const AuditRecord record = RecordFor("webhook.update", team_id, endpoint_id);
   return RunAudited<core::WebhookEndpoint>(

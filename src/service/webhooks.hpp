@@ -2,8 +2,8 @@
 // Webhooks: a team's Primary and Secondary Admins register endpoints that receive events of
 // the team as signed HTTP POSTs (the webhook_delivery job sends them).
 //
-// An endpoint has a URL (https only; http to 127.0.0.1 or [::1] only when [webhooks]
-// allow_loopback_http is on), the events it subscribes to, and whether it is enabled. Its
+// An endpoint has a URL (https only, to a public address: see CheckWebhookTarget), the events
+// it subscribes to, and whether it is enabled. Its
 // signing secret ("whsec_...") is shown once, when the endpoint is created or the secret
 // rotated; it is stored sealed with the instance key because the job needs it to sign.
 //
@@ -18,8 +18,10 @@
 #include <vector>
 
 #include "core/model.hpp"
+#include "core/net_address.hpp"
 #include "core/result.hpp"
 #include "service/context.hpp"
+#include "service/host_resolver.hpp"
 #include "store/page.hpp"
 
 namespace seatwise::service {
@@ -34,7 +36,12 @@ inline constexpr std::string_view kWebhookSecretPrefix = "whsec_";
 
 struct WebhookOptions {
   std::array<std::uint8_t, 32> sealing_key{};  // seals the signing secrets at rest
-  bool allow_loopback_http = false;            // http://127.0.0.1 and http://[::1] accepted
+  // Test switch, never set in production: endpoints at exactly 127.0.0.1 or [::1], over
+  // http:// or https://, are accepted (other loopback spellings and names still are not).
+  bool allow_loopback_http = false;
+  // Looks up host names at registration, so a name that resolves inside is refused at once;
+  // null: names are checked only at each delivery (the delivery job always checks).
+  HostResolver* resolver = nullptr;
 };
 
 // What an admin sets; absent fields keep their value (creation needs url and events).
@@ -99,7 +106,23 @@ core::Result<int> EnqueueWebhookEvent(store::Tx& tx, const Deps& deps, const std
 std::string WebhookSignature(std::string_view secret, std::int64_t unix_seconds,
                              std::string_view body);
 
-// Empty when `url` may receive webhooks; otherwise why not.
+// Empty when the form of `url` allows webhooks; otherwise why not, as a field message. Only
+// https:// to a host name or a public address written the usual way; never user info, an
+// address outside the public internet in any spelling (see core/net_address.hpp), an IPv6
+// zone id or "localhost". Host names are not looked up here: see CheckWebhookTarget.
 std::string WebhookUrlProblem(std::string_view url, bool allow_loopback_http);
+
+// Where a webhook URL leads now.
+struct WebhookTarget {
+  std::string host;                        // a lower-case name or an address literal
+  std::vector<core::IpAddress> addresses;  // every one checked; deliveries use the first
+};
+
+// Checks `url` and every address its host has now (looked up with `resolver`, once).
+// kInvalidArgument: the URL's form is refused (WebhookUrlProblem); kPermissionDenied: the host
+// is, or resolves to, an address that is not public; kUnavailable: the name did not resolve.
+// Messages never name an address the host resolved to, which would map a private network.
+core::Result<WebhookTarget> CheckWebhookTarget(std::string_view url, bool allow_loopback_http,
+                                               HostResolver& resolver);
 
 }  // namespace seatwise::service

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "crypto/secret_box.hpp"
+#include "fakes/fake_host_resolver.hpp"
 #include "service/authz_test_fixture.hpp"
 #include "service/lifecycle.hpp"
 
@@ -21,7 +22,7 @@ class WebhooksTest : public AuthzTest {
   }
 
   WebhookService Service(bool allow_loopback_http = false) {
-    return WebhookService(deps(), {key_, allow_loopback_http});
+    return WebhookService(deps(), {key_, allow_loopback_http, &resolver_});
   }
 
   static WebhookEndpointInput Input(std::string url, std::vector<std::string> events,
@@ -53,6 +54,7 @@ class WebhooksTest : public AuthzTest {
   }
 
   std::array<std::uint8_t, 32> key_{};
+  testing::FakeHostResolver resolver_;
 };
 
 TEST_P(WebhooksTest, OnlyTheTeamsPrimaryAndSecondaryAdminsManageWebhooks) {
@@ -128,6 +130,150 @@ TEST_P(WebhooksTest, EndpointsMustUseHttpsUnlessLoopbackHttpIsAllowed) {
   EXPECT_TRUE(
       strict.CreateEndpoint(As("pa"), team_.id, Input("https://hooks.example.test/", {"test.ping"}))
           .ok());
+}
+
+TEST_P(WebhooksTest, EndpointsThatReachInsideAreRefusedInEverySpelling) {
+  resolver_.Answer("intranet.example.test", {{"10.0.0.5"}});
+  resolver_.Answer("metadata.example.test", {{"169.254.169.254"}});
+  resolver_.Answer("v6.example.test", {{"fd12:3456::1"}});
+  resolver_.Answer("mapped.example.test", {{"::ffff:127.0.0.1"}});
+  // Every address counts, not only the first one a connection would try.
+  resolver_.Answer("mixed.example.test", {{"93.184.216.34", "2606:4700::1", "192.168.0.10"}});
+  // The test switch opens exactly 127.0.0.1 and [::1]: none of these, with it or without.
+  for (const bool loopback_switch : {false, true}) {
+    auto service = Service(loopback_switch);
+    for (const char* url : {
+             "https://127.0.0.2/",
+             "https://2130706433/",
+             "https://017700000001/",
+             "https://0177.0.0.1/",
+             "https://0x7f.0.0.1/",
+             "https://0x7f000001/",
+             "https://127.1/",
+             "https://0x7f.1:8443/hook",
+             "https://127.0.0.1./",
+             "https://[::ffff:127.0.0.1]/",
+             "https://[::ffff:7f00:1]/",
+             "https://[0:0:0:0:0:0:0:1]/",
+             "https://[::127.0.0.1]/",
+             "https://10.0.0.1/",
+             "https://012.0.0.1/",
+             "https://172.16.5.4/",
+             "https://192.168.1.1/",
+             "https://0xc0a80101/",
+             "https://169.254.169.254/latest/meta-data/",
+             "https://[fe80::1]/",
+             "https://[fe80::1%25eth0]/",
+             "https://100.64.0.1/",
+             "https://[fd00::1]/",
+             "https://224.0.0.1/",
+             "https://[ff02::1]/",
+             "https://0.0.0.0/",
+             "https://0/",
+             "https://[::]/",
+             "https://255.255.255.255/",
+             "https://240.0.0.1/",
+             "https://192.0.0.8/",
+             "https://198.18.0.1/",
+             "https://[64:ff9b::a00:1]/",
+             "https://[2002:c0a8:101::1]/",
+             "https://a@127.0.0.1/",
+             "https://hooks.example.test@10.0.0.1/",
+             "https://hooks.example.test:443@127.0.0.1/",
+             "https://localhost/",
+             "https://LOCALHOST./",
+             "https://api.localhost/",
+             "https://intranet.example.test/",
+             "https://INTRANET.Example.Test./hook",
+             "https://metadata.example.test/",
+             "https://v6.example.test:8443/",
+             "https://mapped.example.test/",
+             "https://mixed.example.test/",
+             "https://%31%32%37.0.0.1/",
+             "https://[2606:4700::1%25eth0]/",  // a zone id has no meaning beyond a link
+             "https://134744072/",              // public, but no two parsers read it alike
+         }) {
+      SCOPED_TRACE(std::string(url) + (loopback_switch ? " (loopback switch on)" : ""));
+      auto made = service.CreateEndpoint(As("pa"), team_.id, Input(url, {"lease.denied"}));
+      ASSERT_FALSE(made.ok());
+      EXPECT_EQ(made.error().code, ErrorCode::kInvalidArgument);
+      ASSERT_EQ(made.error().fields.size(), 1u);
+      EXPECT_EQ(made.error().fields[0].field, "url");
+    }
+  }
+  // Loopback itself only under the test switch, which a normal configuration never sets.
+  for (const char* url : {"https://127.0.0.1/", "https://[::1]:8443/", "http://127.0.0.1:8080/"}) {
+    SCOPED_TRACE(url);
+    auto refused = Service(false).CreateEndpoint(As("pa"), team_.id, Input(url, {"test.ping"}));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().fields.at(0).field, "url");
+    auto by_default =
+        WebhookService(deps(), {}).CreateEndpoint(As("pa"), team_.id, Input(url, {"test.ping"}));
+    ASSERT_FALSE(by_default.ok());
+    EXPECT_TRUE(Service(true).CreateEndpoint(As("pa"), team_.id, Input(url, {"test.ping"})).ok());
+  }
+
+  // The admin is told why, in words that never name where an inside name resolves.
+  auto spelled =
+      Service().CreateEndpoint(As("pa"), team_.id, Input("https://2130706433/", {"lease.denied"}));
+  ASSERT_FALSE(spelled.ok());
+  EXPECT_EQ(spelled.error().fields.at(0).message,
+            "must reach a public address; 2130706433 means 127.0.0.1, a loopback address");
+  auto named = Service().CreateEndpoint(As("pa"), team_.id,
+                                        Input("https://intranet.example.test/", {"test.ping"}));
+  ASSERT_FALSE(named.ok());
+  EXPECT_EQ(named.error().fields.at(0).message,
+            "must reach a public address; this host name resolves to an address that is not "
+            "public");
+  EXPECT_EQ(named.error().fields.at(0).message.find("10.0.0.5"), std::string::npos);
+
+  // Public addresses and names pass; a name without an address yet is checked at delivery.
+  resolver_.Answer("hooks.example.test", {{"93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"}});
+  auto service = Service();
+  for (const char* url :
+       {"https://hooks.example.test/seatwise", "https://Hooks.Example.Test./x?a=b#c",
+        "https://8.8.8.8/", "https://[2606:4700:4700::1111]:8443/x",
+        "https://not-yet.example.test/hook"}) {
+    SCOPED_TRACE(url);
+    auto made = service.CreateEndpoint(As("pa"), team_.id, Input(url, {"lease.denied"}));
+    EXPECT_TRUE(made.ok()) << (made.ok() ? "" : made.error().fields.at(0).message);
+  }
+}
+
+TEST_P(WebhooksTest, ChangingAnEndpointToAnInsideAddressIsRefusedToo) {
+  resolver_.Answer("hooks.example.test", {{"93.184.216.34"}});
+  resolver_.Answer("intranet.example.test", {{"172.20.1.2"}});
+  const auto created = Must(Service().CreateEndpoint(
+      As("pa"), team_.id, Input("https://hooks.example.test/x", {"lease.denied"})));
+  for (const char* url : {"https://intranet.example.test/", "https://0xa9fea9fe/"}) {
+    SCOPED_TRACE(url);
+    WebhookEndpointInput change;
+    change.url = url;
+    auto changed = Service().UpdateEndpoint(As("sa"), team_.id, created.endpoint.id, change);
+    ASSERT_FALSE(changed.ok());
+    EXPECT_EQ(changed.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(changed.error().fields.at(0).field, "url");
+  }
+  EXPECT_EQ(Must(Service().GetEndpoint(As("pa"), team_.id, created.endpoint.id)).url,
+            "https://hooks.example.test/x");
+}
+
+TEST_P(WebhooksTest, OnlyAnAdminOfTheTeamMakesTheServerLookANameUp) {
+  resolver_.Answer("probe.example.test", {{"10.9.8.7"}});
+  for (const char* who : {"user", "outsider", "other"}) {
+    SCOPED_TRACE(who);
+    auto made = Service().CreateEndpoint(As(who), team_.id,
+                                         Input("https://probe.example.test/", {"test.ping"}));
+    ASSERT_FALSE(made.ok());
+    EXPECT_EQ(made.error().code, ErrorCode::kPermissionDenied);
+    EXPECT_TRUE(made.error().fields.empty());
+  }
+  EXPECT_EQ(resolver_.Lookups("probe.example.test"), 0);
+  auto refused = Service().CreateEndpoint(As("pa"), team_.id,
+                                          Input("https://probe.example.test/", {"test.ping"}));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(resolver_.Lookups("probe.example.test"), 1);
 }
 
 TEST_P(WebhooksTest, TheSigningSecretIsShownOnceAndStoredSealed) {
