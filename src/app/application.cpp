@@ -17,6 +17,7 @@
 #include "http/static_site.hpp"
 #include "jobs/builtin_jobs.hpp"
 #include "jobs/scheduler.hpp"
+#include "jobs/system_host_resolver.hpp"
 #include "jobs/webhook_delivery_job.hpp"
 #include "mail/delivery_job.hpp"
 #include "service/assignments.hpp"
@@ -82,7 +83,8 @@ jobs::Scheduler::LogFn JobLogger(const EventLog& log) {
 void AddJobs(jobs::Scheduler& scheduler, const service::Deps& deps, service::LeaseService& leases,
              const Config& config, const EventLog& log, const SecretKey& key) {
   jobs::AddBuiltinJobs(scheduler, deps, leases, NodeIdFrom(config.jobs), config.server.public_url);
-  scheduler.Add(jobs::MakeWebhookDeliveryJob(deps, {.sealing_key = key}));
+  scheduler.Add(jobs::MakeWebhookDeliveryJob(
+      deps, {.sealing_key = key, .allow_loopback_http = config.webhooks.allow_loopback_http}));
   if (config.smtp.enabled) {
     mail::DeliveryOptions delivery;
     delivery.max_attempts = config.smtp.max_attempts;
@@ -248,8 +250,11 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
                                {.allow_negative_credits = config_.credits.allow_negative});
   service::DeviceService devices(deps);
   service::ReportService reports(deps);
+  jobs::SystemHostResolver host_resolver;
   service::WebhookService webhooks(
-      deps, {.sealing_key = key, .allow_loopback_http = config_.webhooks.allow_loopback_http});
+      deps, {.sealing_key = key,
+             .allow_loopback_http = config_.webhooks.allow_loopback_http,
+             .resolver = &host_resolver});
   service::DownloadService downloads(deps);
   service::IdempotencyService idempotency(deps);
   http::Authenticator authenticator(http::CredentialCheckFor(identity, tokens, entitlements),

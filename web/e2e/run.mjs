@@ -121,6 +121,9 @@ try {
       `port = ${smtpPort}`,
       'security = "none"',
       'from = "licenses@seatwise.example"',
+      // The webhook spec registers an endpoint on loopback: a test-only switch.
+      '[webhooks]',
+      'allow_loopback_http = true',
       '[web]',
       `root = "${dist}"`,
       '[log]',
