@@ -158,6 +158,10 @@ struct Membership {
   std::optional<TimePoint> accepted_at;
   std::optional<TimePoint> removed_at;
   TimePoint updated_at{};
+  // The names the inviter typed; what the team sees of a pending member instead of the
+  // person's own account.
+  std::optional<std::string> invited_first_name{};
+  std::optional<std::string> invited_last_name{};
 };
 
 // ---------------------------------------------------------------------------------------

@@ -73,6 +73,9 @@ class AuthRepository {
   virtual Result<void> RevokeApiToken(Tx& tx, const std::string& user_id, const std::string& id,
                                       core::TimePoint now) = 0;
   virtual Result<void> TouchApiToken(Tx& tx, const std::string& id, core::TimePoint now) = 0;
+  // Revokes every live personal API token of the user; returns how many.
+  virtual Result<int> RevokeUserApiTokens(Tx& tx, const std::string& user_id,
+                                          core::TimePoint now) = 0;
 
   // OAuth 2.0 device authorization grant (RFC 8628)
   virtual Result<core::DeviceAuthorization> CreateDeviceAuthorization(

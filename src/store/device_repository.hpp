@@ -36,6 +36,17 @@ class DeviceRepository {
   // working).
   virtual Result<void> SetCredential(Tx& tx, const std::string& id,
                                      const std::string& credential_hash, core::TimePoint now) = 0;
+  // As SetCredential, for a credential issued to a signed-in member enrolling the computer.
+  virtual Result<void> SetMemberCredential(Tx& tx, const std::string& id,
+                                           const std::string& credential_hash,
+                                           const std::string& user_id, core::TimePoint now) = 0;
+  // Whether the device has a credential, and which member it was issued to (none for one of
+  // a serial activation).
+  struct CredentialHolder {
+    bool issued = false;
+    std::optional<std::string> user_id;
+  };
+  virtual Result<CredentialHolder> GetCredentialHolder(Tx& tx, const std::string& id) = 0;
   // The device whose current credential has this hash, if any.
   virtual Result<std::optional<core::Device>> FindByCredential(
       Tx& tx, const std::string& credential_hash) = 0;

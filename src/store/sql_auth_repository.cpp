@@ -70,6 +70,8 @@ constexpr std::string_view kSelectUserApiTokens =
 #undef SW_SELECT_API_TOKENS
 constexpr std::string_view kRevokeApiToken =
     "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL";
+constexpr std::string_view kRevokeUserApiTokens =
+    "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL";
 constexpr std::string_view kTouchApiToken = "UPDATE api_tokens SET last_used_at = ? WHERE id = ?";
 
 // OAuth device authorizations
@@ -471,6 +473,11 @@ class SqlAuthRepository final : public AuthRepository {
     SW_ASSIGN_OR_RETURN(int revoked, Changed(tx.Exec(kRevokeRefreshFamily, {Ms(now), family_id})));
     SW_RETURN_IF_ERROR(tx.Exec(kRevokeFamilyAccessTokens, {Ms(now), family_id}));
     return revoked;
+  }
+
+  Result<int> RevokeUserApiTokens(Tx& tx, const std::string& user_id,
+                                  core::TimePoint now) override {
+    return Changed(tx.Exec(kRevokeUserApiTokens, {Ms(now), user_id}));
   }
 
   Result<int> RevokeUserRefreshTokens(Tx& tx, const std::string& user_id,

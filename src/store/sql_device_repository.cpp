@@ -23,7 +23,11 @@ constexpr std::string_view kCheckIn =
     "UPDATE devices SET last_check_in_at = ?, last_user_id = COALESCE(?, last_user_id),"
     " app_version = ?, os = ?, updated_at = ? WHERE id = ?";
 constexpr std::string_view kSetCredential =
-    "UPDATE devices SET credential_hash = ?, credential_issued_at = ?, updated_at = ? WHERE id = ?";
+    "UPDATE devices SET credential_hash = ?, credential_issued_at = ?, updated_at = ?,"
+    " credential_user_id = ? WHERE id = ?";
+constexpr std::string_view kSelectCredentialHolder =
+    "SELECT CASE WHEN credential_hash IS NULL THEN 0 ELSE 1 END, credential_user_id FROM devices"
+    " WHERE id = ?";
 constexpr std::string_view kSelectDeviceByCredential =
     SW_SELECT_DEVICES " WHERE credential_hash = ?";
 constexpr std::string_view kUpdateDetails =
@@ -106,8 +110,21 @@ class SqlDeviceRepository final : public DeviceRepository {
 
   Result<void> SetCredential(Tx& tx, const std::string& id, const std::string& credential_hash,
                              core::TimePoint now) override {
-    return ExpectChanged(tx.Exec(kSetCredential, {credential_hash, Ms(now), Ms(now), id}),
+    return ExpectChanged(
+        tx.Exec(kSetCredential, {credential_hash, Ms(now), Ms(now), OptText(std::nullopt), id}),
+        "device");
+  }
+
+  Result<void> SetMemberCredential(Tx& tx, const std::string& id,
+                                   const std::string& credential_hash, const std::string& user_id,
+                                   core::TimePoint now) override {
+    return ExpectChanged(tx.Exec(kSetCredential, {credential_hash, Ms(now), Ms(now), user_id, id}),
                          "device");
+  }
+
+  Result<CredentialHolder> GetCredentialHolder(Tx& tx, const std::string& id) override {
+    SW_ASSIGN_OR_RETURN(Row row, tx.QueryOne(kSelectCredentialHolder, {id}, "device"));
+    return CredentialHolder{row.Bool(0), row.OptText(1)};
   }
 
   Result<std::optional<core::Device>> FindByCredential(

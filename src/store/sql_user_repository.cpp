@@ -15,7 +15,7 @@ using namespace sql;  // NOLINT(google-build-using-namespace)
   " u.last_sign_in_at, u.created_at, u.updated_at"
 #define SW_MEMBERSHIP_COLUMNS                                                          \
   "m.team_id, m.user_id, m.role, m.status, m.invited_by, m.created_at, m.accepted_at," \
-  " m.removed_at, m.updated_at"
+  " m.removed_at, m.updated_at, m.invited_first_name, m.invited_last_name"
 constexpr std::size_t kUserColumnCount = 15;
 
 constexpr std::string_view kInsertUser =
@@ -53,14 +53,16 @@ constexpr std::string_view kClaimTotpStep =
 
 constexpr std::string_view kInsertMembership =
     "INSERT INTO memberships (team_id, user_id, role, status, invited_by, created_at,"
-    " accepted_at, removed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    " accepted_at, removed_at, updated_at, invited_first_name, invited_last_name)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kSelectMembership =
     "SELECT " SW_MEMBERSHIP_COLUMNS " FROM memberships m WHERE m.team_id = ? AND m.user_id = ?";
 constexpr std::string_view kSelectUserMemberships =
     "SELECT " SW_MEMBERSHIP_COLUMNS " FROM memberships m WHERE m.user_id = ? ORDER BY m.team_id";
 constexpr std::string_view kUpdateMembership =
     "UPDATE memberships SET role = ?, status = ?, accepted_at = ?, removed_at = ?,"
-    " updated_at = ? WHERE team_id = ? AND user_id = ?";
+    " updated_at = ?, invited_first_name = ?, invited_last_name = ?"
+    " WHERE team_id = ? AND user_id = ?";
 constexpr std::string_view kSelectPrimaryAdmin =
     "SELECT " SW_USER_COLUMNS ", " SW_MEMBERSHIP_COLUMNS
     " FROM memberships m JOIN users u ON u.id = m.user_id"
@@ -72,9 +74,13 @@ constexpr std::string_view kSelectMembersBase =
 constexpr std::string_view kMembersStatusIs = " AND m.status = ?";
 constexpr std::string_view kMembersNotRemoved = " AND m.status <> 'removed'";
 constexpr std::string_view kMembersRoleIs = " AND m.role = ?";
+// A pending member is found by the names the inviter typed, never by their account's.
 constexpr std::string_view kMembersSearch =
-    " AND (lower(u.email) LIKE ? ESCAPE '\\' OR lower(u.first_name) LIKE ? ESCAPE '\\'"
-    " OR lower(u.last_name) LIKE ? ESCAPE '\\')";
+    " AND (lower(u.email) LIKE ? ESCAPE '\\'"
+    " OR lower(CASE WHEN m.status = 'invited' THEN COALESCE(m.invited_first_name, '')"
+    " ELSE u.first_name END) LIKE ? ESCAPE '\\'"
+    " OR lower(CASE WHEN m.status = 'invited' THEN COALESCE(m.invited_last_name, '')"
+    " ELSE u.last_name END) LIKE ? ESCAPE '\\')";
 constexpr std::string_view kMembersOrder = " ORDER BY m.user_id LIMIT ?";
 constexpr std::string_view kSelectMembersChanged =
     "SELECT " SW_USER_COLUMNS ", " SW_MEMBERSHIP_COLUMNS
@@ -115,6 +121,8 @@ core::Membership MembershipFrom(const Row& row, std::size_t o = 0) {
   m.accepted_at = OptTimeAt(row, o + 6);
   m.removed_at = OptTimeAt(row, o + 7);
   m.updated_at = TimeAt(row, o + 8);
+  m.invited_first_name = row.OptText(o + 9);
+  m.invited_last_name = row.OptText(o + 10);
   return m;
 }
 
@@ -206,7 +214,8 @@ class SqlUserRepository final : public UserRepository {
     SW_RETURN_IF_ERROR(
         tx.Exec(kInsertMembership,
                 {m.team_id, m.user_id, Enum(m.role), Enum(m.status), OptText(m.invited_by),
-                 Ms(m.created_at), OptMs(m.accepted_at), OptMs(m.removed_at), Ms(m.updated_at)}));
+                 Ms(m.created_at), OptMs(m.accepted_at), OptMs(m.removed_at), Ms(m.updated_at),
+                 OptText(m.invited_first_name), OptText(m.invited_last_name)}));
     return core::Ok();
   }
 
@@ -219,8 +228,10 @@ class SqlUserRepository final : public UserRepository {
 
   Result<void> UpdateMembership(Tx& tx, const core::Membership& m) override {
     return ExpectChanged(
-        tx.Exec(kUpdateMembership, {Enum(m.role), Enum(m.status), OptMs(m.accepted_at),
-                                    OptMs(m.removed_at), Ms(m.updated_at), m.team_id, m.user_id}),
+        tx.Exec(kUpdateMembership,
+                {Enum(m.role), Enum(m.status), OptMs(m.accepted_at), OptMs(m.removed_at),
+                 Ms(m.updated_at), OptText(m.invited_first_name), OptText(m.invited_last_name),
+                 m.team_id, m.user_id}),
         "membership");
   }
 
