@@ -11,6 +11,7 @@
 #include "service/authorizer.hpp"
 #include "service/json_writer.hpp"
 #include "service/mail.hpp"
+#include "service/users.hpp"
 #include "service/webhooks.hpp"
 
 namespace seatwise::service {
@@ -516,9 +517,8 @@ Result<UserProducts> AssignmentService::ListUserProducts(const Caller& caller,
           return std::move(authz).error();
         }
         UserProducts out;
-        out.user = std::move(member->user);
-        out.user.password_hash.reset();
-        out.user.totp_secret.reset();
+        out.user =
+            AsTeamSeesIt(store::TeamMember{std::move(member->user), member->membership}).user;
         out.admin_view = authz.ok();
         SW_ASSIGN_OR_RETURN(auto subs, deps_.repos.contracts->ListTeamSubscriptions(tx, team_id));
         SW_ASSIGN_OR_RETURN(auto counts, deps_.repos.assignments->CountSeatsInTeam(tx, team_id));
@@ -566,6 +566,10 @@ Result<store::Page<SubscriptionHolder>> AssignmentService::ListHolders(
           holder.user.totp_secret.reset();
           SW_ASSIGN_OR_RETURN(auto membership,
                               deps_.repos.users->GetMembership(tx, team_id, a.user_id));
+          if (membership) {
+            // A pending member is shown as the inviter typed them (DOMAIN.md rule 15).
+            holder.user = AsTeamSeesIt(store::TeamMember{std::move(holder.user), *membership}).user;
+          }
           if (membership && membership->status != MembershipStatus::kRemoved) {
             holder.role = membership->role;
             holder.primary_admin = membership->role == core::TeamRole::kPrimaryAdmin;

@@ -4,6 +4,7 @@
 
 #include "service/audit.hpp"
 #include "service/authorizer.hpp"
+#include "service/identity_reach.hpp"
 #include "service/json_writer.hpp"
 #include "service/tokens.hpp"
 
@@ -67,33 +68,6 @@ core::Error Concealed() {
   return e;
 }
 
-// Whether `who` may erase `target`: themself, an operator, or a Primary/Secondary Admin of a
-// team the target belongs or belonged to. A refusal is concealed only from callers with no
-// relation to any of those teams' customers; people who know the team get a plain 403.
-Result<void> MayErase(store::Tx& tx, const Deps& deps, const Principal& who,
-                      const std::vector<core::Membership>& memberships,
-                      const std::string& target_id) {
-  if (who.user_id == target_id || who.is_operator) return core::Ok();
-  bool related = false;
-  // Removed memberships count too: a leaver may ask the team they left, and an erasure
-  // (which removes every membership) stays repeatable.
-  for (const auto& membership : memberships) {
-    auto allowed = Authorize(tx, deps, who, core::Capability::kManageUsers,
-                             Scope{membership.team_id, std::nullopt, std::nullopt});
-    if (!allowed.ok()) {
-      if (allowed.error().code != ErrorCode::kPermissionDenied) return std::move(allowed).error();
-      related = related || !allowed.error().conceal_existence;
-      continue;
-    }
-    if (allowed->grant == core::Grant::kEverything) return core::Ok();
-    related = true;  // a Software Coordinator: knows the team, may not erase its people
-  }
-  if (!related) return Concealed();
-  return MakeError(ErrorCode::kPermissionDenied,
-                   "erasing a team member's personal data is open to the team's Primary and "
-                   "Secondary Admins; ask one of them");
-}
-
 }  // namespace
 
 GdprService::GdprService(Deps& deps) : deps_(deps) {}
@@ -127,7 +101,9 @@ Result<std::string> GdprService::ExportMyData(const Caller& caller) {
       });
 }
 
-Result<ErasureOutcome> GdprService::EraseUser(const Caller& caller, const std::string& user_id) {
+Result<ErasureOutcome> GdprService::EraseUser(const Caller& caller,
+                                              const std::optional<std::string>& team_id,
+                                              const std::string& user_id) {
   if (!caller.principal.authenticated() || caller.principal.user_id.empty()) {
     return MakeError(ErrorCode::kUnauthenticated, "sign in first");
   }
@@ -135,16 +111,19 @@ Result<ErasureOutcome> GdprService::EraseUser(const Caller& caller, const std::s
   record.action = "user.erase";
   record.target_type = "user";
   record.target_id = user_id;
+  record.team_id = team_id;
   return RunAudited<
       ErasureOutcome>(deps_, caller, record, [&](store::Tx& tx) -> Result<ErasureOutcome> {
     const auto now = deps_.clock.Now();
+    // Power first, so that probing ids through a team learns nothing about other accounts.
+    SW_RETURN_IF_ERROR(
+        AuthorizeIdentityAct(tx, deps_, caller, team_id, user_id, IdentityAct::kErase));
     auto target = deps_.repos.users->Get(tx, user_id);
     if (!target.ok()) {
       if (target.error().code == ErrorCode::kNotFound) return Concealed();
       return std::move(target).error();
     }
     SW_ASSIGN_OR_RETURN(auto memberships, deps_.repos.users->ListMemberships(tx, user_id));
-    SW_RETURN_IF_ERROR(MayErase(tx, deps_, caller.principal, memberships, user_id));
     ErasureOutcome outcome{user_id, target->erased};
     if (target->erased) return outcome;
 

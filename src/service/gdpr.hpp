@@ -2,6 +2,7 @@
 // GDPR data subject rights: export of everything stored about a person (Art. 15/20) and
 // erasure (Art. 17), which anonymises personal data but keeps aggregate usage and credits.
 
+#include <optional>
 #include <string>
 
 #include "core/result.hpp"
@@ -27,13 +28,17 @@ class GdprService {
   core::Result<std::string> ExportMyData(const Caller& caller);
 
   // Erases `user_id`: allowed to the user themself, an operator, or a Primary/Secondary Admin
-  // of a team the user is in (others: concealed not found). Anonymises the profile, revokes
-  // sessions, API, refresh and access tokens, unassigns seats, releases leases, revokes
+  // of `team_id` when the person accepted a membership of that team and every relation they
+  // have lies in the team's customer account (AuthorizeIdentityAct; strangers to the team's
+  // customer: concealed). `team_id` is empty for a person erasing themself. Anonymises the profile,
+  // revokes sessions, API, refresh and access tokens, unassigns seats, releases leases, revokes
   // activations, blanks IPs in audit entries they caused, deletes invitations, password resets
   // and recovery codes; keeps usage rollups, credit totals and event counts. Refused with
   // kFailedPrecondition while the user is a team's Primary Admin or a contract's Contract
   // Manager. Idempotent. Audited as user.erase without personal data.
-  core::Result<ErasureOutcome> EraseUser(const Caller& caller, const std::string& user_id);
+  core::Result<ErasureOutcome> EraseUser(const Caller& caller,
+                                         const std::optional<std::string>& team_id,
+                                         const std::string& user_id);
 
  private:
   Deps& deps_;

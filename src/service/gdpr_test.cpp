@@ -116,7 +116,8 @@ TEST_P(GdprServiceTest, ExportHoldsThePersonsRowsAndNoSecrets) {
 TEST_P(GdprServiceTest, ErasureAnonymisesAndKeepsAggregates) {
   GiveCarlAHistory();
   const auto seconds_before = UsageSeconds();
-  auto outcome = store::Must(gdpr_->EraseUser(SessionOf(customer_.admin), carl_.id));
+  auto outcome =
+      store::Must(gdpr_->EraseUser(SessionOf(customer_.admin), customer_.team.id, carl_.id));
   EXPECT_FALSE(outcome.already_erased);
 
   auto user = store::Must(Read([&](store::Tx& tx) { return repos_.users->Get(tx, carl_.id); }));
@@ -160,7 +161,8 @@ TEST_P(GdprServiceTest, ErasureAnonymisesAndKeepsAggregates) {
   EXPECT_EQ(erased_entries.items[0].target_id, carl_.id);
   EXPECT_FALSE(erased_entries.items[0].after_json.has_value());
 
-  auto again = store::Must(gdpr_->EraseUser(SessionOf(customer_.admin), carl_.id));
+  auto again =
+      store::Must(gdpr_->EraseUser(SessionOf(customer_.admin), customer_.team.id, carl_.id));
   EXPECT_TRUE(again.already_erased);
   EXPECT_EQ(UsageSeconds(), seconds_before);
 }
@@ -168,16 +170,16 @@ TEST_P(GdprServiceTest, ErasureAnonymisesAndKeepsAggregates) {
 TEST_P(GdprServiceTest, UsersEraseThemselvesButNotOthers) {
   auto dora = NewUser("dora@acme.example", "Dora");
   AddMember(customer_.team, dora, core::TeamRole::kUser);
-  auto refused = gdpr_->EraseUser(SessionOf(dora), carl_.id);
+  auto refused = gdpr_->EraseUser(SessionOf(dora), customer_.team.id, carl_.id);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, core::ErrorCode::kPermissionDenied);
   // A teammate knows carl exists: a plain refusal, not a concealed one.
   EXPECT_FALSE(refused.error().conceal_existence);
-  EXPECT_TRUE(gdpr_->EraseUser(SessionOf(carl_), carl_.id).ok());
+  EXPECT_TRUE(gdpr_->EraseUser(SessionOf(carl_), std::nullopt, carl_.id).ok());
 }
 
 TEST_P(GdprServiceTest, PrimaryAdminMustHandOverFirst) {
-  auto refused = gdpr_->EraseUser(SessionOf(customer_.admin), customer_.admin.id);
+  auto refused = gdpr_->EraseUser(SessionOf(customer_.admin), std::nullopt, customer_.admin.id);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, core::ErrorCode::kFailedPrecondition);
   EXPECT_NE(refused.error().message.find("Primary Admin"), std::string::npos);
@@ -190,10 +192,88 @@ TEST_P(GdprServiceTest, ContractManagerMustBeChangedFirst) {
   auto contract = customer_.contract;
   contract.contract_manager_id = carl_.id;
   store::Must(Write([&](store::Tx& tx) { return repos_.contracts->UpdateContract(tx, contract); }));
-  auto refused = gdpr_->EraseUser(SessionOf(customer_.admin), carl_.id);
+  auto refused = gdpr_->EraseUser(SessionOf(customer_.admin), customer_.team.id, carl_.id);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, core::ErrorCode::kFailedPrecondition);
   EXPECT_NE(refused.error().message.find("Contract Manager"), std::string::npos);
+}
+
+// DOMAIN.md rule 15: a team admin erases a person only when every relation the person has
+// lies inside the admin's customer account. Each of these erased the person before.
+TEST_P(GdprServiceTest, AdminCannotEraseSomeoneWhoAlsoBelongsToAnotherCustomer) {
+  auto other = NewCustomer("b");
+  AddMember(other.team, carl_, core::TeamRole::kUser);
+  auto refused = gdpr_->EraseUser(SessionOf(customer_.admin), customer_.team.id, carl_.id);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, core::ErrorCode::kPermissionDenied);
+  EXPECT_NE(refused.error().message.find("only they"), std::string::npos);
+  EXPECT_NE(refused.error().message.find("operator"), std::string::npos);
+  auto user = store::Must(Read([&](store::Tx& tx) { return repos_.users->Get(tx, carl_.id); }));
+  EXPECT_FALSE(user.erased);
+  // The other customer's admin is refused the same way.
+  EXPECT_FALSE(gdpr_->EraseUser(SessionOf(other.admin), other.team.id, carl_.id).ok());
+}
+
+TEST_P(GdprServiceTest, AdminCannotEraseAContractManagerOfAnotherCustomer) {
+  auto other = NewCustomer("b");
+  auto contract = other.contract;
+  contract.software_coordinator_id = carl_.id;
+  store::Must(Write([&](store::Tx& tx) { return repos_.contracts->UpdateContract(tx, contract); }));
+  auto refused = gdpr_->EraseUser(SessionOf(customer_.admin), customer_.team.id, carl_.id);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, core::ErrorCode::kPermissionDenied);
+}
+
+TEST_P(GdprServiceTest, OnlyOperatorsEraseOperatorsAndResellerStaff) {
+  auto op = NewUser("op@publisher.example", "Olga");
+  auto staff = NewUser("sam@reseller.example", "Sam");
+  store::Must(Write([&](store::Tx& tx) -> core::Result<void> {
+    op.is_operator = true;
+    staff.reseller_id = customer_.reseller.id;
+    SW_RETURN_IF_ERROR(repos_.users->Update(tx, op));
+    return repos_.users->Update(tx, staff);
+  }));
+  AddMember(customer_.team, op, core::TeamRole::kUser);
+  AddMember(customer_.team, staff, core::TeamRole::kUser);
+  for (const auto* person : {&op, &staff}) {
+    auto refused = gdpr_->EraseUser(SessionOf(customer_.admin), customer_.team.id, person->id);
+    ASSERT_FALSE(refused.ok()) << person->email;
+    EXPECT_EQ(refused.error().code, core::ErrorCode::kPermissionDenied);
+    EXPECT_NE(refused.error().message.find("only the publisher's operators"), std::string::npos);
+  }
+  Caller operator_session = SessionOf(op);
+  operator_session.principal.is_operator = true;
+  EXPECT_TRUE(gdpr_->EraseUser(operator_session, customer_.team.id, staff.id).ok());
+}
+
+TEST_P(GdprServiceTest, APendingInvitationGivesTheTeamNoPower) {
+  auto dora = NewUser("dora@elsewhere.example", "Dora");
+  store::Must(Write([&](store::Tx& tx) {
+    core::Membership m;
+    m.team_id = customer_.team.id;
+    m.user_id = dora.id;
+    m.status = core::MembershipStatus::kInvited;
+    m.created_at = m.updated_at = Now();
+    return repos_.users->AddMembership(tx, m);
+  }));
+  auto refused = gdpr_->EraseUser(SessionOf(customer_.admin), customer_.team.id, dora.id);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, core::ErrorCode::kPermissionDenied);
+  EXPECT_NE(refused.error().message.find("not accepted"), std::string::npos);
+}
+
+TEST_P(GdprServiceTest, TheTeamInThePathIsEnforced) {
+  // carl is in customer a's team; customer b's admin names b's own team: carl is not in it.
+  auto other = NewCustomer("b");
+  auto refused = gdpr_->EraseUser(SessionOf(other.admin), other.team.id, carl_.id);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, core::ErrorCode::kNotFound);
+  // ... and naming a's team, where b's admin has no power, is refused and concealed.
+  refused = gdpr_->EraseUser(SessionOf(other.admin), customer_.team.id, carl_.id);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(refused.error().conceal_existence);
+  auto user = store::Must(Read([&](store::Tx& tx) { return repos_.users->Get(tx, carl_.id); }));
+  EXPECT_FALSE(user.erased);
 }
 
 SW_INSTANTIATE_BACKENDS(GdprServiceTest);

@@ -220,10 +220,10 @@ core::Result<SignInResult> IdentityService::SignIn(const Caller& caller,
               a.refusal = std::move(error);
               return a;
             };
+            // An invited account that never set a password answers like an unknown e-mail,
+            // so sign-in cannot be used to learn who has been invited.
             if (user && user->status == core::UserStatus::kInvited && !user->erased) {
-              return fail(MakeError(ErrorCode::kUnauthenticated,
-                                    "this account is not set up yet — accept your invitation first "
-                                    "(the link is in the invitation e-mail)"),
+              return fail(MakeError(ErrorCode::kUnauthenticated, std::string(kWrongCredentials)),
                           true);
             }
             if (!password_ok) {
@@ -545,11 +545,19 @@ core::Result<std::string> IdentityService::CreateInvitationToken(
   mail.template_name = "invitation";
   mail.recipient = user.email;
   mail.subject = "You are invited to " + team.name + " on Seatwise";
+  // Someone who already has an account decides: until they accept, the team has no say
+  // over it, and declining takes one click.
+  const bool has_account = user.password_hash.has_value();
+  const std::string how =
+      has_account ? "You already have a Seatwise account. Open the invitation to accept it with "
+                    "your password, or to decline it; you can also sign in and answer it there:\n"
+                  : "Accept the invitation and choose a password, or decline it:\n";
   mail.body_text = (inviter_name.empty() ? std::string("You") : inviter_name + " has") +
                    (inviter_name.empty() ? " are invited" : " invited you") + " to join the team " +
-                   team.name + " on Seatwise.\n\nAccept the invitation and choose a password:\n" +
-                   link + "\n\nThe link works once and expires on " + Date(created.expires_at) +
-                   ". If you did not expect this e-mail, ignore it.\n";
+                   team.name + " on Seatwise.\n\n" + how + link +
+                   "\n\nThe link works once and expires on " + Date(created.expires_at) +
+                   ". If you did not expect this e-mail, ignore it: nothing changes until you "
+                   "accept.\n";
   mail.payload_json =
       PayloadWithActionUrl("{\"invitation_id\":\"" + created.id + "\",\"team_id\":\"" + team_id +
                                "\",\"user_id\":\"" + user_id + "\"}",
@@ -607,6 +615,20 @@ core::Result<SignInResult> IdentityService::AcceptInvitation(const Caller& calle
         SW_ASSIGN_OR_RETURN(core::User user, deps_.repos.users->Get(tx, inv->user_id));
         return Found{*inv, std::move(user)};
       }));
+  // Names typed here are judged exactly as an inviter's are (length, control characters,
+  // markup); a name left out keeps the one the inviter typed.
+  std::optional<std::string> first_name = request.first_name;
+  std::optional<std::string> last_name = request.last_name;
+  if (first_name && first_name->empty()) first_name.reset();
+  if (last_name && last_name->empty()) last_name.reset();
+  {
+    std::string first = first_name.value_or("x");
+    std::string last = last_name.value_or("x");
+    auto errors = ValidateNames(first, last);
+    if (!errors.empty()) return core::InvalidFields("your name is invalid", std::move(errors));
+    if (first_name) first_name = std::move(first);
+    if (last_name) last_name = std::move(last);
+  }
   core::User& user = found.user;
   if (user.erased || user.status == core::UserStatus::kRemoved) {
     return MakeError(ErrorCode::kFailedPrecondition,
@@ -648,10 +670,8 @@ core::Result<SignInResult> IdentityService::AcceptInvitation(const Caller& calle
           current.password_hash = new_hash;
           current.password_changed_at = now;
         }
-        if (request.first_name && !request.first_name->empty())
-          current.first_name = *request.first_name;
-        if (request.last_name && !request.last_name->empty())
-          current.last_name = *request.last_name;
+        if (first_name) current.first_name = *first_name;
+        if (last_name) current.last_name = *last_name;
         current.status = core::UserStatus::kActive;
         current.updated_at = now;
         SW_ASSIGN_OR_RETURN(
@@ -686,6 +706,96 @@ core::Result<SignInResult> IdentityService::AcceptInvitation(const Caller& calle
         SW_RETURN_IF_ERROR(Audit(tx, deps_, AsUser(caller, current), record));
         return result;
       });
+}
+
+core::Result<void> IdentityService::AnswerMyInvitation(const Caller& caller,
+                                                       const std::string& team_id, bool accept) {
+  SW_RETURN_IF_ERROR(RequireUser(caller));
+  const std::string& user_id = caller.principal.user_id;
+  AuditRecord record = UserRecord(accept ? "invitation.accept" : "invitation.decline", user_id);
+  record.team_id = team_id;
+  auto done = RunAudited<bool>(deps_, caller, record, [&](store::Tx& tx) -> core::Result<bool> {
+    const auto now = deps_.clock.Now();
+    SW_ASSIGN_OR_RETURN(std::optional<core::Membership> membership,
+                        deps_.repos.users->GetMembership(tx, team_id, user_id));
+    if (!membership || membership->status != core::MembershipStatus::kInvited) {
+      return MakeError(ErrorCode::kNotFound,
+                       "you have no open invitation to this team — it may have been withdrawn");
+    }
+    SW_ASSIGN_OR_RETURN(core::Team team, deps_.repos.accounts->GetTeam(tx, team_id));
+    SW_RETURN_IF_ERROR(AnswerInvitation(tx, *membership, accept, now));
+    AuditRecord entry = record;
+    entry.account_id = team.account_id;
+    entry.detail = accept ? "joined " + team.name : "declined to join " + team.name;
+    SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, entry));
+    return true;
+  });
+  if (!done.ok()) return std::move(done).error();
+  return core::Ok();
+}
+
+core::Result<void> IdentityService::DeclineInvitation(const Caller& caller,
+                                                      std::string_view token) {
+  AuditRecord record = UserRecord("invitation.decline", "");
+  auto done = RunAudited<bool>(deps_, caller, record, [&](store::Tx& tx) -> core::Result<bool> {
+    const auto now = deps_.clock.Now();
+    SW_ASSIGN_OR_RETURN(std::optional<core::Invitation> invitation,
+                        deps_.repos.auth->FindInvitationByTokenHash(tx, crypto::HashToken(token)));
+    if (!invitation) {
+      return MakeError(ErrorCode::kNotFound,
+                       "this invitation link is not valid — check that you copied all of it");
+    }
+    if (invitation->accepted_at || invitation->revoked_at || invitation->expires_at <= now) {
+      return MakeError(ErrorCode::kConflict,
+                       "this invitation is no longer open — there is nothing to decline");
+    }
+    SW_ASSIGN_OR_RETURN(
+        std::optional<core::Membership> membership,
+        deps_.repos.users->GetMembership(tx, invitation->team_id, invitation->user_id));
+    if (!membership || membership->status != core::MembershipStatus::kInvited) {
+      return MakeError(ErrorCode::kConflict,
+                       "this invitation is no longer open — there is nothing to decline");
+    }
+    SW_ASSIGN_OR_RETURN(core::Team team, deps_.repos.accounts->GetTeam(tx, invitation->team_id));
+    SW_RETURN_IF_ERROR(AnswerInvitation(tx, *membership, false, now));
+    AuditRecord entry = UserRecord("invitation.decline", invitation->user_id,
+                                   "declined to join " + team.name + " from the e-mailed link");
+    entry.team_id = team.id;
+    entry.account_id = team.account_id;
+    Caller as_person = caller;
+    as_person.principal.user_id = invitation->user_id;
+    SW_RETURN_IF_ERROR(Audit(tx, deps_, as_person, entry));
+    return true;
+  });
+  if (!done.ok()) return std::move(done).error();
+  return core::Ok();
+}
+
+core::Result<void> IdentityService::AnswerInvitation(store::Tx& tx, core::Membership membership,
+                                                     bool accept, core::TimePoint now) {
+  if (accept) {
+    SW_ASSIGN_OR_RETURN(auto invitations,
+                        deps_.repos.auth->ListInvitations(tx, membership.user_id));
+    for (const auto& invitation : invitations) {
+      if (invitation.team_id != membership.team_id || invitation.accepted_at ||
+          invitation.revoked_at) {
+        continue;
+      }
+      SW_ASSIGN_OR_RETURN(bool accepted,
+                          deps_.repos.auth->AcceptInvitation(tx, invitation.id, now));
+      (void)accepted;  // one that expired meanwhile stays as it is
+    }
+    membership.status = core::MembershipStatus::kActive;
+    membership.accepted_at = now;
+  } else {
+    SW_ASSIGN_OR_RETURN(int revoked, deps_.repos.auth->RevokeInvitations(tx, membership.team_id,
+                                                                         membership.user_id, now));
+    (void)revoked;
+    membership.status = core::MembershipStatus::kRemoved;
+    membership.removed_at = now;
+  }
+  membership.updated_at = now;
+  return deps_.repos.users->UpdateMembership(tx, membership);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -967,34 +1077,47 @@ core::Result<void> IdentityService::AdminResetMfa(store::Tx& tx,
 
 core::Result<void> IdentityService::AdminResetMfa(const Caller& caller, const std::string& team_id,
                                                   const std::string& user_id) {
-  AuditRecord record = UserRecord("user.mfa_reset", user_id);
-  record.team_id = team_id;
-  auto result = RunAudited<bool>(deps_, caller, record, [&](store::Tx& tx) -> core::Result<bool> {
-    SW_ASSIGN_OR_RETURN(Authorization authorization,
-                        Authorize(tx, deps_, caller.principal, core::Capability::kManageUsers,
-                                  Scope{team_id, {}, {}}));
-    // Sign-in factors belong to the person, across every team and contract, so only a
-    // whole-team grant reaches them; a Software Coordinator's contract-bound grant does not.
-    if (authorization.grant != core::Grant::kEverything) {
-      return MakeError(ErrorCode::kPermissionDenied,
-                       "resetting someone's two-step verification is open to the team's Primary "
-                       "and Secondary Admins; ask one of them");
-    }
-    SW_ASSIGN_OR_RETURN(std::optional<core::Membership> membership,
-                        deps_.repos.users->GetMembership(tx, team_id, user_id));
-    if (!membership || membership->status == core::MembershipStatus::kRemoved) {
-      return MakeError(ErrorCode::kNotFound, "this person is not a member of the team");
-    }
-    SW_RETURN_IF_ERROR(AdminResetMfa(tx, user_id));
-    SW_ASSIGN_OR_RETURN(int sessions, RevokeAllSessions(tx, user_id, "MFA reset"));
-    AuditRecord done = record;
-    done.actor_role = std::string(core::RoleName(authorization.role));
-    done.detail = "sessions signed out: " + std::to_string(sessions);
-    SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, done));
-    return true;
-  });
-  if (!result.ok()) return std::move(result).error();
+  SW_RETURN_IF_ERROR(ActOnIdentity(caller, team_id, user_id, IdentityAct::kResetMfa));
   return core::Ok();
+}
+
+core::Result<int> IdentityService::ActOnIdentity(const Caller& caller, const std::string& team_id,
+                                                 const std::string& user_id, IdentityAct act) {
+  std::string_view action = "user.mfa_reset";
+  if (act == IdentityAct::kSignOutEverywhere) action = "user.sign_out_everywhere";
+  if (act == IdentityAct::kRevokeApiTokens) action = "user.api_tokens_revoke";
+  AuditRecord record = UserRecord(std::string(action), user_id);
+  record.team_id = team_id;
+  return RunAudited<int>(deps_, caller, record, [&](store::Tx& tx) -> core::Result<int> {
+    SW_RETURN_IF_ERROR(AuthorizeIdentityAct(tx, deps_, caller, team_id, user_id, act));
+    SW_ASSIGN_OR_RETURN(core::Team team, deps_.repos.accounts->GetTeam(tx, team_id));
+    int count = 0;
+    AuditRecord done = record;
+    done.account_id = team.account_id;
+    switch (act) {
+      case IdentityAct::kResetMfa: {
+        SW_RETURN_IF_ERROR(AdminResetMfa(tx, user_id));
+        SW_ASSIGN_OR_RETURN(count, SignOutEverywhere(tx, deps_, user_id));
+        done.detail = "two-step verification reset; sessions signed out: " + std::to_string(count);
+        break;
+      }
+      case IdentityAct::kSignOutEverywhere: {
+        SW_ASSIGN_OR_RETURN(count, SignOutEverywhere(tx, deps_, user_id));
+        done.detail = "sessions signed out: " + std::to_string(count);
+        break;
+      }
+      case IdentityAct::kRevokeApiTokens: {
+        SW_ASSIGN_OR_RETURN(count,
+                            deps_.repos.auth->RevokeUserApiTokens(tx, user_id, deps_.clock.Now()));
+        done.detail = "API tokens revoked: " + std::to_string(count);
+        break;
+      }
+      case IdentityAct::kErase:
+        return MakeError(ErrorCode::kInternal, "erasure is the GDPR service's");
+    }
+    SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, done));
+    return count;
+  });
 }
 
 }  // namespace seatwise::service

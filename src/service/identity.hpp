@@ -15,6 +15,7 @@
 #include "core/model.hpp"
 #include "core/result.hpp"
 #include "service/context.hpp"
+#include "service/identity_reach.hpp"
 #include "service/rate_limit.hpp"
 
 namespace seatwise::service {
@@ -148,6 +149,15 @@ class IdentityService {
   core::Result<SignInResult> AcceptInvitation(const Caller& caller, std::string_view token,
                                               const AcceptRequest& request);
 
+  // The signed-in person answers a pending invitation to `team_id` (listed by Me): accepting
+  // makes them an active member, declining removes the pending membership and withdraws the
+  // invitation. kNotFound when they have no open invitation to the team. Audited.
+  core::Result<void> AnswerMyInvitation(const Caller& caller, const std::string& team_id,
+                                        bool accept);
+  // Declines from the e-mailed link, without signing in. kNotFound for an unknown token;
+  // kConflict when the invitation is no longer open.
+  core::Result<void> DeclineInvitation(const Caller& caller, std::string_view token);
+
   // Always ok for an unknown or inactive e-mail (no account enumeration). Enqueues the link
   // {base_url}/reset-password/{token} (1 hour, single use). kRateLimited only when the
   // caller's IP made too many requests; too many for one account are dropped silently.
@@ -171,13 +181,22 @@ class IdentityService {
   core::Result<void> DisableTotp(const Caller& caller, std::string_view password);
   // Turns TOTP off for a user who lost their device; the caller service checks permission.
   core::Result<void> AdminResetMfa(store::Tx& tx, const std::string& target_user_id);
-  // As above for an admin: the caller must be Primary or Secondary Admin of `team_id`, in
-  // which the user is a member, or an operator. Revokes the user's sessions. Audited.
+  // As above for an admin acting through `team_id` (AuthorizeIdentityAct decides). Revokes
+  // the user's sessions. Audited.
   core::Result<void> AdminResetMfa(const Caller& caller, const std::string& team_id,
                                    const std::string& user_id);
+  // An act on a person's account through `team_id`: reset two-step verification, sign out
+  // everywhere (sessions, OAuth tokens) or revoke personal API tokens, as AuthorizeIdentityAct
+  // allows. Returns how many sessions or tokens ended. Audited, refusals too.
+  core::Result<int> ActOnIdentity(const Caller& caller, const std::string& team_id,
+                                  const std::string& user_id, IdentityAct act);
 
  private:
   core::Result<core::User> LoadUser(const std::string& user_id);
+  // Accepts (activates) or declines (removes) a pending membership and settles its
+  // invitations, inside the caller's transaction.
+  core::Result<void> AnswerInvitation(store::Tx& tx, core::Membership membership, bool accept,
+                                      core::TimePoint now);
   // Verifies a signed-in user's password, counted and limited like failed sign-ins;
   // kInvalidArgument on `field` when wrong.
   core::Result<void> CheckPasswordOf(const core::User& user, std::string_view password,

@@ -10,6 +10,7 @@
 #include "service/authorizer.hpp"
 #include "service/csv.hpp"
 #include "service/identity.hpp"
+#include "service/identity_reach.hpp"
 #include "service/json_writer.hpp"
 #include "service/roles.hpp"
 #include "service/tokens.hpp"
@@ -112,6 +113,7 @@ std::string NameProblem(std::string_view name) {
   if (CodePoints(name) > kNameMax) return "must be at most 100 characters";
   for (char ch : name) {
     if (IsControl(static_cast<unsigned char>(ch))) return "must not contain control characters";
+    if (ch == '<' || ch == '>') return "must not contain < or >";
   }
   return "";
 }
@@ -121,6 +123,32 @@ std::string MembershipJson(const core::Membership& m) {
          ",\"role\":" + JsonQuote(std::string(core::EnumName(m.role))) +
          ",\"status\":" + JsonQuote(std::string(core::EnumName(m.status))) + "}";
 }
+
+}  // namespace
+
+store::TeamMember AsTeamSeesIt(store::TeamMember member) {
+  core::User& user = member.user;
+  const core::Membership& membership = member.membership;
+  if (membership.status == MembershipStatus::kInvited) {
+    // Pending: what the inviter typed, and nothing of an account the person may already have.
+    core::User typed;
+    typed.id = user.id;
+    typed.email = user.email;
+    typed.first_name = membership.invited_first_name.value_or("");
+    typed.last_name = membership.invited_last_name.value_or("");
+    typed.status = core::UserStatus::kInvited;
+    typed.created_at = typed.updated_at = membership.created_at;
+    user = std::move(typed);
+    return member;
+  }
+  user.password_hash.reset();
+  user.totp_secret.reset();
+  user.is_operator = false;
+  user.reseller_id.reset();
+  return member;
+}
+
+namespace {
 
 // The caller may manage every user of the team; a contract-scoped grant is not enough.
 Result<Authorization> AuthorizeWholeTeam(store::Tx& tx, const Deps& deps, const Caller& caller,
@@ -143,7 +171,9 @@ struct Added {
 };
 
 // Makes the person a pending member of the team and e-mails the invitation, unless they
-// already are a member. Runs inside the caller's write transaction.
+// already are a member. Whether the e-mail already had an account changes nothing the
+// inviter sees: the team knows only what was typed until the person accepts. Runs inside
+// the caller's write transaction.
 Result<Added> AddToTeam(store::Tx& tx, const Deps& deps, IdentityService& identity,
                         const core::Team& team, const std::optional<std::string>& inviter,
                         const InviteRequest& request) {
@@ -153,7 +183,6 @@ Result<Added> AddToTeam(store::Tx& tx, const Deps& deps, IdentityService& identi
   core::User user;
   if (existing) {
     user = std::move(*existing);
-    added.outcome = InviteOutcome::kAddedExistingUser;
   } else {
     core::User fresh;
     fresh.email = request.email;
@@ -162,27 +191,36 @@ Result<Added> AddToTeam(store::Tx& tx, const Deps& deps, IdentityService& identi
     fresh.status = core::UserStatus::kInvited;
     fresh.created_at = fresh.updated_at = now;
     SW_ASSIGN_OR_RETURN(user, deps.repos.users->Create(tx, std::move(fresh)));
-    added.outcome = InviteOutcome::kInvited;
   }
   SW_ASSIGN_OR_RETURN(auto membership, deps.repos.users->GetMembership(tx, team.id, user.id));
   if (membership && membership->status != MembershipStatus::kRemoved) {
     added.outcome = InviteOutcome::kAlreadyMember;
-    added.member = {std::move(user), std::move(*membership)};
+    added.member = AsTeamSeesIt({std::move(user), std::move(*membership)});
     return added;
   }
   if (membership) {
     // A leaver coming back: the old membership row is history made current again.
     membership->role = core::TeamRole::kUser;
     membership->status = MembershipStatus::kInvited;
+    membership->invited_by = inviter;
     membership->accepted_at.reset();
     membership->removed_at.reset();
     membership->updated_at = now;
+    membership->invited_first_name = request.first_name;
+    membership->invited_last_name = request.last_name;
     SW_RETURN_IF_ERROR(deps.repos.users->UpdateMembership(tx, *membership));
   } else {
-    membership =
-        core::Membership{team.id, user.id, core::TeamRole::kUser, MembershipStatus::kInvited,
-                         inviter, now,     std::nullopt,          std::nullopt,
-                         now};
+    membership = core::Membership{team.id,
+                                  user.id,
+                                  core::TeamRole::kUser,
+                                  MembershipStatus::kInvited,
+                                  inviter,
+                                  now,
+                                  std::nullopt,
+                                  std::nullopt,
+                                  now,
+                                  request.first_name,
+                                  request.last_name};
     SW_RETURN_IF_ERROR(deps.repos.users->AddMembership(tx, *membership));
   }
   SW_ASSIGN_OR_RETURN(std::string token,
@@ -190,14 +228,9 @@ Result<Added> AddToTeam(store::Tx& tx, const Deps& deps, IdentityService& identi
   (void)token;  // only the e-mail carries it
   SW_RETURN_IF_ERROR(EnqueueWebhookEvent(
       tx, deps, team.id, "user.invited",
-      "{\"user_id\":" + JsonQuote(user.id) + ",\"email\":" + JsonQuote(user.email) + "}"));
-  if (existing && user.status == core::UserStatus::kInvited) {
-    // Invited elsewhere and never accepted: to this team they are as new as anyone.
-    added.outcome = InviteOutcome::kInvited;
-  }
-  user.password_hash.reset();
-  user.totp_secret.reset();
-  added.member = {std::move(user), std::move(*membership)};
+      "{\"user_id\":" + JsonQuote(user.id) + ",\"email\":" + JsonQuote(request.email) + "}"));
+  added.outcome = InviteOutcome::kInvited;
+  added.member = AsTeamSeesIt({std::move(user), std::move(*membership)});
   return added;
 }
 
@@ -212,8 +245,6 @@ std::string_view InviteOutcomeName(InviteOutcome outcome) {
   switch (outcome) {
     case InviteOutcome::kInvited:
       return "invited";
-    case InviteOutcome::kAddedExistingUser:
-      return "added_existing_user";
     case InviteOutcome::kAlreadyMember:
       return "already_member";
     case InviteOutcome::kInvalidEmail:
@@ -297,14 +328,15 @@ Result<ImportResult> UserService::ImportUsers(const Caller& caller, const std::s
     return true;
   }));
 
-  SW_ASSIGN_OR_RETURN(CsvTable table,
-                      ParseCsvWithHeader(csv_text, {"first_name", "last_name", "email"}));
-  if (table.records.size() > static_cast<std::size_t>(kMaxImportRows)) {
+  // The parse stops at row 25,001: a file past the limit costs no more than the limit.
+  auto parsed = ParseCsvWithHeader(csv_text, {"first_name", "last_name", "email"},
+                                   static_cast<std::size_t>(kMaxImportRows));
+  if (!parsed.ok() && parsed.error().message.starts_with(kTooManyRecords)) {
     return core::MakeError(ErrorCode::kInvalidArgument,
-                           "the file has " +
-                               Thousands(static_cast<std::int64_t>(table.records.size())) +
+                           "the file has more than " + Thousands(kMaxImportRows) +
                                " rows; the limit is " + Thousands(kMaxImportRows) + " — split it");
   }
+  SW_ASSIGN_OR_RETURN(CsvTable table, std::move(parsed));
 
   ImportResult result;
   result.rows.resize(table.records.size());
@@ -349,29 +381,35 @@ Result<ImportResult> UserService::ImportUsers(const Caller& caller, const std::s
       SW_ASSIGN_OR_RETURN(core::Team team, deps_.repos.accounts->LockTeam(tx, team_id));
       SW_ASSIGN_OR_RETURN(Authorization authz, AuthorizeWholeTeam(tx, deps_, caller, team_id));
       ImportSummary counts;
+      // Each person invited gets their own audit entry in the transaction that invites them,
+      // so an import stopped half-way (even by kill -9) leaves an entry for every committed row.
+      AuditRecord invited = record;
+      invited.action = "user.invite";
+      invited.target_type = "user";
+      invited.account_id = team.account_id;
+      invited.actor_role = std::string(core::RoleName(authz.role));
       for (std::size_t k = start; k < end; ++k) {
         auto& [index, person] = valid[k];
         ImportRow& row = result.rows[index];
         SW_ASSIGN_OR_RETURN(Added added, AddToTeam(tx, deps_, identity_, team, inviter, person));
         row.outcome = added.outcome;
         row.user_id = added.member.user.id;
-        switch (added.outcome) {
-          case InviteOutcome::kInvited:
-            row.message = "invited; the invitation e-mail is on its way";
-            break;
-          case InviteOutcome::kAddedExistingUser:
-            row.message = "already has a Seatwise account; invited to this team";
-            break;
-          default:
-            row.message = added.member.user.email + " is already a member of this team";
-            break;
+        if (added.outcome != InviteOutcome::kInvited) {
+          row.message = added.member.user.email + " is already a member of this team";
+          continue;
         }
+        row.message = "invited; the invitation e-mail is on its way";
+        AuditRecord entry = invited;
+        entry.target_id = added.member.user.id;
+        entry.after_json = MembershipJson(added.member.membership);
+        entry.detail =
+            added.member.user.email + " invited (CSV import, row " + std::to_string(row.row) + ")";
+        SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, entry));
       }
       if (last) {
         // The summary is counted from every row, so it is exact for the whole file.
         for (const ImportRow& row : result.rows) {
           counts.invited += row.outcome == InviteOutcome::kInvited;
-          counts.added_existing_user += row.outcome == InviteOutcome::kAddedExistingUser;
           counts.already_member += row.outcome == InviteOutcome::kAlreadyMember;
         }
         counts.invalid = result.summary.invalid;
@@ -384,8 +422,6 @@ Result<ImportResult> UserService::ImportUsers(const Caller& caller, const std::s
             .Int(static_cast<std::int64_t>(result.rows.size()))
             .Key("invited")
             .Int(counts.invited)
-            .Key("added_existing_user")
-            .Int(counts.added_existing_user)
             .Key("already_member")
             .Int(counts.already_member)
             .Key("invalid")
@@ -394,7 +430,6 @@ Result<ImportResult> UserService::ImportUsers(const Caller& caller, const std::s
         done.after_json = json.str();
         done.detail = "imported " + std::to_string(result.rows.size()) +
                       " rows: " + std::to_string(counts.invited) + " invited, " +
-                      std::to_string(counts.added_existing_user) + " existing users added, " +
                       std::to_string(counts.already_member) + " already members, " +
                       std::to_string(counts.invalid) + " invalid";
         SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, done));
@@ -427,8 +462,7 @@ Result<store::Page<store::TeamMember>> UserService::ListUsers(const Caller& call
                                               tx, team_id, filter, {query.after, query.limit}));
         const auto now = deps_.clock.Now();
         for (auto& member : members.items) {
-          member.user.password_hash.reset();
-          member.user.totp_secret.reset();
+          member = AsTeamSeesIt(std::move(member));
           if (member.membership.status != MembershipStatus::kInvited) continue;
           // Pending: is the latest invitation to this team still open, or did it expire?
           SW_ASSIGN_OR_RETURN(auto invitations,
@@ -486,9 +520,7 @@ Result<store::TeamMember> UserService::ResendInvitation(const Caller& caller,
         done.actor_role = std::string(core::RoleName(authz.role));
         done.detail = "invitation sent again to " + user.email;
         SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, done));
-        user.password_hash.reset();
-        user.totp_secret.reset();
-        return store::TeamMember{std::move(user), std::move(*membership)};
+        return AsTeamSeesIt(store::TeamMember{std::move(user), std::move(*membership)});
       });
 }
 
@@ -547,15 +579,16 @@ Result<Removal> UserService::RemoveUser(const Caller& caller, const std::string&
     membership->updated_at = now;
     SW_RETURN_IF_ERROR(deps_.repos.users->UpdateMembership(tx, *membership));
 
-    SW_ASSIGN_OR_RETURN(auto memberships, deps_.repos.users->ListMemberships(tx, user_id));
-    const bool member_elsewhere =
-        std::any_of(memberships.begin(), memberships.end(), [&](const core::Membership& m) {
-          return m.team_id != team_id && m.status == MembershipStatus::kActive;
-        });
-    if (!member_elsewhere) {
-      SW_ASSIGN_OR_RETURN(int sessions,
-                          identity_.RevokeAllSessions(tx, user_id, "removed from team"));
-      SW_ASSIGN_OR_RETURN(int tokens, TokenService::RevokeUserTokens(tx, deps_, user_id));
+    // An open invitation to this team stops working with the membership.
+    SW_ASSIGN_OR_RETURN(int withdrawn,
+                        deps_.repos.auth->RevokeInvitations(tx, team_id, user_id, now));
+    (void)withdrawn;
+    // Sessions and tokens are the person's, not the team's: they end only when nothing is
+    // left that they could be used for (no team, no contract role, no staff role).
+    SW_ASSIGN_OR_RETURN(Relations relations, RelationsOf(tx, deps_, user));
+    if (!relations.any()) {
+      SW_ASSIGN_OR_RETURN(int sessions, SignOutEverywhere(tx, deps_, user_id));
+      SW_ASSIGN_OR_RETURN(int tokens, deps_.repos.auth->RevokeUserApiTokens(tx, user_id, now));
       (void)sessions;
       (void)tokens;
       removal.signed_out = true;

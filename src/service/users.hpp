@@ -1,7 +1,9 @@
 #pragma once
 // The people of a team as its admins manage them: invite one, import many from a CSV file,
 // list, resend an invitation, remove a leaver. One identity per e-mail across the instance:
-// inviting an e-mail that already has an account adds that person to the team.
+// inviting an e-mail that already has an account makes that person a pending member, who
+// accepts or declines; until then the team sees only what the inviter typed, and whether
+// the account existed is never told.
 //
 // Who may: the team's Primary and Secondary Admins and operators (whole-team grant of
 // kManageUsers). A Software Coordinator's grant reaches only their contract, and a team
@@ -35,9 +37,8 @@ struct InviteRequest {
 
 // What happened to one person of an invitation or one row of an import.
 enum class InviteOutcome {
-  kInvited,            // a new user, invited
-  kAddedExistingUser,  // a person with an account elsewhere, invited to this team
-  kAlreadyMember,      // nothing changed
+  kInvited,        // invited to the team (whether or not the e-mail had an account)
+  kAlreadyMember,  // nothing changed
   kInvalidEmail,
   kMissingField,
   kInvalidField,  // a name too long or with control characters
@@ -56,7 +57,6 @@ struct ImportRow {
 
 struct ImportSummary {
   int invited = 0;
-  int added_existing_user = 0;
   int already_member = 0;
   int invalid = 0;  // invalid e-mail, missing or invalid field, duplicate in file
 };
@@ -80,7 +80,7 @@ struct Removal {
   int seats_freed = 0;
   int activations_revoked = 0;
   int leases_released = 0;
-  bool signed_out = false;  // no other active membership: sessions and tokens revoked
+  bool signed_out = false;  // no relation left at all: sessions and every token revoked
 };
 
 class UserService {
@@ -109,8 +109,9 @@ class UserService {
                                                    const std::string& user_id);
 
   // A leaver, in one transaction: every seat of the team's contracts unassigned, their
-  // activations revoked and leases released on the team's subscriptions, the membership
-  // removed; sessions and tokens revoked when no other team has them as an active member.
+  // activations revoked and leases released on the team's subscriptions, open invitations
+  // to the team withdrawn, the membership removed; sessions, OAuth and API tokens revoked
+  // only when the person has no relation left at all (RelationsOf).
   // kConflict for the Primary Admin or an already removed member.
   core::Result<Removal> RemoveUser(const Caller& caller, const std::string& team_id,
                                    const std::string& user_id);
@@ -120,8 +121,14 @@ class UserService {
   IdentityService& identity_;
 };
 
+// A member as the team's admins may see them: for a pending member only what the inviter
+// typed (e-mail and names), never the person's account; otherwise the account without
+// secrets or staff flags.
+store::TeamMember AsTeamSeesIt(store::TeamMember member);
+
 // Field errors for a person's names (trimmed in place): present, at most 100 characters,
-// without control characters. Empty when valid.
+// without control characters (CR, LF, ...) or markup (< and >). Empty when valid. Every
+// place a name is typed (invitation, CSV import, accepting, own settings) judges it here.
 std::vector<core::FieldError> ValidateNames(std::string& first_name, std::string& last_name);
 
 // Field errors for a person to invite (trimmed in place): the names as ValidateNames, e-mail

@@ -95,6 +95,68 @@ TEST_P(UsersTest, InvitingSomeoneOfAnotherTeamAddsTheSameIdentity) {
   EXPECT_EQ(MembershipOf(team2_.id, "other").status, MembershipStatus::kActive);
 }
 
+// DOMAIN.md rule 15: the inviter learns nothing they did not type. "other" has an account
+// (in team2) with names of its own; the answer and the list show the typed ones.
+TEST_P(UsersTest, InvitingAnExistingAccountShowsOnlyWhatWasTyped) {
+  auto renamed = db_->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> core::Result<void> {
+    SW_ASSIGN_OR_RETURN(core::User other, repos_.users->Get(tx, Id("other")));
+    other.first_name = "Rosalind";
+    other.last_name = "Quist";
+    return repos_.users->Update(tx, other);
+  });
+  ASSERT_TRUE(renamed.ok()) << renamed.error().message;
+  auto member = users().InviteUser(As("pa"), team_.id, {"Typed", "Name", "OTHER@example.test"});
+  ASSERT_TRUE(member.ok()) << member.error().message;
+  EXPECT_EQ(member->user.first_name, "Typed");
+  EXPECT_EQ(member->user.last_name, "Name");
+  EXPECT_EQ(member->user.status, core::UserStatus::kInvited);
+  EXPECT_FALSE(member->user.last_sign_in_at.has_value());
+  EXPECT_FALSE(member->user.totp_enrolled);
+  EXPECT_FALSE(member->user.password_hash.has_value());
+  auto fresh = users().InviteUser(As("pa"), team_.id, {"Typed", "Name", "fresh@new.example"});
+  ASSERT_TRUE(fresh.ok()) << fresh.error().message;
+  EXPECT_EQ(fresh->user.status, member->user.status);
+  EXPECT_EQ(fresh->user.first_name, member->user.first_name);
+
+  UserQuery query;
+  query.status = MembershipStatus::kInvited;
+  auto listed = users().ListUsers(As("pa"), team_.id, query);
+  ASSERT_TRUE(listed.ok()) << listed.error().message;
+  int shown = 0;
+  for (const auto& m : listed->items) {
+    if (m.user.id != Id("other") && m.user.id != fresh->user.id) continue;
+    ++shown;
+    EXPECT_EQ(m.user.first_name, "Typed") << m.user.email;
+    EXPECT_EQ(m.user.last_name, "Name") << m.user.email;
+    EXPECT_EQ(m.user.status, core::UserStatus::kInvited) << m.user.email;
+  }
+  EXPECT_EQ(shown, 2);
+  // The account's own names do not find the pending member; the typed ones do.
+  for (const char* name : {"Rosalind", "Quist"}) {
+    query.search = name;
+    auto searched = users().ListUsers(As("pa"), team_.id, query);
+    ASSERT_TRUE(searched.ok());
+    for (const auto& m : searched->items) EXPECT_NE(m.user.id, Id("other")) << name;
+  }
+  query.search = "typed";
+  auto typed = users().ListUsers(As("pa"), team_.id, query);
+  ASSERT_TRUE(typed.ok());
+  EXPECT_EQ(typed->items.size(), 2u);
+  // The audit entry the team's admins read tells nothing either.
+  for (const auto& entry : EntriesOf("user.invite")) {
+    EXPECT_EQ(entry.detail.find("existing"), std::string::npos) << entry.detail;
+  }
+}
+
+TEST_P(UsersTest, NamesWithMarkupOrLineBreaksAreRefused) {
+  for (const char* name : {"<b>Zoe</b>", "Zo\r\nBcc: x@evil.example", "Zoe>"}) {
+    auto r = users().InviteUser(As("pa"), team_.id, {name, "Ng", "zoe@new.example"});
+    ASSERT_FALSE(r.ok()) << name;
+    ASSERT_FALSE(r.error().fields.empty()) << name;
+    EXPECT_EQ(r.error().fields[0].field, "first_name");
+  }
+}
+
 TEST_P(UsersTest, InvitingAMemberAgainIsRefused) {
   auto again = users().InviteUser(As("pa"), team_.id, {"U", "Ser", "User@example.test"});
   ASSERT_FALSE(again.ok());
@@ -154,23 +216,24 @@ TEST_P(UsersTest, ImportAnswersEveryRowAndKeepsTheGoodOnes) {
   ASSERT_EQ(result->rows.size(), 7u);
   std::vector<std::string> outcomes;
   for (const auto& row : result->rows) outcomes.emplace_back(InviteOutcomeName(row.outcome));
-  EXPECT_EQ(outcomes, (std::vector<std::string>{"invited", "invalid_email", "added_existing_user",
-                                                "already_member", "duplicate_in_file",
-                                                "missing_field", "invited"}));
+  // other@example.test already has an account: the answer must not tell (DOMAIN.md rule 15).
+  EXPECT_EQ(outcomes,
+            (std::vector<std::string>{"invited", "invalid_email", "invited", "already_member",
+                                      "duplicate_in_file", "missing_field", "invited"}));
+  EXPECT_EQ(result->rows[2].message, result->rows[0].message);
   EXPECT_EQ(result->rows[4].message, "the same e-mail as row 1");
-  EXPECT_EQ(result->summary.invited, 2);
-  EXPECT_EQ(result->summary.added_existing_user, 1);
+  EXPECT_EQ(result->summary.invited, 3);
   EXPECT_EQ(result->summary.already_member, 1);
   EXPECT_EQ(result->summary.invalid, 3);
   EXPECT_EQ(OutboxTo("amy@new.example"), 1);
   EXPECT_EQ(EntriesOf("user.import").size(), 1u);
-  EXPECT_TRUE(EntriesOf("user.invite").empty());
+  // One entry per person invited, written as their chunk commits.
+  EXPECT_EQ(EntriesOf("user.invite").size(), 3u);
 
   const auto outbox_before = Outbox().size();
   auto again = users().ImportUsers(As("pa"), team_.id, csv);
   ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_EQ(again->summary.invited, 0);
-  EXPECT_EQ(again->summary.added_existing_user, 0);
   EXPECT_EQ(again->summary.already_member, 4);
   EXPECT_EQ(Outbox().size(), outbox_before);
 }
@@ -192,7 +255,8 @@ TEST_P(UsersTest, ImportRefusesMoreThanTheRowLimitAndMalformedFiles) {
   auto big = users().ImportUsers(As("pa"), team_.id, csv);
   ASSERT_FALSE(big.ok());
   EXPECT_EQ(big.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(big.error().message, "the file has 25,001 rows; the limit is 25,000 — split it");
+  EXPECT_EQ(big.error().message,
+            "the file has more than 25,000 rows; the limit is 25,000 — split it");
   auto malformed =
       users().ImportUsers(As("pa"), team_.id, "first_name,last_name,email\na,b,\"c@x.example\n");
   ASSERT_FALSE(malformed.ok());
