@@ -251,10 +251,10 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
   service::DeviceService devices(deps);
   service::ReportService reports(deps);
   jobs::SystemHostResolver host_resolver;
-  service::WebhookService webhooks(
-      deps, {.sealing_key = key,
-             .allow_loopback_http = config_.webhooks.allow_loopback_http,
-             .resolver = &host_resolver});
+  service::WebhookService webhooks(deps,
+                                   {.sealing_key = key,
+                                    .allow_loopback_http = config_.webhooks.allow_loopback_http,
+                                    .resolver = &host_resolver});
   service::DownloadService downloads(deps);
   service::IdempotencyService idempotency(deps);
   http::Authenticator authenticator(http::CredentialCheckFor(identity, tokens, entitlements),
