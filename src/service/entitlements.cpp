@@ -7,6 +7,7 @@
 #include "crypto/secret_box.hpp"
 #include "crypto/tokens.hpp"
 #include "service/audit.hpp"
+#include "service/authorizer.hpp"
 #include "service/json_writer.hpp"
 #include "service/webhooks.hpp"
 
@@ -107,6 +108,26 @@ Result<void> RequireMember(store::Tx& tx, const Deps& deps, const core::Team& te
   return core::MakeError(
       ErrorCode::kPermissionDenied,
       "you are not a member of team \"" + team.name + "\"; " + who + " can invite you");
+}
+
+// A member enrolling a computer whose credential another member holds may not take it over by
+// sending the same fingerprint: only the holder, a team admin, or anyone once the holder has
+// left the team may have a new credential issued.
+Result<void> MayReplaceCredential(store::Tx& tx, const Deps& deps, const Caller& caller,
+                                  const core::Device& device) {
+  SW_ASSIGN_OR_RETURN(auto holder, deps.repos.devices->GetCredentialHolder(tx, device.id));
+  if (!holder.issued || !holder.user_id || *holder.user_id == caller.principal.user_id) {
+    return core::Ok();
+  }
+  SW_ASSIGN_OR_RETURN(auto membership,
+                      deps.repos.users->GetMembership(tx, device.team_id, *holder.user_id));
+  if (!membership || membership->status != core::MembershipStatus::kActive) return core::Ok();
+  auto admin = Authorize(tx, deps, caller.principal, core::Capability::kManageDevices,
+                         {device.team_id, std::nullopt, std::nullopt});
+  if (admin.ok() && admin->grant == core::Grant::kEverything) return core::Ok();
+  return core::MakeError(ErrorCode::kConflict,
+                         "this computer is already enrolled by another member of the team, who "
+                         "keeps its credential; a team admin can enrol it again for you");
 }
 
 Result<core::Product> ResolveProduct(store::Tx& tx, const Deps& deps, const std::string& product) {
@@ -671,12 +692,13 @@ Result<RegisteredDevice> EntitlementService::RegisterDevice(
         }
         RegisteredDevice out{std::move(registered), created, {}};
         if (registration.issue_credential) {
+          SW_RETURN_IF_ERROR(MayReplaceCredential(tx, deps_, caller, out.device));
           // A new credential for the device; an earlier one (of an enrolment or a serial
           // activation) stops working.
           out.device_credential =
               crypto::NewToken(deps_.random, crypto::token_prefix::kDeviceCredential);
-          SW_RETURN_IF_ERROR(deps_.repos.devices->SetCredential(
-              tx, out.device.id, crypto::HashToken(out.device_credential), now));
+          SW_RETURN_IF_ERROR(deps_.repos.devices->SetMemberCredential(
+              tx, out.device.id, crypto::HashToken(out.device_credential), user_id, now));
           AuditRecord enrolled = record;
           enrolled.action = "device.credential_issue";
           enrolled.target_id = out.device.id;
