@@ -172,7 +172,9 @@ void RegisterAuditRoutes(Router& router, const ApiServices& services) {
                  if (!plain) c = '_';
                }
                return ListAudit(request, caller, list, "audit-" + safe + ".csv");
-             }));
+             }),
+             // A CSV export can run to many thousand rows: off the I/O threads.
+             RouteOptions{.offload = true});
 
   router.Add(Method::kGet, "/api/v1/audit", "audit_list",
              auth->Authenticated([audit](const Request& request, const service::Caller& caller) {
@@ -181,7 +183,8 @@ void RegisterAuditRoutes(Router& router, const ApiServices& services) {
                  return audit->ListAllAudit(c, q);
                };
                return ListAudit(request, caller, list, "audit.csv");
-             }));
+             }),
+             RouteOptions{.offload = true});
 }
 
 }  // namespace seatwise::http

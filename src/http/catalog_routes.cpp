@@ -459,7 +459,9 @@ void RegisterCatalogRoutes(Router& router, const ApiServices& services) {
                auto report = catalog->ImportCatalog(caller, *file);
                if (!report.ok()) return ErrorResponse(request, report.error());
                return JsonResponse(ReportJson(*report));
-             }));
+             }),
+             // Parsing and writing a whole catalog is heavy: off the I/O threads.
+             RouteOptions{.offload = true});
 }
 
 }  // namespace seatwise::http

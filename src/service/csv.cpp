@@ -66,7 +66,7 @@ std::string_view TrimBlanks(std::string_view text) {
 
 }  // namespace
 
-core::Result<std::vector<CsvRecord>> ParseCsv(std::string_view text) {
+core::Result<std::vector<CsvRecord>> ParseCsv(std::string_view text, const CsvLimits& limits) {
   constexpr std::string_view kBom = "\xEF\xBB\xBF";
   if (text.substr(0, kBom.size()) == kBom) text.remove_prefix(kBom.size());
   if (int bad = FirstInvalidUtf8Line(text); bad != 0) {
@@ -136,6 +136,10 @@ core::Result<std::vector<CsvRecord>> ParseCsv(std::string_view text) {
       continue;
     }
     if (c == ',') {
+      if (record.fields.size() + 1 >= limits.max_fields) {
+        return Malformed(line, "a row has more than " + std::to_string(limits.max_fields) +
+                                   " fields; the file needs only a few columns");
+      }
       end_field();
       ++i;
       continue;
@@ -146,6 +150,11 @@ core::Result<std::vector<CsvRecord>> ParseCsv(std::string_view text) {
     }
     if (c == '\n') {
       end_record();
+      if (records.size() > limits.max_records) {
+        return core::MakeError(
+            ErrorCode::kInvalidArgument,
+            std::string(kTooManyRecords) + std::to_string(limits.max_records) + " rows");
+      }
       ++line;
       record.line = line;
       ++i;
@@ -156,12 +165,21 @@ core::Result<std::vector<CsvRecord>> ParseCsv(std::string_view text) {
     ++i;
   }
   end_record();
+  if (records.size() > limits.max_records) {
+    return core::MakeError(
+        ErrorCode::kInvalidArgument,
+        std::string(kTooManyRecords) + std::to_string(limits.max_records) + " rows");
+  }
   return records;
 }
 
 core::Result<CsvTable> ParseCsvWithHeader(std::string_view text,
-                                          const std::vector<std::string>& required) {
-  SW_ASSIGN_OR_RETURN(std::vector<CsvRecord> records, ParseCsv(text));
+                                          const std::vector<std::string>& required,
+                                          std::size_t max_rows) {
+  CsvLimits limits;
+  limits.max_records = max_rows + 1;  // and the header row
+  limits.max_fields = 32;             // a table of a few named columns, with room for extras
+  SW_ASSIGN_OR_RETURN(std::vector<CsvRecord> records, ParseCsv(text, limits));
   if (records.empty()) {
     return core::MakeError(ErrorCode::kInvalidArgument,
                            "the CSV file is empty; the first row must name the columns");
