@@ -276,15 +276,14 @@ int UsersImport(const AdminIo& io, const std::string& team_name, const std::stri
   return client.Print(result, [&](const json::value& r) {
     const json::value* summary = Field(r, "summary");
     if (summary != nullptr) {
-      client.out() << "invited " << Text(*summary, "invited") << ", added existing users "
-                   << Text(*summary, "added_existing_user") << ", already members "
+      client.out() << "invited " << Text(*summary, "invited") << ", already members "
                    << Text(*summary, "already_member") << ", invalid " << Text(*summary, "invalid")
                    << "\n";
     }
     if (const json::value* rows = Field(r, "rows"); rows && rows->is_array()) {
       for (const auto& row : rows->as_array()) {
         const std::string outcome = Text(row, "result");
-        if (outcome == "invited" || outcome == "added_existing_user") continue;
+        if (outcome == "invited") continue;
         client.out() << "  line " << Text(row, "line") << " " << Text(row, "email") << ": "
                      << outcome << " — " << Text(row, "message") << "\n";
       }

@@ -103,25 +103,72 @@ void RegisterMeRoutes(Router& router, const ApiServices& services) {
                                   "attachment; filename=\"seatwise-export.json\"");
                response.SetHeader("Cache-Control", "no-store");
                return response;
-             }));
+             }),
+             // Everything stored about a person: off the I/O threads.
+             RouteOptions{.offload = true});
 
   router.Add(
       Method::kDelete, "/api/v1/me", "me_erase",
       auth->Authenticated([gdpr, auth](const Request& request, const service::Caller& caller) {
-        auto erased = gdpr->EraseUser(caller, caller.principal.user_id);
+        auto erased = gdpr->EraseUser(caller, std::nullopt, caller.principal.user_id);
         if (!erased.ok()) return ErrorResponse(request, erased.error());
         Response response = NoContent();
         AddCookies(response, ClearedSessionCookies(auth->options().secure_cookies));
         return response;
       }));
 
-  // The team in the path names where the admin acts; the service checks the admin's role
-  // against every team the user is in.
+  // The team in the path names where the admin acts: the person must have accepted a
+  // membership of it, and every relation they have must lie in its customer account.
   router.Add(Method::kDelete, "/api/v1/teams/{team}/users/{user}/personal-data", "team_user_erase",
              auth->Authenticated([gdpr](const Request& request, const service::Caller& caller) {
-               auto erased = gdpr->EraseUser(caller, std::string(request.PathParam("user")));
+               auto erased = gdpr->EraseUser(caller, std::string(request.PathParam("team")),
+                                             std::string(request.PathParam("user")));
                if (!erased.ok()) return ErrorResponse(request, erased.error());
                return NoContent();
+             }));
+
+  // Pending invitations are listed by GET /me (memberships with status "invited").
+  router.Add(Method::kPost, "/api/v1/me/invitations/{team}/accept", "me_invitation_accept",
+             auth->Authenticated([identity](const Request& request, const service::Caller& caller) {
+               auto done = identity->AnswerMyInvitation(
+                   caller, std::string(request.PathParam("team")), true);
+               if (!done.ok()) return ErrorResponse(request, done.error());
+               return NoContent();
+             }));
+
+  router.Add(Method::kPost, "/api/v1/me/invitations/{team}/decline", "me_invitation_decline",
+             auth->Authenticated([identity](const Request& request, const service::Caller& caller) {
+               auto done = identity->AnswerMyInvitation(
+                   caller, std::string(request.PathParam("team")), false);
+               if (!done.ok()) return ErrorResponse(request, done.error());
+               return NoContent();
+             }));
+
+  router.Add(Method::kPost, "/api/v1/invitations/{token}/decline", "invitation_decline",
+             auth->Anonymous([identity](const Request& request, const service::Caller& caller) {
+               auto done = identity->DeclineInvitation(caller, request.PathParam("token"));
+               if (!done.ok()) return ErrorResponse(request, done.error());
+               return NoContent();
+             }));
+
+  // Acts on a person's account through a team: AuthorizeIdentityAct decides.
+  router.Add(Method::kPost, "/api/v1/teams/{team}/users/{user}/sign-out", "team_user_sign_out",
+             auth->Authenticated([identity](const Request& request, const service::Caller& caller) {
+               auto count = identity->ActOnIdentity(caller, std::string(request.PathParam("team")),
+                                                    std::string(request.PathParam("user")),
+                                                    service::IdentityAct::kSignOutEverywhere);
+               if (!count.ok()) return ErrorResponse(request, count.error());
+               return JsonResponse(boost::json::object{{"sessions_ended", *count}});
+             }));
+
+  router.Add(Method::kDelete, "/api/v1/teams/{team}/users/{user}/api-tokens",
+             "team_user_api_tokens_revoke",
+             auth->Authenticated([identity](const Request& request, const service::Caller& caller) {
+               auto count = identity->ActOnIdentity(caller, std::string(request.PathParam("team")),
+                                                    std::string(request.PathParam("user")),
+                                                    service::IdentityAct::kRevokeApiTokens);
+               if (!count.ok()) return ErrorResponse(request, count.error());
+               return JsonResponse(boost::json::object{{"tokens_revoked", *count}});
              }));
 
   router.Add(Method::kPost, "/api/v1/me/mfa/totp", "me_totp_begin",

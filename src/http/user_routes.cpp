@@ -16,8 +16,21 @@ namespace {
 constexpr std::size_t kImportBodyLimit = 8u << 20;
 constexpr std::size_t kFieldMax = 1024;
 
+// A member as the team sees them (service::AsTeamSeesIt): for a pending member only what the
+// inviter typed. Staff flags are never part of it.
 boost::json::object MemberJson(const store::TeamMember& member) {
-  boost::json::object out = UserJson(member.user);
+  const core::User& user = member.user;
+  const bool pending = member.membership.status == core::MembershipStatus::kInvited;
+  boost::json::object out{
+      {"id", user.id},
+      {"email", user.email},
+      {"first_name", user.first_name},
+      {"last_name", user.last_name},
+      {"status", core::EnumName(user.status)},
+      {"totp_enrolled", !pending && user.totp_enrolled},
+      {"last_sign_in_at", pending ? boost::json::value(nullptr)
+                                  : boost::json::value(OptionalTime(user.last_sign_in_at))},
+  };
   out["role"] = core::EnumName(member.membership.role);
   out["membership_status"] = core::EnumName(member.membership.status);
   out["pending"] = member.membership.status == core::MembershipStatus::kInvited;
@@ -142,12 +155,13 @@ void RegisterUserRoutes(Router& router, const ApiServices& services) {
                const auto& s = result->summary;
                return JsonResponse(boost::json::object{
                    {"summary", boost::json::object{{"invited", s.invited},
-                                                   {"added_existing_user", s.added_existing_user},
                                                    {"already_member", s.already_member},
                                                    {"invalid", s.invalid}}},
                    {"rows", std::move(rows)}});
              }),
-             RouteOptions{.body_limit = kImportBodyLimit});
+             // Parsing and inviting up to 25,000 people runs on the bounded worker pool, so a
+             // large import never holds an I/O thread.
+             RouteOptions{.body_limit = kImportBodyLimit, .offload = true});
 
   router.Add(Method::kPost, "/api/v1/teams/{team}/users/{user}/resend-invitation",
              "team_user_resend_invitation",
