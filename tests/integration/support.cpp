@@ -382,6 +382,14 @@ const Credential& DemoServer::Person(const std::string& email) {
   return people_.emplace(email, who).first->second;
 }
 
+void DemoServer::Stop(int signal) {
+  if (!process_) return;
+  process_->Signal(signal);
+  (void)process_->WaitExit(std::chrono::seconds(30));
+  process_.reset();
+  port_ = 0;
+}
+
 core::Result<std::unique_ptr<store::Database>> DemoServer::OpenDatabase() const {
   store::DatabaseOptions options;
   options.url = database_url_;

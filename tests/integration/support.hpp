@@ -66,6 +66,7 @@ class Process {
 
   std::string Stderr() const;
   const std::string& StdoutSeen() const { return stdout_seen_; }
+  pid_t pid() const { return pid_; }
 
  private:
   static int Decode(int status);
@@ -131,6 +132,10 @@ class DemoServer {
   const std::string& database_url() const { return database_url_; }
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string Stderr() const { return process_ ? process_->Stderr() : ""; }
+  // The server's process id (-1 when not started), for reading /proc and for kill -9 tests.
+  pid_t pid() const { return process_ ? process_->pid() : -1; }
+  // Sends `signal` to the server and waits (bounded) for it to end.
+  void Stop(int signal);
   const std::string& temp_path() const { return dir_.path(); }
 
   HttpReply Call(const std::string& method, const std::string& target, const Credential& who,
