@@ -26,6 +26,9 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
+// A 25,000-row import takes seconds, more on a loaded machine.
+constexpr milliseconds kImportBound{180'000};
+
 // The peak resident set of `pid` (VmHWM) in KiB, or -1.
 long PeakRssKib(pid_t pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
@@ -53,7 +56,8 @@ Headers CsvHeaders(const Credential& who) {
 
 std::string TeamOf(DemoServer& server, const Credential& who) {
   HttpReply me = server.Call("GET", "/api/v1/me", who);
-  for (const auto& m : me.Json().at("memberships").as_array()) {
+  const boost::json::value me_json = me.Json();
+  for (const auto& m : me_json.at("memberships").as_array()) {
     if (m.at("team_name") == "Contoso Design") return std::string(m.at("team_id").as_string());
   }
   return "";
@@ -70,12 +74,13 @@ TEST(HeavyWorkTest, HealthzKeepsAnsweringDuringA25000RowImport) {
   HttpReply imported;
   std::thread importer([&] {
     imported = Send(server.port(), "POST", "/api/v1/teams/" + team + "/users/import",
-                    CsvHeaders(ann), csv);
+                    CsvHeaders(ann), csv, kImportBound);
     done = true;
   });
   std::vector<double> latencies_ms;
   const auto deadline = steady_clock::now() + std::chrono::minutes(5);
-  while (!done && steady_clock::now() < deadline) {
+  // At most 20,000 fresh connections, so the loopback port range is never a factor.
+  while (!done && latencies_ms.size() < 20'000 && steady_clock::now() < deadline) {
     const auto start = steady_clock::now();
     HttpReply health = Send(server.port(), "GET", "/healthz", {}, "");
     const auto took = std::chrono::duration<double, std::milli>(steady_clock::now() - start);
@@ -109,10 +114,13 @@ TEST(HeavyWorkTest, AFileOfCommasIsRefusedWithoutCostingMemory) {
   HttpReply refused = Send(server.port(), "POST", target, CsvHeaders(ann), commas);
   EXPECT_EQ(refused.status, 400) << refused.Describe().substr(0, 400);
   EXPECT_NE(refused.body.find("fields"), std::string::npos) << refused.body.substr(0, 400);
-  // Past the limit: refused without being read whole.
+  // Past the limit: refused without being read whole. The server answers 413 and closes
+  // while this simple client is still sending, so the client may see the connection reset
+  // before it reads the answer; either way the server is still there.
   const std::string too_big(10u << 20, ',');
   HttpReply huge = Send(server.port(), "POST", target, CsvHeaders(ann), too_big);
-  EXPECT_EQ(huge.status, 413) << huge.Describe().substr(0, 400);
+  EXPECT_TRUE(huge.status == 413 || huge.status == 0) << huge.Describe().substr(0, 400);
+  EXPECT_EQ(Send(server.port(), "GET", "/healthz", {}, "").status, 200);
   // A file one row past the limit stops at that row.
   HttpReply over = Send(server.port(), "POST", target, CsvHeaders(ann), PeopleCsv("over", 25'001));
   EXPECT_EQ(over.status, 400) << over.Describe().substr(0, 400);
@@ -130,7 +138,8 @@ TEST(HeavyWorkTest, AnImportKilledHalfWayLeavesAnAuditEntryForEveryCommittedRow)
   const std::string team = TeamOf(server, ann);
   const std::string csv = PeopleCsv("killed", 25'000);
   std::thread importer([&, port = server.port()] {
-    (void)Send(port, "POST", "/api/v1/teams/" + team + "/users/import", CsvHeaders(ann), csv);
+    (void)Send(port, "POST", "/api/v1/teams/" + team + "/users/import", CsvHeaders(ann), csv,
+               kImportBound);
   });
 
   auto db = server.OpenDatabase();

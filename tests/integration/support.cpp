@@ -225,7 +225,7 @@ boost::json::value HttpReply::Json() const {
 std::string HttpReply::Describe() const { return std::to_string(status) + " " + body; }
 
 HttpReply Send(std::uint16_t port, const std::string& method, const std::string& target,
-               const Headers& headers, const std::string& body) {
+               const Headers& headers, const std::string& body, std::chrono::milliseconds bound) {
   HttpReply reply;
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return reply;
@@ -233,7 +233,7 @@ HttpReply Send(std::uint16_t port, const std::string& method, const std::string&
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval timeout{static_cast<time_t>(kIoBound.count() / 1000), 0};
+  timeval timeout{static_cast<time_t>(bound.count() / 1000), 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
   std::string raw;

@@ -97,9 +97,10 @@ struct HttpReply {
 };
 
 // One request over a fresh loopback connection with "Connection: close". status 0 when
-// the connection or the reply failed.
+// the connection or the reply failed, or nothing came for `bound`.
 HttpReply Send(std::uint16_t port, const std::string& method, const std::string& target,
-               const Headers& headers = {}, const std::string& body = "");
+               const Headers& headers = {}, const std::string& body = "",
+               std::chrono::milliseconds bound = kIoBound);
 
 // How a caller authenticates: nothing, a portal session (cookie + CSRF), or a bearer token.
 struct Credential {
