@@ -460,11 +460,8 @@ Result<std::vector<store::TeamMember>> AllMembers(store::Tx& tx, const Deps& dep
   while (true) {
     SW_ASSIGN_OR_RETURN(
         auto batch, deps.repos.users->ListTeamMembers(tx, team_id, store::MemberFilter{}, page));
-    for (auto& m : batch.items) {
-      m.user.password_hash.reset();
-      m.user.totp_secret.reset();
-      out.push_back(std::move(m));
-    }
+    // As the team may see them: a pending member as the inviter typed them.
+    for (auto& m : batch.items) out.push_back(AsTeamSeesIt(std::move(m)));
     if (batch.next_after.empty()) return out;
     page.after = batch.next_after;
   }
