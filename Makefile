@@ -29,7 +29,7 @@ build: configure web
 # The portal: npm packages at the committed lockfile's versions (scripts/setup.sh explains
 # npm install), then a production build.
 web/node_modules/.package-lock.json: web/package-lock.json
-	cd web && npm install --no-audit --no-fund
+	cd web && npm install --no-save --no-audit --no-fund
 	@touch $@
 
 web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)

@@ -56,12 +56,13 @@ node -e '
 # npm packages of the portal, the versions the committed lockfile names. `npm install` rather
 # than `npm ci`: registries that carry only some platforms' builds of optional native packages
 # (rollup's) leave those out of the lockfile, which `npm ci` then calls out of sync; `npm
-# install` installs the locked versions and leaves the lockfile as it is.
+# install` installs the locked versions. `--no-save` keeps it from writing those platforms'
+# entries back into the committed lockfile, so `make test` leaves the work tree clean.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if [ ! -f "$root/web/node_modules/.package-lock.json" ] ||
   [ "$root/web/package-lock.json" -nt "$root/web/node_modules/.package-lock.json" ]; then
   echo "setup: installing the portal's npm packages"
-  (cd "$root/web" && npm install --no-audit --no-fund)
+  (cd "$root/web" && npm install --no-save --no-audit --no-fund)
 else
   echo "setup: portal npm packages present"
 fi
