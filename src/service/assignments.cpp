@@ -119,15 +119,8 @@ Result<core::Subscription> SubscriptionInReach(store::Tx& tx, const Deps& deps,
   return std::move(sub).value();
 }
 
-// Seats of a network pool go to devices, and an ended contract has no seats to give.
-Result<void> CheckAssignable(const TeamProduct& product) {
-  if (product.subscription.access == core::Access::kMultiUser) {
-    return core::MakeError(ErrorCode::kConflict,
-                           "network licenses are not assigned to users; computers take one of "
-                           "the " +
-                               std::to_string(product.subscription.seats) + " seats of " +
-                               product.item.name + " from the pool while the product runs");
-  }
+// An ended contract has no seats to give.
+Result<void> CheckContractOpen(const TeamProduct& product) {
   const auto status = product.contract.status;
   if (status == core::ContractStatus::kExpired || status == core::ContractStatus::kSuspended ||
       status == core::ContractStatus::kCancelled) {
@@ -138,6 +131,38 @@ Result<void> CheckAssignable(const TeamProduct& product) {
                                " cannot be assigned until the contract is renewed");
   }
   return core::Ok();
+}
+
+// The refusal of a network pool named where people are given seats.
+core::Error NetworkIsShared(const TeamProduct& product) {
+  return core::MakeError(ErrorCode::kConflict,
+                         product.item.name +
+                             " is a network (multi-user) license: it is shared, not assigned to "
+                             "people; computers take one of its " +
+                             std::to_string(product.subscription.seats) +
+                             " seats from the pool while the product runs");
+}
+
+// "If the product is available to be assigned on the 'by user' page, then it is a 'sign in'
+// license … 'classic user management' … 'serial number'": By user and By product give and
+// take only sign-in seats. Seats of a network pool go to devices; serial-number access is
+// managed in classic user management.
+Result<void> CheckSignInSeat(const TeamProduct& product) {
+  if (product.subscription.access == core::Access::kMultiUser) return NetworkIsShared(product);
+  if (product.subscription.activation == core::ActivationMethod::kSerialNumber) {
+    return core::MakeError(ErrorCode::kConflict,
+                           product.item.name + " on contract " + product.contract.number +
+                               " is a serial-number license: give or remove access to it in "
+                               "classic user management (edit access), not by user or by "
+                               "product");
+  }
+  return core::Ok();
+}
+
+// A sign-in seat of an open contract: what By user and By product may assign.
+Result<void> CheckAssignable(const TeamProduct& product) {
+  SW_RETURN_IF_ERROR(CheckSignInSeat(product));
+  return CheckContractOpen(product);
 }
 
 bool IsClassic(const core::Subscription& sub) {
@@ -674,6 +699,7 @@ Result<std::vector<Unassignment>> AssignmentService::UnassignMany(
         const core::Team& team = pool.team;
         const Authorization& authz = pool.authz;
         const TeamProduct& product = pool.product;
+        SW_RETURN_IF_ERROR(CheckSignInSeat(product));
         std::vector<Unassignment> out;
         std::set<std::string> done;
         for (const auto& user_id : user_ids) {
@@ -807,16 +833,30 @@ Result<AccessChange> AssignmentService::SetClassicAccess(
         }
         std::vector<core::FieldError> errors;
         std::set<std::string> wanted;
+        Lookups seen;
         for (std::size_t i = 0; i < subscription_ids.size(); ++i) {
-          if (!classic.count(subscription_ids[i])) {
-            errors.push_back({"subscription_ids[" + std::to_string(i) + "]",
-                              subscription_ids[i] +
-                                  " is not a serial-number subscription of "
-                                  "contract " +
-                                  contract.number});
+          const std::string& id = subscription_ids[i];
+          if (!classic.count(id)) {
+            const std::string field = "subscription_ids[" + std::to_string(i) + "]";
+            auto other = std::find_if(subs.begin(), subs.end(),
+                                      [&](const core::Subscription& sub) { return sub.id == id; });
+            if (other == subs.end()) {
+              errors.push_back({field, id + " is not a serial-number subscription of contract " +
+                                           contract.number});
+              continue;
+            }
+            SW_ASSIGN_OR_RETURN(TeamProduct product, Describe(tx, deps_, seen, *other, 0));
+            // Classic user management ticks serial-number access only.
+            if (other->access == core::Access::kMultiUser) {
+              errors.push_back({field, NetworkIsShared(product).message});
+            } else {
+              errors.push_back({field, product.item.name +
+                                           " is a sign-in license: assign it by user or by "
+                                           "product, not in classic user management"});
+            }
             continue;
           }
-          wanted.insert(subscription_ids[i]);
+          wanted.insert(id);
         }
         if (!errors.empty()) {
           return InvalidSubscriptions(
@@ -832,12 +872,11 @@ Result<AccessChange> AssignmentService::SetClassicAccess(
           if (held && !wanted.count(id)) change.removed.push_back(id);
           if (!held && wanted.count(id)) change.added.push_back(id);
         }
-        Lookups seen;
         const SeatContext ctx{deps_, caller, team, public_url_};
         for (const auto& id : change.added) {
           SW_ASSIGN_OR_RETURN(TeamProduct product,
                               DescribeCounted(tx, deps_, seen, classic.at(id)));
-          SW_RETURN_IF_ERROR(CheckAssignable(product));
+          SW_RETURN_IF_ERROR(CheckContractOpen(product));
           SW_ASSIGN_OR_RETURN(core::Assignment a, TakeSeat(tx, ctx, product, *member));
           (void)a;
         }

@@ -284,7 +284,10 @@ TEST_P(AssignmentsTest, NetworkSubscriptionsAndEndedContractsAreNotAssigned) {
   auto refused = assignments().Assign(As("pa"), team_.id, network.id, Id("user"));
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
-  EXPECT_EQ(refused.error().message.rfind("network licenses are not assigned to users", 0), 0u);
+  EXPECT_NE(refused.error().message.find("is a network (multi-user) license: it is shared, not "
+                                         "assigned to people"),
+            std::string::npos)
+      << refused.error().message;
 
   auto sub = NewSub(c1_, 5);
   auto contract = ContractNamed(c1_.id);
@@ -352,11 +355,74 @@ TEST_P(AssignmentsTest, UnassigningRevokesTheUsersSignInActivations) {
   EXPECT_EQ(activation.revoked_reason, core::RevocationReason::kUnassigned);
 }
 
+// "If the product is available to be assigned on the 'by user' page, then it is a 'sign in'
+// license. If the product is available to be assigned on the 'classic user management' … page,
+// then it is a 'serial number' license": each page takes only its own kind, and a network
+// pool neither.
+TEST_P(AssignmentsTest, EachPageManagesOnlyItsKindOfLicense) {
+  auto serial = NewSub(c1_, 2, Sells::kProduct, core::Access::kSingleUser,
+                       core::ActivationMethod::kSerialNumber);
+  auto network = NewSub(c1_, 5, Sells::kProduct, core::Access::kMultiUser,
+                        core::ActivationMethod::kSerialNumber);
+  auto signin = NewSub(c1_, 5);
+  for (const auto& refused :
+       {assignments().Assign(As("pa"), team_.id, serial.id, Id("user")).error(),
+        assignments().AssignToUser(As("pa"), team_.id, Id("user"), {serial.id}).error(),
+        assignments().AssignMany(As("pa"), team_.id, serial.id, {{Id("user")}, {}}).error(),
+        assignments().Unassign(As("pa"), team_.id, serial.id, Id("user")).error()}) {
+    EXPECT_EQ(refused.code, ErrorCode::kConflict) << refused.message;
+    EXPECT_NE(refused.message.find("is a serial-number license: give or remove access to it in "
+                                   "classic user management"),
+              std::string::npos)
+        << refused.message;
+  }
+  auto listed = assignments().ListUserProducts(As("pa"), team_.id, Id("user"));
+  ASSERT_TRUE(listed.ok()) << listed.error().message;
+  for (const auto& p : listed->assignable) {
+    EXPECT_EQ(p.subscription.activation, core::ActivationMethod::kSignIn) << p.item.name;
+    EXPECT_EQ(p.subscription.access, core::Access::kSingleUser) << p.item.name;
+  }
+
+  auto shared = assignments().SetClassicAccess(As("pa"), c1_.id, Id("user"), {network.id});
+  ASSERT_FALSE(shared.ok());
+  EXPECT_EQ(shared.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(shared.error().message.find("is a network (multi-user) license: it is shared, not "
+                                        "assigned to people"),
+            std::string::npos)
+      << shared.error().message;
+  auto sign_in = assignments().SetClassicAccess(As("pa"), c1_.id, Id("user"), {signin.id});
+  ASSERT_FALSE(sign_in.ok());
+  EXPECT_NE(sign_in.error().message.find("is a sign-in license: assign it by user or by product"),
+            std::string::npos)
+      << sign_in.error().message;
+  EXPECT_EQ(Active(network.id) + Active(signin.id), 0);
+
+  // Classic access is given and taken there, and a full serial names who holds it.
+  ASSERT_TRUE(assignments().SetClassicAccess(As("pa"), c1_.id, Id("cm"), {serial.id}).ok());
+  ASSERT_TRUE(assignments().SetClassicAccess(As("pa"), c1_.id, Id("sa"), {serial.id}).ok());
+  auto full = assignments().SetClassicAccess(As("pa"), c1_.id, Id("user"), {serial.id});
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.error().code, ErrorCode::kSeatLimitReached);
+  EXPECT_NE(full.error().message.find("held by the Contract Manager"), std::string::npos)
+      << full.error().message;
+  ASSERT_TRUE(assignments().SetClassicAccess(As("pa"), c1_.id, Id("cm"), {}).ok());
+  EXPECT_FALSE(Holds(serial.id, "cm"));
+  EXPECT_TRUE(assignments().SetClassicAccess(As("pa"), c1_.id, Id("user"), {serial.id}).ok());
+}
+
 TEST_P(AssignmentsTest, SoftwareCoordinatorManagesOnlyTheirContractAndOthersAreRefused) {
   auto serial = FirstSubscriptionOf(c2_);
   auto signin = NewSub(c1_, 5);
-  auto own = assignments().Assign(As("sc"), team_.id, serial.id, Id("user"));
+  // "If the product is available to be assigned on the 'by user' page, then it is a 'sign
+  // in' license": the serial seat is refused there and given in classic user management.
+  auto by_product = assignments().Assign(As("sc"), team_.id, serial.id, Id("user"));
+  ASSERT_FALSE(by_product.ok());
+  EXPECT_EQ(by_product.error().code, ErrorCode::kConflict);
+  EXPECT_NE(by_product.error().message.find("classic user management"), std::string::npos)
+      << by_product.error().message;
+  auto own = assignments().SetClassicAccess(As("sc"), c2_.id, Id("user"), {serial.id});
   ASSERT_TRUE(own.ok()) << own.error().message;
+  EXPECT_EQ(own->added, std::vector<std::string>{serial.id});
 
   auto products = assignments().ListTeamProducts(As("sc"), team_.id);
   ASSERT_TRUE(products.ok()) << products.error().message;

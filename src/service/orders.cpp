@@ -759,6 +759,36 @@ Result<PlacedOrder> OrderService::PlaceOrder(const Caller& caller, const std::st
         ++default_seats;
       }
     }
+    // Rule 1, serial side: "the contract manager is assigned as the end user by default" —
+    // access to each new single-user serial-number subscription sits with the Contract
+    // Manager (ticked in classic user management) until they are unticked. A Contract
+    // Manager who is not a member of the team cannot appear there, so the Primary Admin
+    // holds it instead.
+    int serial_defaults = 0;
+    std::optional<core::User> serial_holder;
+    SW_ASSIGN_OR_RETURN(auto manager_membership,
+                        deps_.repos.users->GetMembership(tx, team.id, manager->id));
+    if (manager_membership && manager_membership->status != core::MembershipStatus::kRemoved) {
+      serial_holder = *manager;
+    } else if (primary_admin) {
+      serial_holder = primary_admin->user;
+    }
+    if (serial_holder) {
+      for (const auto& line : placed.subscriptions) {
+        const auto& sub = line.subscription;
+        if (sub.access != core::Access::kSingleUser ||
+            sub.activation != core::ActivationMethod::kSerialNumber) {
+          continue;
+        }
+        core::Assignment assignment;
+        assignment.subscription_id = sub.id;
+        assignment.user_id = serial_holder->id;
+        assignment.assigned_by = ActorOf(caller);
+        assignment.assigned_at = now;
+        SW_RETURN_IF_ERROR(deps_.repos.assignments->AssignSeat(tx, assignment));
+        ++serial_defaults;
+      }
+    }
 
     std::string products;
     for (const auto& line : placed.subscriptions) {
@@ -805,6 +835,15 @@ Result<PlacedOrder> OrderService::PlaceOrder(const Caller& caller, const std::st
                       " in all) sits with the Primary Admin, " + PersonLabel(primary_admin->user) +
                       ", until reassigned: unassign it there and assign it to the person who "
                       "will use it.";
+    }
+    if (serial_defaults > 0 && serial_holder) {
+      const bool is_manager = serial_holder->id == manager->id;
+      started_body += "\n\nAccess to each serial-number product (" +
+                      std::to_string(serial_defaults) + " in all) sits with the " +
+                      (is_manager ? "Contract Manager, " : "Primary Admin, ") +
+                      PersonLabel(*serial_holder) +
+                      ", until changed in classic user management: untick it there (edit "
+                      "access) and tick it for the person who will use it.";
     }
     Email started;
     started.event_key = "get_started:" + placed.order.id;

@@ -363,9 +363,13 @@ TEST_P(OrdersTest, AnOrderOfEveryKindCreatesTheContractSerialsDefaultSeatsAndEma
       EXPECT_TRUE(std::regex_match(sub.product_key.value_or(""), key)) << i;
       serials.insert(*sub.serial_number);
     }
-    // Rule 1: the Primary Admin holds one seat of each new sign-in subscription.
-    EXPECT_EQ(SeatOf(sub.id, "pa").has_value(), sign_in) << i;
-    EXPECT_EQ(ActiveSeats(sub.id), sign_in ? 1 : 0) << i;
+    // Rule 1: the Primary Admin holds one seat of each new sign-in subscription, and — "the
+    // contract manager is assigned as the end user by default" — the Contract Manager (here
+    // the same person) holds access to each single-user serial-number one; a network pool is
+    // assigned to no one.
+    const bool held_by_default = sub.access == core::Access::kSingleUser;
+    EXPECT_EQ(SeatOf(sub.id, "pa").has_value(), held_by_default) << i;
+    EXPECT_EQ(ActiveSeats(sub.id), held_by_default ? 1 : 0) << i;
   }
   EXPECT_EQ(serials.size(), 3u);
   EXPECT_EQ(placed->subscriptions[0].kind, "product");
