@@ -165,6 +165,23 @@ Result<Authorization> AuthorizeWholeTeam(store::Tx& tx, const Deps& deps, const 
   return authz;
 }
 
+// The caller may add people to the team: a team admin, or a Software Coordinator of one of
+// the team's contracts — "Software Coordinators … manage users and installs" of their
+// contract, so they add the people they then give access to in classic user management.
+Result<Authorization> AuthorizeAddPeople(store::Tx& tx, const Deps& deps, const Caller& caller,
+                                         const std::string& team_id) {
+  SW_ASSIGN_OR_RETURN(
+      Authorization authz,
+      Authorize(tx, deps, caller.principal, core::Capability::kManageUsers, {team_id, {}, {}}));
+  if (authz.grant == core::Grant::kOwnContracts && !authz.contract_ids.empty()) return authz;
+  if (authz.grant != core::Grant::kEverything && authz.grant != core::Grant::kOwnCustomers) {
+    return core::MakeError(ErrorCode::kPermissionDenied,
+                           "only the team's Primary Admin, a Secondary Admin or a contract's "
+                           "Software Coordinator may add people to the team");
+  }
+  return authz;
+}
+
 struct Added {
   InviteOutcome outcome = InviteOutcome::kInvited;
   store::TeamMember member;
@@ -287,7 +304,7 @@ Result<store::TeamMember> UserService::InviteUser(const Caller& caller, const st
   return RunAudited<store::TeamMember>(
       deps_, caller, record, [&](store::Tx& tx) -> Result<store::TeamMember> {
         SW_ASSIGN_OR_RETURN(core::Team team, deps_.repos.accounts->LockTeam(tx, team_id));
-        SW_ASSIGN_OR_RETURN(Authorization authz, AuthorizeWholeTeam(tx, deps_, caller, team_id));
+        SW_ASSIGN_OR_RETURN(Authorization authz, AuthorizeAddPeople(tx, deps_, caller, team_id));
         if (!errors.empty()) {
           core::Error error =
               core::MakeError(ErrorCode::kInvalidArgument, "the person to invite is invalid");
@@ -323,7 +340,7 @@ Result<ImportResult> UserService::ImportUsers(const Caller& caller, const std::s
   SW_RETURN_IF_ERROR(RunAudited<bool>(deps_, caller, record, [&](store::Tx& tx) -> Result<bool> {
     SW_ASSIGN_OR_RETURN(core::Team team, deps_.repos.accounts->GetTeam(tx, team_id));
     (void)team;
-    SW_ASSIGN_OR_RETURN(Authorization authz, AuthorizeWholeTeam(tx, deps_, caller, team_id));
+    SW_ASSIGN_OR_RETURN(Authorization authz, AuthorizeAddPeople(tx, deps_, caller, team_id));
     (void)authz;
     return true;
   }));
@@ -379,7 +396,7 @@ Result<ImportResult> UserService::ImportUsers(const Caller& caller, const std::s
     const bool last = end == valid.size();
     auto chunk = RunAudited<bool>(deps_, caller, record, [&](store::Tx& tx) -> Result<bool> {
       SW_ASSIGN_OR_RETURN(core::Team team, deps_.repos.accounts->LockTeam(tx, team_id));
-      SW_ASSIGN_OR_RETURN(Authorization authz, AuthorizeWholeTeam(tx, deps_, caller, team_id));
+      SW_ASSIGN_OR_RETURN(Authorization authz, AuthorizeAddPeople(tx, deps_, caller, team_id));
       ImportSummary counts;
       // Each person invited gets their own audit entry in the transaction that invites them,
       // so an import stopped half-way (even by kill -9) leaves an entry for every committed row.

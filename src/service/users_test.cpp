@@ -184,7 +184,7 @@ TEST_P(UsersTest, InvalidPeopleAreRefusedWithFieldErrors) {
 }
 
 TEST_P(UsersTest, NonAdminsAreRefusedAndTheAttemptIsAudited) {
-  for (const char* who : {"user", "sc", "outsider", "reseller"}) {
+  for (const char* who : {"user", "cm", "outsider", "reseller"}) {
     auto r = users().InviteUser(As(who), team_.id, {"A", "B", "x@x.example"});
     ASSERT_FALSE(r.ok()) << who;
     EXPECT_TRUE(r.error().code == ErrorCode::kPermissionDenied ||
@@ -197,6 +197,29 @@ TEST_P(UsersTest, NonAdminsAreRefusedAndTheAttemptIsAudited) {
   EXPECT_FALSE(users().ListUsers(As("user"), team_.id, {}).ok());
   EXPECT_FALSE(users().ImportUsers(As("user"), team_.id, "first_name,last_name,email\n").ok());
   EXPECT_TRUE(users().InviteUser(As("operator"), team_.id, {"A", "B", "x@x.example"}).ok());
+}
+
+// "Devices and Users are accessible by Software Coordinators and Contract Admins": a
+// Software Coordinator adds the people of their contract, one at a time and by CSV, but still
+// does not list, remove or manage the team's people as a whole.
+TEST_P(UsersTest, ASoftwareCoordinatorAddsPeopleOneAtATimeAndByCsv) {
+  auto one = users().InviteUser(As("sc"), team_.id, {"Sam", "Serial", "sam@new.example"});
+  ASSERT_TRUE(one.ok()) << one.error().message;
+  EXPECT_EQ(one->membership.status, MembershipStatus::kInvited);
+  auto many = users().ImportUsers(As("sc"), team_.id,
+                                  "first_name,last_name,email\nTia,Two,tia@new.example\n"
+                                  "Uma,Three,uma@new.example\n");
+  ASSERT_TRUE(many.ok()) << many.error().message;
+  EXPECT_EQ(many->summary.invited, 2);
+  auto list = users().ListUsers(As("sc"), team_.id, {});
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.error().code, ErrorCode::kPermissionDenied);
+  auto remove = users().RemoveUser(As("sc"), team_.id, one->user.id);
+  ASSERT_FALSE(remove.ok());
+  EXPECT_EQ(remove.error().code, ErrorCode::kPermissionDenied);
+  // Someone who coordinates no contract of the team adds no one.
+  auto other = users().InviteUser(As("other"), team_.id, {"V", "W", "vw@new.example"});
+  EXPECT_FALSE(other.ok());
 }
 
 TEST_P(UsersTest, ImportAnswersEveryRowAndKeepsTheGoodOnes) {
