@@ -817,9 +817,26 @@ SW_API sw_status sw_refresh(sw_client* client) {
     }
     json::object body{{"token", cached->token}};
     HttpResponse response;
-    if (sw_status status =
-            JsonCall(*client, "POST", "/api/v1/client/activations/refresh", &body, response);
-        status != SW_OK) {
+    sw_status status =
+        JsonCall(*client, "POST", "/api/v1/client/activations/refresh", &body, response);
+    if (status == SW_E_NOT_SIGNED_IN) {
+      // The sign-in has ended (the person may have left the team): the signed token alone
+      // still learns whether its licence was revoked, so the product stops at once rather
+      // than running out its offline grace. A licence that still holds needs a new sign-in.
+      const std::string not_signed_in = client->last_error;
+      HttpRequest request;
+      request.method = "POST";
+      request.url = client->server_url + "/api/v1/client/activations/refresh";
+      request.content_type = "application/json";
+      request.body = json::serialize(body);
+      response = seatwise::sdk::Perform(request);
+      if (response.status == 0) {
+        return Fail(*client, SW_E_NETWORK, response.error);
+      }
+      if (response.status == 401) {
+        return Fail(*client, SW_E_NOT_SIGNED_IN, not_signed_in);
+      }
+    } else if (status != SW_OK) {
       return status;
     }
     return AnswerRefresh(*client, response, /*unauthorized_revokes=*/false);

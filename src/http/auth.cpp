@@ -293,6 +293,24 @@ Handler Authenticator::Optional(CallerHandler handler) const {
   };
 }
 
+Handler Authenticator::SignedInOrLapsed(CallerHandler signed_in, LapsedHandler lapsed) const {
+  return
+      [this, signed_in = std::move(signed_in), lapsed = std::move(lapsed)](const Request& request) {
+        auto caller = Resolve(request);
+        if (caller.ok() && caller->principal.authenticated()) {
+          return RunOnce(request, *caller, signed_in);
+        }
+        service::Caller anonymous;
+        anonymous.meta = Meta(request);
+        const core::Error error =
+            caller.ok() ? core::MakeError(core::ErrorCode::kUnauthenticated,
+                                          "sign in, or send an API token as Authorization: Bearer")
+                        : caller.error();
+        if (error.code != core::ErrorCode::kUnauthenticated) return Refuse(request, error);
+        return lapsed(request, anonymous, Refuse(request, error));
+      };
+}
+
 Handler Authenticator::Anonymous(CallerHandler handler) const {
   return [this, handler = std::move(handler)](const Request& request) {
     service::Caller caller;

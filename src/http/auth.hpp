@@ -81,6 +81,11 @@ struct AuthOptions {
 // A handler that receives the resolved caller.
 using CallerHandler = std::function<Response(const Request&, const service::Caller&)>;
 
+// A handler for a request whose sign-in is missing or ended: the anonymous caller and the
+// response the request would otherwise get.
+using LapsedHandler =
+    std::function<Response(const Request&, const service::Caller&, Response refusal)>;
+
 // Resolves callers and wraps handlers with the matching policy.
 class Authenticator {
  public:
@@ -114,6 +119,11 @@ class Authenticator {
   // The handler runs as anonymous whatever credentials come with the request (sign-in,
   // invitation accept, password reset, OAuth endpoints).
   Handler Anonymous(CallerHandler handler) const;
+  // `signed_in` runs for authenticated callers, as Authenticated does. A request with no
+  // sign-in, or one that has ended (revoked, expired), goes to `lapsed` as anonymous with
+  // the refusal it would have got: a route that proves itself by other means (a signed
+  // entitlement token) answers what it may and otherwise returns `refusal`.
+  Handler SignedInOrLapsed(CallerHandler signed_in, LapsedHandler lapsed) const;
 
   const AuthOptions& options() const { return options_; }
 

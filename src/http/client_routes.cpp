@@ -84,6 +84,17 @@ boost::json::object SerialEntitlementJson(const service::SerialEntitlement& s) {
   return out;
 }
 
+// The token (or activation id) a sign-in refresh names.
+core::Result<service::RefreshRequest> RefreshRequestOf(const Request& request) {
+  auto body = BodyFields::FromJson(request);
+  if (!body.ok()) return body.error();
+  service::RefreshRequest refresh;
+  refresh.token = body->OptionalString("token", kTokenMax).value_or("");
+  refresh.activation_id = body->OptionalString("activation_id", kFieldMax).value_or("");
+  SW_RETURN_IF_ERROR(body->Finish());
+  return refresh;
+}
+
 }  // namespace
 
 void RegisterClientRoutes(Router& router, const ApiServices& services) {
@@ -135,19 +146,27 @@ void RegisterClientRoutes(Router& router, const ApiServices& services) {
         return JsonResponse(EntitlementJson(*granted), 201);
       }));
 
-  router.Add(
-      Method::kPost, "/api/v1/client/activations/refresh", "client_activation_refresh",
-      auth->Authenticated([entitlements](const Request& request, const service::Caller& caller) {
-        auto body = BodyFields::FromJson(request);
-        if (!body.ok()) return ErrorResponse(request, body.error());
-        service::RefreshRequest refresh;
-        refresh.token = body->OptionalString("token", kTokenMax).value_or("");
-        refresh.activation_id = body->OptionalString("activation_id", kFieldMax).value_or("");
-        if (auto ok = body->Finish(); !ok.ok()) return ErrorResponse(request, ok.error());
-        auto renewed = entitlements->Refresh(caller, refresh);
-        if (!renewed.ok()) return ErrorResponse(request, renewed.error());
-        return JsonResponse(EntitlementJson(*renewed));
-      }));
+  // A computer whose person's sign-in has ended (they left, their sessions were revoked) can
+  // still present its signed token: when the licence no longer holds, the answer says so and
+  // why, and the product stops at once instead of running out its offline grace.
+  router.Add(Method::kPost, "/api/v1/client/activations/refresh", "client_activation_refresh",
+             auth->SignedInOrLapsed(
+                 [entitlements](const Request& request, const service::Caller& caller) {
+                   auto refresh = RefreshRequestOf(request);
+                   if (!refresh.ok()) return ErrorResponse(request, refresh.error());
+                   auto renewed = entitlements->Refresh(caller, *refresh);
+                   if (!renewed.ok()) return ErrorResponse(request, renewed.error());
+                   return JsonResponse(EntitlementJson(*renewed));
+                 },
+                 [entitlements](const Request& request, const service::Caller& anonymous,
+                                Response refusal) {
+                   auto refresh = RefreshRequestOf(request);
+                   if (!refresh.ok()) return refusal;
+                   auto revoked = entitlements->RevocationWithoutSignIn(anonymous, *refresh);
+                   if (!revoked.ok()) return ErrorResponse(request, revoked.error());
+                   if (*revoked) return ErrorResponse(request, **revoked);
+                   return refusal;
+                 }));
 
   router.Add(
       Method::kDelete, "/api/v1/client/activations/{activation}", "client_activation_delete",

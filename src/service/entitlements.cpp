@@ -810,13 +810,10 @@ Result<Entitlement> EntitlementService::Activate(const Caller& caller,
       });
 }
 
-Result<Entitlement> EntitlementService::Refresh(const Caller& caller,
-                                                const RefreshRequest& request) {
-  SW_RETURN_IF_ERROR(RequireUser(caller));
+Result<std::string> EntitlementService::SignInActivationId(const Caller& caller,
+                                                           const AuditRecord& record,
+                                                           const RefreshRequest& request) {
   std::string activation_id = request.activation_id;
-  AuditRecord record;
-  record.action = "activation.refresh";
-  record.target_type = "activation";
   if (!request.token.empty()) {
     auto verified = VerifyToken(request.token);
     if (!verified.ok()) {
@@ -845,6 +842,48 @@ Result<Entitlement> EntitlementService::Refresh(const Caller& caller,
     error.fields.push_back({"token", "is required when activation_id is not given"});
     return error;
   }
+  return activation_id;
+}
+
+namespace {
+
+// Why a sign-in activation's seat no longer holds, and the reason it is revoked with.
+struct SeatLoss {
+  core::Error refusal;
+  core::RevocationReason reason = core::RevocationReason::kAdmin;
+};
+
+// The seat behind `user_id`'s activation of `product` on `sub`: nullopt while it holds (the
+// person is an active member of the team, the contract gives the product, the seat is theirs).
+Result<std::optional<SeatLoss>> SeatLost(store::Tx& tx, const Deps& deps, const core::Team& team,
+                                         const core::Subscription& sub,
+                                         const core::Contract& contract,
+                                         const core::Product& product, const std::string& user_id,
+                                         core::TimePoint now) {
+  if (auto member = RequireMember(tx, deps, team, user_id); !member.ok()) {
+    return std::optional<SeatLoss>(SeatLoss{member.error(), core::RevocationReason::kUserRemoved});
+  }
+  if (auto problem = Unusable(tx, deps, sub, contract, product, now)) {
+    return std::optional<SeatLoss>(
+        SeatLoss{std::move(*problem), core::RevocationReason::kContractEnded});
+  }
+  SW_ASSIGN_OR_RETURN(auto seat, deps.repos.assignments->FindActive(tx, sub.id, user_id));
+  if (!seat) {
+    return std::optional<SeatLoss>(
+        SeatLoss{NotAssigned(tx, deps, team, product), core::RevocationReason::kUnassigned});
+  }
+  return std::optional<SeatLoss>();
+}
+
+}  // namespace
+
+Result<Entitlement> EntitlementService::Refresh(const Caller& caller,
+                                                const RefreshRequest& request) {
+  SW_RETURN_IF_ERROR(RequireUser(caller));
+  AuditRecord record;
+  record.action = "activation.refresh";
+  record.target_type = "activation";
+  SW_ASSIGN_OR_RETURN(const std::string activation_id, SignInActivationId(caller, record, request));
   record.target_id = activation_id;
   SW_RETURN_IF_ERROR(SigningKey());
   const std::string& user_id = caller.principal.user_id;
@@ -877,35 +916,23 @@ Result<Entitlement> EntitlementService::Refresh(const Caller& caller,
                             deps_.repos.contracts->GetContract(tx, sub.contract_id));
         const auto now = deps_.clock.Now();
         // The seat must still hold; if it does not, the activation ends here, for good.
-        std::optional<core::Error> refusal;
-        core::RevocationReason reason = core::RevocationReason::kAdmin;
-        if (auto member = RequireMember(tx, deps_, team, user_id); !member.ok()) {
-          refusal = member.error();
-          reason = core::RevocationReason::kUserRemoved;
-        } else if (auto problem = Unusable(tx, deps_, sub, contract, product, now)) {
-          refusal = std::move(problem);
-          reason = core::RevocationReason::kContractEnded;
-        } else {
-          SW_ASSIGN_OR_RETURN(auto seat, deps_.repos.assignments->FindActive(tx, sub.id, user_id));
-          if (!seat) {
-            refusal = NotAssigned(tx, deps_, team, product);
-            reason = core::RevocationReason::kUnassigned;
-          }
-        }
+        SW_ASSIGN_OR_RETURN(auto loss,
+                            SeatLost(tx, deps_, team, sub, contract, product, user_id, now));
         AuditRecord audit = record;
         audit.team_id = team.id;
         audit.account_id = team.account_id;
         audit.actor_role = UserRole();
-        if (refusal) {
-          SW_ASSIGN_OR_RETURN(bool revoked,
-                              deps_.repos.activations->Revoke(tx, activation->id, reason, now));
+        if (loss) {
+          SW_ASSIGN_OR_RETURN(
+              bool revoked, deps_.repos.activations->Revoke(tx, activation->id, loss->reason, now));
           if (revoked) {
             audit.action = "activation.revoke";
             audit.detail = product.code + " revoked at refresh (" +
-                           std::string(core::EnumName(reason)) + "): " + refusal->message;
+                           std::string(core::EnumName(loss->reason)) +
+                           "): " + loss->refusal.message;
             SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, audit));
           }
-          return RefreshOutcome{std::nullopt, std::move(refusal)};
+          return RefreshOutcome{std::nullopt, std::move(loss->refusal)};
         }
         SW_ASSIGN_OR_RETURN(
             core::Activation renewed,
@@ -925,6 +952,61 @@ Result<Entitlement> EntitlementService::Refresh(const Caller& caller,
         return RefreshOutcome{std::move(out), std::nullopt};
       });
   return RefreshAnswer(deps_, caller, record, std::move(outcome));
+}
+
+Result<std::optional<core::Error>> EntitlementService::RevocationWithoutSignIn(
+    const Caller& caller, const RefreshRequest& request) {
+  // Only the signed token proves anything here: an activation id alone is not enough.
+  if (request.token.empty()) return std::optional<core::Error>();
+  auto verified = VerifyToken(request.token);
+  if (!verified.ok()) return std::optional<core::Error>();
+  auto claims = crypto::FlatJsonMembers(verified->payload_json);
+  if (!claims.ok() || !claims->contains("jti") || !claims->contains("kind") ||
+      claims->at("kind") != "sign_in") {
+    return std::optional<core::Error>();
+  }
+  const std::string activation_id = claims->at("jti");
+  return deps_.db.Transact<std::optional<core::Error>>(
+      store::TxMode::kWrite, [&](store::Tx& tx) -> Result<std::optional<core::Error>> {
+        auto activation = deps_.repos.activations->Get(tx, activation_id);
+        if (!activation.ok()) {
+          if (activation.error().code != ErrorCode::kNotFound) return activation.error();
+          return std::optional<core::Error>();
+        }
+        SW_ASSIGN_OR_RETURN(core::Product product,
+                            deps_.repos.catalog->GetProduct(tx, activation->product_id));
+        if (activation->status == core::ActivationStatus::kRevoked) {
+          return std::optional<core::Error>(RevokedError(
+              activation->revoked_reason.value_or(core::RevocationReason::kAdmin), product.name));
+        }
+        SW_ASSIGN_OR_RETURN(core::Device device,
+                            deps_.repos.devices->Get(tx, activation->device_id));
+        SW_ASSIGN_OR_RETURN(core::Team team, deps_.repos.accounts->GetTeam(tx, device.team_id));
+        SW_ASSIGN_OR_RETURN(core::Subscription sub, deps_.repos.contracts->GetSubscription(
+                                                        tx, activation->subscription_id));
+        SW_ASSIGN_OR_RETURN(core::Contract contract,
+                            deps_.repos.contracts->GetContract(tx, sub.contract_id));
+        const auto now = deps_.clock.Now();
+        if (!activation->user_id) return std::optional<core::Error>();  // serial: not here
+        SW_ASSIGN_OR_RETURN(auto loss, SeatLost(tx, deps_, team, sub, contract, product,
+                                                *activation->user_id, now));
+        if (!loss) return std::optional<core::Error>();
+        SW_ASSIGN_OR_RETURN(bool revoked,
+                            deps_.repos.activations->Revoke(tx, activation->id, loss->reason, now));
+        if (revoked) {
+          AuditRecord audit;
+          audit.action = "activation.revoke";
+          audit.target_type = "activation";
+          audit.target_id = activation->id;
+          audit.team_id = team.id;
+          audit.account_id = team.account_id;
+          audit.detail = product.code + " revoked at a check without sign-in (" +
+                         std::string(core::EnumName(loss->reason)) + "): " + loss->refusal.message;
+          SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, audit));
+        }
+        // The computer learns the reason its user would have been told signed in.
+        return std::optional<core::Error>(std::move(loss->refusal));
+      });
 }
 
 Result<core::Activation> EntitlementService::Deactivate(const Caller& caller,

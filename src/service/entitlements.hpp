@@ -25,6 +25,7 @@
 #include "core/result.hpp"
 #include "crypto/ed25519.hpp"
 #include "crypto/jws.hpp"
+#include "service/audit.hpp"
 #include "service/context.hpp"
 #include "service/rate_limit.hpp"
 
@@ -142,6 +143,12 @@ class EntitlementService : public TokenSigner {
   core::Result<Entitlement> Activate(const Caller& caller, const ActivationRequest& request);
   // A new token for an activation that still holds; a revoked one is answered with why.
   core::Result<Entitlement> Refresh(const Caller& caller, const RefreshRequest& request);
+  // For a refresh whose sign-in is missing or has ended: the refusal to answer when the
+  // signed token's activation no longer holds (revoked, or revoked now because its person
+  // left the team, lost the seat or the contract ended), so the computer stops at once;
+  // nullopt when it still holds or the token proves nothing (the person must sign in).
+  core::Result<std::optional<core::Error>> RevocationWithoutSignIn(const Caller& caller,
+                                                                   const RefreshRequest& request);
   // Ends the caller's own activation.
   core::Result<core::Activation> Deactivate(const Caller& caller, const std::string& activation_id);
 
@@ -174,6 +181,10 @@ class EntitlementService : public TokenSigner {
   static constexpr std::chrono::seconds kActiveKeyRecheck{60};
 
   core::Result<ActiveKey> SigningKey();
+  // The activation a sign-in refresh names (its verified token's jti, or the id sent); an
+  // invalid token is recorded as a denied `record`.
+  core::Result<std::string> SignInActivationId(const Caller& caller, const AuditRecord& record,
+                                               const RefreshRequest& request);
   core::Result<ActiveKey> Unseal(const core::SigningKey& key);
   core::Result<std::optional<crypto::Ed25519PublicKey>> PublicKey(const std::string& kid);
   core::Result<std::string> SignToken(const core::Activation& activation,
