@@ -395,6 +395,40 @@ TEST_P(SdkClientTest, ALeaverRemovedFromTheTeamIsRefusedAtTheNextRefreshAndCheck
   EXPECT_EQ(LineValue(check.out, "state:"), "revoked") << check.out;
 }
 
+// "Remember to unassign the software and remove users … should the named user leave": Gia
+// belongs to Contoso Design alone, so removing her ends her sign-in everywhere. Her computer's
+// next online check still learns that the licence is revoked, and why, from its signed token
+// alone, and the product stops at once instead of running out its 30-day offline grace.
+TEST_P(SdkClientTest, ALeaverWhoseSignInEndedIsToldAtTheNextCheckThatTheLicenceIsRevoked) {
+  const Credential& ann = server_->Person(DemoEmail("ann"));
+  const std::string design = TeamId(ann);
+  const std::string gia = UserId(server_->Person(DemoEmail("gia")));
+  ASSERT_FALSE(design.empty());
+  ASSERT_FALSE(gia.empty());
+  const Computer desk = NewComputer("gias-desk");
+  ASSERT_NO_FATAL_FAILURE(SignInAs(desk, "DRL", "gia"));
+  ClientRun activated = Client(desk, "DRL", {"activate"});
+  ASSERT_EQ(activated.code, 0) << activated.out << activated.err;
+
+  HttpReply removed = server_->Call("DELETE", "/api/v1/teams/" + design + "/users/" + gia, ann);
+  ASSERT_TRUE(removed.status == 200 || removed.status == 204) << removed.Describe();
+  // Her sign-in has ended: nothing she holds answers any more.
+  EXPECT_EQ(server_->Call("GET", "/api/v1/me", server_->Person(DemoEmail("gia"))).status, 401);
+
+  ClientRun refused = Client(desk, "DRL", {"refresh"});
+  EXPECT_EQ(refused.code, 1) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("refresh refused: you were removed from"), std::string::npos)
+      << refused.err;
+  ClientRun check = Client(desk, "DRL", {"check"});
+  EXPECT_EQ(check.code, 1) << check.out << check.err;
+  EXPECT_EQ(LineValue(check.out, "state:"), "revoked") << check.out;
+
+  // The signed token proves only its own licence: without one, nothing is revealed.
+  HttpReply bare = Send(server_->port(), "POST", "/api/v1/client/activations/refresh",
+                        {{"Content-Type", "application/json"}}, R"({"activation_id":"anything"})");
+  EXPECT_EQ(bare.status, 401) << bare.Describe();
+}
+
 TEST_P(SdkClientTest, OfflineTheLicenceAsksToReauthorizeThenWarnsThenExpiresAsTheClockMoves) {
   const Computer laptop = NewComputer("offline");
   ASSERT_NO_FATAL_FAILURE(SignInAsEve(laptop, "DRL"));
