@@ -19,7 +19,13 @@ import { Link, useParams } from 'react-router';
 import { api, ApiError, errorMessage, query } from '../api/client';
 import { Pager, useCursor } from '../components/assign/Pager';
 import { ProductBadges, ProductLinkCell, SeatCount } from '../components/assign/ProductBadges';
-import { adjustSeats, isFloating, personName, roleLabel } from '../components/assign/model';
+import {
+  adjustSeats,
+  isFloating,
+  isSignInSeat,
+  personName,
+  roleLabel,
+} from '../components/assign/model';
 import type { CursorPage, Holder, Member, TeamProduct } from '../components/assign/model';
 import { useMembers } from '../components/assign/useMembers';
 import { formatDate } from '../components/format';
@@ -28,51 +34,83 @@ import { ErrorAlert, Loading, Page } from '../components/Page';
 import { useApi } from '../hooks/useApi';
 import { ListState } from '../components/ListState';
 
-function ProductList({ teamId, products }: { teamId: string; products: TeamProduct[] }) {
+function ProductList({ teamId, products: all }: { teamId: string; products: TeamProduct[] }) {
+  // "If the product is available to be assigned on the 'by user' page, then it is a 'sign in'
+  // license": serial-number access is ticked in classic user management, network seats float.
+  const products = all.filter(isSignInSeat);
+  const serial = all.filter((p) => !isFloating(p) && !isSignInSeat(p)).length;
+  const floating = all.filter(isFloating).length;
+  const elsewhere = (serial > 0 || floating > 0) && (
+    <Text size="sm" c="dimmed">
+      {serial > 0 && (
+        <>
+          {serial} serial-number {serial === 1 ? 'license is' : 'licenses are'} managed in{' '}
+          <Anchor component={Link} to={`/teams/${teamId}/classic-users`}>
+            Classic user management
+          </Anchor>
+          .{' '}
+        </>
+      )}
+      {floating > 0 &&
+        `${floating} network ${floating === 1 ? 'license is' : 'licenses are'} shared by the computers that run ${floating === 1 ? 'it' : 'them'} and assigned to no one.`}
+    </Text>
+  );
   if (products.length === 0) {
-    return <Text>This team has no products or services yet. They appear here once ordered.</Text>;
+    return (
+      <Stack>
+        <Text>
+          {all.length === 0
+            ? 'This team has no products or services yet. They appear here once ordered.'
+            : 'This team has no sign-in products or services to assign.'}
+        </Text>
+        {elsewhere}
+      </Stack>
+    );
   }
   return (
-    <Table.ScrollContainer minWidth={720}>
-      <Table striped highlightOnHover aria-label="Products and services">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Product or service</Table.Th>
-            <Table.Th>Contract</Table.Th>
-            <Table.Th ta="right">Seats</Table.Th>
-            <Table.Th ta="right">Assigned</Table.Th>
-            <Table.Th ta="right">Available</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {products.map((p) => (
-            <Table.Tr key={p.subscription_id}>
-              <Table.Td>
-                <ProductLinkCell teamId={teamId} product={p} />
-              </Table.Td>
-              <Table.Td>{p.contract.number}</Table.Td>
-              <Table.Td ta="right">{p.seats}</Table.Td>
-              {isFloating(p) ? (
-                <Table.Td colSpan={2} ta="right">
-                  <Text size="sm" c="grape">
-                    Floating — no assignment needed
-                  </Text>
+    <Stack>
+      {elsewhere}
+      <Table.ScrollContainer minWidth={720}>
+        <Table striped highlightOnHover aria-label="Products and services">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Product or service</Table.Th>
+              <Table.Th>Contract</Table.Th>
+              <Table.Th ta="right">Seats</Table.Th>
+              <Table.Th ta="right">Assigned</Table.Th>
+              <Table.Th ta="right">Available</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {products.map((p) => (
+              <Table.Tr key={p.subscription_id}>
+                <Table.Td>
+                  <ProductLinkCell teamId={teamId} product={p} />
                 </Table.Td>
-              ) : (
-                <>
-                  <Table.Td ta="right">{p.assigned}</Table.Td>
-                  <Table.Td ta="right">
-                    <Text span c={p.available <= 0 ? 'red' : undefined} fw={600}>
-                      {p.available}
+                <Table.Td>{p.contract.number}</Table.Td>
+                <Table.Td ta="right">{p.seats}</Table.Td>
+                {isFloating(p) ? (
+                  <Table.Td colSpan={2} ta="right">
+                    <Text size="sm" c="grape">
+                      Floating — no assignment needed
                     </Text>
                   </Table.Td>
-                </>
-              )}
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+                ) : (
+                  <>
+                    <Table.Td ta="right">{p.assigned}</Table.Td>
+                    <Table.Td ta="right">
+                      <Text span c={p.available <= 0 ? 'red' : undefined} fw={600}>
+                        {p.available}
+                      </Text>
+                    </Table.Td>
+                  </>
+                )}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Stack>
   );
 }
 

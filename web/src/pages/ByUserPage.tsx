@@ -17,7 +17,13 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { api, ApiError, errorMessage } from '../api/client';
 import { Pager, useCursor } from '../components/assign/Pager';
 import { ProductBadges, SeatCount } from '../components/assign/ProductBadges';
-import { adjustSeats, assignCandidates, personName, roleLabel } from '../components/assign/model';
+import {
+  adjustSeats,
+  assignCandidates,
+  isSignInSeat,
+  personName,
+  roleLabel,
+} from '../components/assign/model';
 import type { TeamProduct, UserProducts } from '../components/assign/model';
 import { useMembers } from '../components/assign/useMembers';
 import { formatDate } from '../components/format';
@@ -235,16 +241,26 @@ function PersonProducts({ teamId, userId }: { teamId: string; userId: string }) 
                   </Table.Td>
                   <Table.Td>{formatDate(p.assigned_at)}</Table.Td>
                   <Table.Td>
-                    <Button
-                      size="xs"
-                      variant="light"
-                      color="red"
-                      loading={busy === p.subscription_id}
-                      onClick={() => void unassign(p)}
-                      aria-label={`Unassign ${p.item.name}`}
-                    >
-                      Unassign
-                    </Button>
+                    {isSignInSeat(p) ? (
+                      <Button
+                        size="xs"
+                        variant="light"
+                        color="red"
+                        loading={busy === p.subscription_id}
+                        onClick={() => void unassign(p)}
+                        aria-label={`Unassign ${p.item.name}`}
+                      >
+                        Unassign
+                      </Button>
+                    ) : (
+                      <Anchor
+                        component={Link}
+                        size="sm"
+                        to={`/teams/${team}/classic-users?contract=${encodeURIComponent(p.contract.id)}`}
+                      >
+                        Serial number: change in Classic user management
+                      </Anchor>
+                    )}
                   </Table.Td>
                 </Table.Tr>
               ))}

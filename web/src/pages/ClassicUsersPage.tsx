@@ -1,5 +1,6 @@
 import {
   Alert,
+  Card,
   Badge,
   Button,
   Checkbox,
@@ -16,8 +17,15 @@ import { useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 
 import { api, errorMessage } from '../api/client';
+import { InviteForm } from '../components/assign/InviteForm';
+import { ImportResults, UserImport } from '../components/assign/UserImport';
 import { accessLabel, isFloating, personName, roleLabel } from '../components/assign/model';
-import type { ClassicUser, ClassicUsers, TeamProduct } from '../components/assign/model';
+import type {
+  ClassicUser,
+  ClassicUsers,
+  ImportAnswer,
+  TeamProduct,
+} from '../components/assign/model';
 import { notifySuccess } from '../components/notify';
 import { ErrorAlert, Loading, Page } from '../components/Page';
 import { useApi } from '../hooks/useApi';
@@ -133,12 +141,14 @@ function EditAccess({
   );
 }
 
-function ContractUsers({ contractId }: { contractId: string }) {
+function ContractUsers({ teamId, contractId }: { teamId: string; contractId: string }) {
   const [params, setParams] = useSearchParams();
   const loaded = useApi<ClassicUsers>(`/api/v1/contracts/${encodeURIComponent(contractId)}/users`);
   const search = params.get('q') ?? '';
   const page = Math.max(1, Number(params.get('page') ?? '1') || 1);
   const editingId = params.get('edit');
+  const adding = params.get('add');
+  const [imported, setImported] = useState<ImportAnswer | null>(null);
 
   function setParam(name: string, value: string | null) {
     setParams((p) => {
@@ -182,6 +192,24 @@ function ContractUsers({ contractId }: { contractId: string }) {
 
   return (
     <Stack>
+      <Group gap="xs">
+        <Button onClick={() => setParam('add', adding === 'one' ? null : 'one')}>Add</Button>
+        <Button variant="default" onClick={() => setParam('add', adding === 'csv' ? null : 'csv')}>
+          Add from a CSV file
+        </Button>
+      </Group>
+      {adding === 'csv' && (
+        <Card withBorder>
+          <UserImport
+            teamId={teamId}
+            onDone={(answer) => {
+              setImported(answer);
+              void loaded.reload();
+            }}
+          />
+          {imported && <ImportResults answer={imported} />}
+        </Card>
+      )}
       <Group gap="xs" wrap="wrap">
         {data.subscriptions.map((s) => (
           <Badge key={s.subscription_id} variant="light" color={isFloating(s) ? 'grape' : 'orange'}>
@@ -269,6 +297,22 @@ function ContractUsers({ contractId }: { contractId: string }) {
       <Modal
         // Locking the page scroll would add a style element without the policy nonce.
         lockScroll={false}
+        opened={adding === 'one'}
+        onClose={() => setParam('add', null)}
+        title="Add a person to the team"
+      >
+        <InviteForm
+          teamId={teamId}
+          note="They are e-mailed an invitation to the team. Then tick the products they may use with Edit access."
+          onDone={() => {
+            setParam('add', null);
+            void loaded.reload();
+          }}
+        />
+      </Modal>
+      <Modal
+        // Locking the page scroll would add a style element without the policy nonce.
+        lockScroll={false}
         opened={editing !== null}
         onClose={() => setParam('edit', null)}
         title={editing ? `Edit access: ${personName(editing)}` : ''}
@@ -317,7 +361,7 @@ export default function ClassicUsersPage() {
           maw={320}
         />
       )}
-      {contractId && <ContractUsers key={contractId} contractId={contractId} />}
+      {contractId && <ContractUsers key={contractId} teamId={teamId} contractId={contractId} />}
     </Page>
   );
 }

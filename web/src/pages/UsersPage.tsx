@@ -15,10 +15,10 @@ import {
   Title,
 } from '@mantine/core';
 import { useState } from 'react';
-import type { FormEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 
-import { api, ApiError, errorMessage } from '../api/client';
+import { api } from '../api/client';
+import { InviteForm } from '../components/assign/InviteForm';
 import { IdentityActDialog, identityActLabel } from '../components/assign/IdentityActDialog';
 import type { IdentityAct } from '../components/assign/IdentityActDialog';
 import { Pager, useCursor } from '../components/assign/Pager';
@@ -28,7 +28,7 @@ import type { ImportAnswer, Member } from '../components/assign/model';
 import { useMembers } from '../components/assign/useMembers';
 import { formatDateTime } from '../components/format';
 import { notifyError, notifySuccess } from '../components/notify';
-import { ErrorAlert, Page } from '../components/Page';
+import { Page } from '../components/Page';
 import { teamAccess } from '../session/access';
 import { useMe, useSession } from '../session/SessionContext';
 import { ListState } from '../components/ListState';
@@ -48,83 +48,6 @@ const statusLabel: Record<string, string> = {
   active: 'Active',
   removed: 'Removed',
 };
-
-function InviteForm({ teamId, onDone }: { teamId: string; onDone: () => void }) {
-  const [first, setFirst] = useState('');
-  const [last, setLast] = useState('');
-  const [email, setEmail] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | string | undefined>();
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    const team = encodeURIComponent(teamId);
-    try {
-      const member = await api<Member>(`/api/v1/teams/${team}/users`, {
-        method: 'POST',
-        body: { first_name: first.trim(), last_name: last.trim(), email: email.trim() },
-      });
-      // Everyone invited accepts first, whether or not the address already had an account.
-      notifySuccess(`${member.email} is invited; the invitation e-mail is on its way.`);
-      onDone();
-    } catch (e) {
-      setError(e instanceof ApiError ? e : errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  const field = (name: string, label: string) => {
-    const message = error instanceof ApiError ? error.fieldMessage(name) : undefined;
-    return message ? `${label} ${message}` : undefined;
-  };
-  const general =
-    error instanceof ApiError ? (error.problem.errors?.length ? undefined : error.message) : error;
-
-  return (
-    <form onSubmit={(e) => void submit(e)} noValidate>
-      <Stack>
-        <ErrorAlert message={general} title="Nobody was invited" />
-        <Group grow wrap="wrap">
-          <TextInput
-            label="First name"
-            required
-            value={first}
-            onChange={(e) => setFirst(e.currentTarget.value)}
-            error={field('first_name', 'First name')}
-            data-autofocus
-          />
-          <TextInput
-            label="Last name"
-            required
-            value={last}
-            onChange={(e) => setLast(e.currentTarget.value)}
-            error={field('last_name', 'Last name')}
-          />
-        </Group>
-        <TextInput
-          label="E-mail"
-          type="email"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.currentTarget.value)}
-          error={field('email', 'E-mail')}
-        />
-        <Text size="sm" c="dimmed">
-          They join as a user. Once they have accepted, you can make them a Secondary Admin from the
-          list.
-        </Text>
-        <Group justify="flex-end">
-          <Button type="submit" loading={busy}>
-            Send invitation
-          </Button>
-        </Group>
-      </Stack>
-    </form>
-  );
-}
 
 // The team's people: invite, import, resend, remove, change role.
 export default function UsersPage() {

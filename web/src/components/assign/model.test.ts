@@ -7,6 +7,7 @@ import {
   howToStart,
   importOutcome,
   importSummary,
+  isSignInSeat,
   seatSummary,
 } from './model';
 import type { TeamProduct } from './model';
@@ -89,6 +90,18 @@ describe('what can be given to a person', () => {
       'a',
       'f',
     ]);
+  });
+
+  // "If the product is available to be assigned on the 'by user' page, then it is a 'sign in'
+  // license": a serial-number one, full or not, is managed in classic user management.
+  it('never offers a serial-number subscription', () => {
+    const serial = { activation: 'serial_number' as const };
+    const assignable = [product('s', serial), product('a')];
+    const team = [product('t', { ...serial, available: 0, assigned: 5 }), product('a')];
+    expect(assignCandidates([], assignable, team).map((p) => p.subscription_id)).toEqual(['a']);
+    expect(isSignInSeat(product('a'))).toBe(true);
+    expect(isSignInSeat(product('s', serial))).toBe(false);
+    expect(isSignInSeat(product('n', { access: 'multi_user' }))).toBe(false);
   });
 });
 

@@ -147,6 +147,12 @@ export function isFloating(p: Pick<TeamProduct, 'access'>): boolean {
   return p.access === 'multi_user';
 }
 
+// A single-user sign-in seat: what By user and By product assign. Serial-number access is
+// managed in classic user management and network seats are shared.
+export function isSignInSeat(p: Pick<TeamProduct, 'access' | 'activation'>): boolean {
+  return p.access === 'single_user' && p.activation === 'sign_in';
+}
+
 // "3 of 5 assigned" (or, for a network pool, how many seats float).
 export function seatSummary(p: Pick<TeamProduct, 'access' | 'seats' | 'assigned'>): string {
   if (isFloating(p)) return `${p.seats} floating seat${p.seats === 1 ? '' : 's'}`;
@@ -230,9 +236,9 @@ export function assignCandidates(
     (p) =>
       !taken.has(p.subscription_id) &&
       !listed.has(p.subscription_id) &&
-      !isFloating(p) &&
+      isSignInSeat(p) &&
       p.available <= 0 &&
       p.contract.status !== 'expired',
   );
-  return [...assignable.filter((p) => !isFloating(p) && !taken.has(p.subscription_id)), ...full];
+  return [...assignable.filter((p) => isSignInSeat(p) && !taken.has(p.subscription_id)), ...full];
 }
