@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -415,7 +416,10 @@ TEST_P(SdkClientTest, ALeaverWhoseSignInEndedIsToldAtTheNextCheckThatTheLicenceI
   // Her sign-in has ended: nothing she holds answers any more.
   EXPECT_EQ(server_->Call("GET", "/api/v1/me", server_->Person(DemoEmail("gia"))).status, 401);
 
-  ClientRun refused = Client(desk, "DRL", {"refresh"});
+  // Two hours on, the client knows its access token has expired and cannot renew it: the
+  // signed token still learns why the licence ended.
+  const std::string later = std::to_string(std::time(nullptr) + 2 * 3600);
+  ClientRun refused = Client(desk, "DRL", {"--now", later, "refresh"});
   EXPECT_EQ(refused.code, 1) << refused.out << refused.err;
   EXPECT_NE(refused.err.find("refresh refused: you were removed from"), std::string::npos)
       << refused.err;
