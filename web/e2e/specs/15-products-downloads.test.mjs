@@ -103,10 +103,10 @@ test('a serial-number seat shows the serial number and the product key, both cop
   const team = teamIdOf(page);
   const me = await apiCall(page, 'GET', '/api/v1/me');
   const frm = await subscriptionNamed(page, team, 'Formwork 3D');
-  // Dev, the contract's Software Coordinator, gives himself access (put back below).
-  await apiCall(page, 'POST', `/api/v1/teams/${team}/users/${me.user.id}/products`, {
-    subscription_ids: [frm.subscription_id],
-  });
+  // Dev, the contract's Software Coordinator, gives himself access in classic user management
+  // (put back below).
+  const access = `/api/v1/contracts/${frm.contract.id}/users/${me.user.id}/access`;
+  await apiCall(page, 'PUT', access, { subscription_ids: [frm.subscription_id] });
   try {
     await page.reload();
     const card = page.getByRole('article', { name: 'Formwork 3D' });
@@ -118,11 +118,7 @@ test('a serial-number seat shows the serial number and the product key, both cop
     await card.getByRole('region', { name: 'Downloads of Formwork 3D' }).waitFor();
     page.assertClean();
   } finally {
-    await apiCall(
-      page,
-      'DELETE',
-      `/api/v1/teams/${team}/subscriptions/${frm.subscription_id}/assignments/${me.user.id}`,
-    );
+    await apiCall(page, 'PUT', access, { subscription_ids: [] });
   }
   await context.close();
 });
