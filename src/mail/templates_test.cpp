@@ -196,6 +196,7 @@ TEST(TemplatesTest, EveryTemplateHasAHeadingAReasonAndNoExternalResources) {
                                                   "password_reset",
                                                   "company_change_request",
                                                   "company_change_request_received",
+                                                  "company_change_decided",
                                                   "inactive_users",
                                                   "invitation_expired",
                                                   "reseller_staff_added"};
