@@ -523,7 +523,8 @@ Result<core::Order> ContractService::RequestCompanyChange(const Caller& caller,
         recipients.push_back(std::move(to));
       }
     }
-    if (recipients.empty()) {
+    const bool to_reseller = !recipients.empty();
+    if (!to_reseller) {
       SW_ASSIGN_OR_RETURN(recipients, deps_.repos.users->ListOperators(tx));
     }
     std::string lines;
@@ -539,11 +540,13 @@ Result<core::Order> ContractService::RequestCompanyChange(const Caller& caller,
       email.event_key = "company_change_request:" + order.id + ":" + to.email;
       email.template_name = "company_change_request";
       email.to = &to;
-      email.action_url = public_url_ + "/accounts/" + contract.account_id;
+      // The contract's "Company changes" panel in the decider's console.
+      email.action_url = public_url_ + (to_reseller ? "/reseller" : "/operator") + "/customers/" +
+                         contract.account_id + "/contracts/" + contract.id + "?panel=company";
       email.subject = "Company information change requested for contract " + contract.number;
       email.body = PersonLabel(requester) + " asks to change the company information of contract " +
                    contract.number + " (" + contract.company.name + "):\n\n" + lines + note +
-                   "\nApply it to the customer account in Seatwise: " + email.action_url;
+                   "\nApply or decline it in Seatwise: " + email.action_url;
       email.team_id = contract.team_id;
       email.payload_json = payload;
       SW_RETURN_IF_ERROR(EnqueueEmail(tx, deps_, email));

@@ -244,6 +244,12 @@ TEST_P(ContractsTest, ACompanyChangeRequestIsRecordedAndSentToTheReseller) {
   std::vector<std::string> recipients;
   for (const auto& m : Outbox()) {
     if (m.template_name.starts_with("company_change_request")) recipients.push_back(m.recipient);
+    if (m.template_name == "company_change_request") {  // straight to where it is decided
+      EXPECT_NE(m.payload_json.find("https://seatwise.example/reseller/customers/" + account_a_.id +
+                                    "/contracts/" + c1_.id + "?panel=company"),
+                std::string::npos)
+          << m.payload_json;
+    }
   }
   std::sort(recipients.begin(), recipients.end());
   EXPECT_EQ(recipients, (std::vector<std::string>{"cm@example.test", "n@example.test"}));
