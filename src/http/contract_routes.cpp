@@ -87,6 +87,16 @@ boost::json::object OrderJson(const core::Order& order) {
                              {"details", std::move(details)}};
 }
 
+// A company change request: the order, and what became of it.
+boost::json::object ChangeRequestJson(const service::CompanyChangeRequest& r) {
+  boost::json::object out = OrderJson(r.order);
+  out["status"] = r.status;
+  out["decided_by"] = PersonJson(r.decided_by);
+  out["decided_at"] = r.decided_at ? boost::json::value(FormatTime(*r.decided_at)) : nullptr;
+  out["reason"] = NullOr(r.reason);
+  return out;
+}
+
 boost::json::object CreditJson(const core::CreditEntry& e) {
   return boost::json::object{{"id", e.id},
                              {"reason", core::EnumName(e.reason)},
@@ -213,12 +223,37 @@ void RegisterContractRoutes(Router& router, const ApiServices& services) {
       Method::kGet, "/api/v1/contracts/{contract}/company-change-requests",
       "contract_company_change_request_list",
       auth->Authenticated([contracts](const Request& request, const service::Caller& caller) {
-        auto orders = contracts->ListCompanyChangeRequests(caller, ContractParam(request));
-        if (!orders.ok()) return ErrorResponse(request, orders.error());
+        auto requests = contracts->ListCompanyChangeRequests(caller, ContractParam(request));
+        if (!requests.ok()) return ErrorResponse(request, requests.error());
         boost::json::array items;
-        for (const auto& order : *orders) items.push_back(OrderJson(order));
+        for (const auto& item : *requests) items.push_back(ChangeRequestJson(item));
         return JsonResponse(boost::json::object{{"items", std::move(items)}});
       }));
+
+  // The operator or the customer's reseller applies or declines a request ("decline" needs a
+  // reason, which the requester reads).
+  for (const bool apply : {true, false}) {
+    router.Add(Method::kPost,
+               apply ? "/api/v1/contracts/{contract}/company-change-requests/{order}/apply"
+                     : "/api/v1/contracts/{contract}/company-change-requests/{order}/decline",
+               apply ? "contract_company_change_apply" : "contract_company_change_decline",
+               auth->Authenticated(
+                   [contracts, apply](const Request& request, const service::Caller& caller) {
+                     std::string reason;
+                     if (!request.body.empty()) {
+                       auto body = BodyFields::FromJson(request);
+                       if (!body.ok()) return ErrorResponse(request, body.error());
+                       reason = body->OptionalString("reason", kNoteMax).value_or("");
+                       if (auto ok = body->Finish(); !ok.ok())
+                         return ErrorResponse(request, ok.error());
+                     }
+                     auto decided = contracts->DecideCompanyChange(
+                         caller, ContractParam(request), std::string(request.PathParam("order")),
+                         apply, reason);
+                     if (!decided.ok()) return ErrorResponse(request, decided.error());
+                     return JsonResponse(ChangeRequestJson(*decided));
+                   }));
+  }
 
   router.Add(
       Method::kGet, "/api/v1/contracts/{contract}/renewal-review", "contract_renewal_review",

@@ -141,6 +141,35 @@ void RegisterDownloadRoutes(Router& router, const ApiServices& services) {
         for (const auto& d : *items) out.push_back(DownloadJson(d));
         return JsonResponse(json::object{{"items", std::move(out)}});
       }));
+
+  // The contracts the caller was granted use of: number, status, term end and what they may
+  // use — nothing of billing, company, other people's seats or orders.
+  router.Add(
+      Method::kGet, "/api/v1/me/contracts", "me_contract_list",
+      auth->Authenticated([downloads](const Request& request, const service::Caller& caller) {
+        auto items = downloads->ListMyContracts(caller);
+        if (!items.ok()) return ErrorResponse(request, items.error());
+        json::array out;
+        for (const auto& c : *items) {
+          json::array uses;
+          for (const auto& u : c.uses) {
+            uses.push_back(json::object{{"kind", u.kind},
+                                        {"code", u.code},
+                                        {"name", u.name},
+                                        {"via", u.via},
+                                        {"expires_at", FormatTime(u.expires_at)}});
+          }
+          out.push_back(
+              json::object{{"contract_id", c.contract.id},
+                           {"number", c.contract.number},
+                           {"status", core::EnumName(c.contract.status)},
+                           {"starts_at", FormatTime(c.contract.starts_at)},
+                           {"ends_at", FormatTime(c.contract.ends_at)},
+                           {"team", json::object{{"id", c.team.id}, {"name", c.team.name}}},
+                           {"uses", std::move(uses)}});
+        }
+        return JsonResponse(json::object{{"items", std::move(out)}});
+      }));
 }
 
 }  // namespace seatwise::http

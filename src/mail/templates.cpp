@@ -24,7 +24,7 @@ constexpr std::string_view kBecauseContractManager =
     "You receive this e-mail because you are the Contract Manager of this contract in "
     "Seatwise.";
 
-constexpr std::array<Template, 17> kTemplates = {{
+constexpr std::array<Template, 18> kTemplates = {{
     {"order_processed", "Your order is processed", "", kBecauseContractManager},
     {"get_started", "Get started with your products", "Sign in to Seatwise",
      kBecauseContractManager},
@@ -48,6 +48,9 @@ constexpr std::array<Template, 17> kTemplates = {{
     {"company_change_request", "Company information change requested", "Open the account",
      "You receive this e-mail because you look after this customer in Seatwise."},
     {"company_change_request_received", "We received your change request", "",
+     "You receive this e-mail because you asked to change the company information of a "
+     "contract in Seatwise."},
+    {"company_change_decided", "Your change request was decided", "Open the contract",
      "You receive this e-mail because you asked to change the company information of a "
      "contract in Seatwise."},
     {"inactive_users", "Seats not used in the last 30 days", "Review seats by product",

@@ -132,6 +132,7 @@ TEST(TemplatesTest, HostileTextNeverBecomesALinkInAnyTemplate) {
                                                   "assignment",
                                                   "password_reset",
                                                   "company_change_request",
+                                                  "company_change_decided",
                                                   "inactive_users",
                                                   "invitation_expired",
                                                   "reseller_staff_added"};
@@ -196,6 +197,7 @@ TEST(TemplatesTest, EveryTemplateHasAHeadingAReasonAndNoExternalResources) {
                                                   "password_reset",
                                                   "company_change_request",
                                                   "company_change_request_received",
+                                                  "company_change_decided",
                                                   "inactive_users",
                                                   "invitation_expired",
                                                   "reseller_staff_added"};

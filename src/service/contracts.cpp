@@ -7,6 +7,9 @@
 #include <set>
 #include <utility>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
 #include "core/random.hpp"
 #include "core/roles.hpp"
 #include "service/audit.hpp"
@@ -175,6 +178,64 @@ std::vector<std::pair<std::string, std::string>> ProposedFields(const CompanyCha
   return out;
 }
 
+bool IsCompanyChange(const core::Order& order) {
+  return order.kind == core::OrderKind::kChange &&
+         CompactJson(order.details_json).find(kCompanyChangeType) != std::string::npos;
+}
+
+// The contract's company change requests, oldest first, each with its decision.
+Result<std::vector<CompanyChangeRequest>> ChangeRequestsOf(store::Tx& tx, const Deps& deps,
+                                                           const std::string& contract_id) {
+  SW_ASSIGN_OR_RETURN(auto orders, deps.repos.contracts->ListOrders(tx, contract_id));
+  SW_ASSIGN_OR_RETURN(auto decisions, deps.repos.contracts->ListChangeDecisions(tx, contract_id));
+  std::map<std::string, store::ChangeDecision> by_order;
+  for (auto& d : decisions) {
+    const std::string order_id = d.order_id;
+    by_order.emplace(order_id, std::move(d));
+  }
+  std::vector<CompanyChangeRequest> out;
+  for (auto& order : orders) {
+    if (!IsCompanyChange(order)) continue;
+    CompanyChangeRequest request;
+    if (auto it = by_order.find(order.id); it != by_order.end()) {
+      request.status = it->second.status;
+      request.decided_at = it->second.decided_at;
+      request.reason = it->second.reason;
+      SW_ASSIGN_OR_RETURN(request.decided_by, PersonOf(tx, deps, it->second.decided_by));
+    }
+    request.order = std::move(order);
+    out.push_back(std::move(request));
+  }
+  return out;
+}
+
+// `company` with the fields a change request asked for (its details' "requested" object).
+core::CompanyInfo WithRequested(core::CompanyInfo company, const core::Order& order) {
+  boost::system::error_code ec;
+  const boost::json::value details = boost::json::parse(order.details_json, ec);
+  if (ec || !details.is_object()) return company;
+  const boost::json::value* requested = details.get_object().if_contains("requested");
+  if (requested == nullptr || !requested->is_object()) return company;
+  const std::pair<const char*, std::string*> fields[] = {{"name", &company.name},
+                                                         {"address_line1", &company.address_line1},
+                                                         {"address_line2", &company.address_line2},
+                                                         {"city", &company.city},
+                                                         {"postal_code", &company.postal_code},
+                                                         {"region", &company.region},
+                                                         {"country", &company.country}};
+  for (const auto& [field, target] : fields) {
+    const boost::json::value* value = requested->get_object().if_contains(field);
+    if (value != nullptr && value->is_string()) *target = std::string(value->get_string());
+  }
+  return company;
+}
+
+// A contract the account still works under: its company information follows the account's.
+bool IsCurrent(const core::Contract& contract) {
+  return contract.status != core::ContractStatus::kExpired &&
+         contract.status != core::ContractStatus::kCancelled;
+}
+
 std::string_view CreditAction(core::CreditReason reason) {
   switch (reason) {
     case core::CreditReason::kPurchase:
@@ -267,6 +328,32 @@ Result<core::CreditEntry> Consume(store::Tx& tx, const Deps& deps, bool allow_ne
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> SetAccountCompany(store::Tx& tx, const Deps& deps,
+                                                   const std::string& account_id,
+                                                   const core::CompanyInfo& company,
+                                                   core::TimePoint now) {
+  SW_RETURN_IF_ERROR(deps.repos.accounts->UpdateCompanyInfo(tx, account_id, company, now));
+  std::vector<std::string> numbers;
+  store::ContractFilter filter;
+  filter.account_id = account_id;
+  store::PageRequest page{"", store::kMaxPageSize};
+  while (true) {  // by id, so two writers lock the contracts in the same order
+    SW_ASSIGN_OR_RETURN(auto batch, deps.repos.contracts->ListContracts(tx, filter, page));
+    for (const auto& listed : batch.items) {
+      if (!IsCurrent(listed)) continue;
+      SW_ASSIGN_OR_RETURN(core::Contract locked, deps.repos.contracts->LockContract(tx, listed.id));
+      if (!IsCurrent(locked)) continue;
+      locked.company = company;
+      locked.updated_at = now;
+      SW_RETURN_IF_ERROR(deps.repos.contracts->UpdateContract(tx, locked));
+      numbers.push_back(locked.number);
+    }
+    if (batch.next_after.empty()) break;
+    page.after = batch.next_after;
+  }
+  return numbers;
+}
 
 std::vector<core::FieldError> ValidateCompanyChange(CompanyChange& change) {
   std::vector<core::FieldError> errors;
@@ -436,7 +523,8 @@ Result<core::Order> ContractService::RequestCompanyChange(const Caller& caller,
         recipients.push_back(std::move(to));
       }
     }
-    if (recipients.empty()) {
+    const bool to_reseller = !recipients.empty();
+    if (!to_reseller) {
       SW_ASSIGN_OR_RETURN(recipients, deps_.repos.users->ListOperators(tx));
     }
     std::string lines;
@@ -452,11 +540,13 @@ Result<core::Order> ContractService::RequestCompanyChange(const Caller& caller,
       email.event_key = "company_change_request:" + order.id + ":" + to.email;
       email.template_name = "company_change_request";
       email.to = &to;
-      email.action_url = public_url_ + "/accounts/" + contract.account_id;
+      // The contract's "Company changes" panel in the decider's console.
+      email.action_url = public_url_ + (to_reseller ? "/reseller" : "/operator") + "/customers/" +
+                         contract.account_id + "/contracts/" + contract.id + "?panel=company";
       email.subject = "Company information change requested for contract " + contract.number;
       email.body = PersonLabel(requester) + " asks to change the company information of contract " +
                    contract.number + " (" + contract.company.name + "):\n\n" + lines + note +
-                   "\nApply it to the customer account in Seatwise: " + email.action_url;
+                   "\nApply or decline it in Seatwise: " + email.action_url;
       email.team_id = contract.team_id;
       email.payload_json = payload;
       SW_RETURN_IF_ERROR(EnqueueEmail(tx, deps_, email));
@@ -485,22 +575,130 @@ Result<core::Order> ContractService::RequestCompanyChange(const Caller& caller,
   });
 }
 
-Result<std::vector<core::Order>> ContractService::ListCompanyChangeRequests(
+Result<std::vector<CompanyChangeRequest>> ContractService::ListCompanyChangeRequests(
     const Caller& caller, const std::string& contract_id) {
-  return ReadAudited<std::vector<core::Order>>(
+  return ReadAudited<std::vector<CompanyChangeRequest>>(
       deps_, caller, ContractRecord("contract.company_change_request_list", contract_id),
-      [&](store::Tx& tx) -> Result<std::vector<core::Order>> {
+      [&](store::Tx& tx) -> Result<std::vector<CompanyChangeRequest>> {
         SW_ASSIGN_OR_RETURN(Authorization authz, AuthorizeBilling(tx, deps_, caller, contract_id));
         (void)authz;
-        SW_ASSIGN_OR_RETURN(auto orders, deps_.repos.contracts->ListOrders(tx, contract_id));
-        std::vector<core::Order> out;
-        for (auto& order : orders) {
-          if (order.kind == core::OrderKind::kChange &&
-              CompactJson(order.details_json).find(kCompanyChangeType) != std::string::npos) {
-            out.push_back(std::move(order));
+        return ChangeRequestsOf(tx, deps_, contract_id);
+      });
+}
+
+Result<CompanyChangeRequest> ContractService::DecideCompanyChange(const Caller& caller,
+                                                                  const std::string& contract_id,
+                                                                  const std::string& order_id,
+                                                                  bool apply,
+                                                                  const std::string& reason) {
+  const std::string why = Trimmed(reason);
+  std::vector<core::FieldError> errors;
+  if (!apply && why.empty()) {
+    errors.push_back({"reason", "say why the change is declined; the requester reads it"});
+  } else if (CodePoints(why) > kDecisionReasonMax) {
+    errors.push_back({"reason", "must be at most 2000 characters"});
+  } else if (HasControl(why, true)) {
+    errors.push_back({"reason", "must not contain control characters"});
+  }
+  const AuditRecord record = ContractRecord(
+      apply ? "contract.company_change_apply" : "contract.company_change_decline", contract_id);
+  return RunAudited<CompanyChangeRequest>(
+      deps_, caller, record, [&](store::Tx& tx) -> Result<CompanyChangeRequest> {
+        SW_ASSIGN_OR_RETURN(Authorization authz, AuthorizeBilling(tx, deps_, caller, contract_id));
+        if (authz.grant != core::Grant::kEverything && authz.grant != core::Grant::kOwnCustomers) {
+          return core::MakeError(ErrorCode::kPermissionDenied,
+                                 "a company information change is applied or declined by the "
+                                 "customer's reseller or the publisher's operators");
+        }
+        if (!errors.empty()) {
+          return core::InvalidFields(
+              apply ? "the change cannot be applied" : "the change cannot be declined", errors);
+        }
+        SW_ASSIGN_OR_RETURN(core::Contract contract,
+                            deps_.repos.contracts->GetContract(tx, contract_id));
+        SW_ASSIGN_OR_RETURN(auto requests, ChangeRequestsOf(tx, deps_, contract_id));
+        auto it = std::find_if(requests.begin(), requests.end(),
+                               [&](const auto& r) { return r.order.id == order_id; });
+        if (it == requests.end()) {
+          return core::MakeError(
+              ErrorCode::kNotFound,
+              "contract " + contract.number + " has no company change request " + order_id);
+        }
+        CompanyChangeRequest request = std::move(*it);
+        if (request.status != "open") {
+          return core::MakeError(
+              ErrorCode::kConflict,
+              "this change request was already " + request.status + "; reload to see the decision");
+        }
+        const auto now = deps_.clock.Now();
+        store::ChangeDecision decision;
+        decision.order_id = request.order.id;
+        decision.status = apply ? "applied" : "declined";
+        if (!caller.principal.user_id.empty()) decision.decided_by = caller.principal.user_id;
+        decision.reason = why;
+        decision.decided_at = now;
+        auto recorded = deps_.repos.contracts->RecordChangeDecision(tx, decision);
+        if (!recorded.ok() && recorded.error().code == ErrorCode::kAlreadyExists) {
+          return core::MakeError(ErrorCode::kConflict,
+                                 "this change request was decided a moment ago; reload to see "
+                                 "the decision");
+        }
+        SW_RETURN_IF_ERROR(recorded);
+
+        AuditRecord done = DoneRecord(record, contract, authz);
+        std::vector<std::string> numbers;
+        if (apply) {
+          // The account's company information, and with it every current contract's.
+          SW_ASSIGN_OR_RETURN(core::Account account,
+                              deps_.repos.accounts->GetAccount(tx, contract.account_id));
+          const core::CompanyInfo company = WithRequested(account.company, request.order);
+          SW_ASSIGN_OR_RETURN(numbers, SetAccountCompany(tx, deps_, account.id, company, now));
+          done.before_json = CompanyJson(account.company);
+          done.after_json = CompanyJson(company);
+          std::string list;
+          for (const auto& n : numbers) list += (list.empty() ? "" : ", ") + n;
+          done.detail = "company information change " + request.order.id +
+                        " applied to the account and its current contracts " +
+                        (list.empty() ? std::string("(none)") : list);
+        } else {
+          done.detail = "company information change " + request.order.id + " declined: " + why;
+        }
+        SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, done));
+
+        // The requester learns the decision.
+        if (request.order.placed_by) {
+          SW_ASSIGN_OR_RETURN(core::User requester,
+                              deps_.repos.users->Get(tx, *request.order.placed_by));
+          if (!requester.erased && requester.status != core::UserStatus::kRemoved) {
+            Email email;
+            email.event_key = "company_change_decided:" + request.order.id;
+            email.template_name = "company_change_decided";
+            email.to = &requester;
+            email.action_url =
+                public_url_ + "/teams/" + contract.team_id + "/billing/" + contract.id + "/company";
+            email.subject = std::string("Company information change ") +
+                            (apply ? "applied" : "declined") + " for contract " + contract.number;
+            email.body =
+                apply ? "Your request to change the company information of contract " +
+                            contract.number +
+                            " was applied. Every current contract of the account now shows the "
+                            "new details; earlier orders keep the details they were issued with." +
+                            (why.empty() ? std::string() : "\n\nNote: " + why)
+                      : "Your request to change the company information of contract " +
+                            contract.number + " was declined.\n\nReason: " + why;
+            email.body += "\n\nSee your requests in Billing & Orders: " + email.action_url;
+            email.team_id = contract.team_id;
+            email.payload_json = "{\"contract_id\":" + JsonQuote(contract.id) +
+                                 ",\"order_id\":" + JsonQuote(request.order.id) + "}";
+            SW_RETURN_IF_ERROR(EnqueueEmail(tx, deps_, email));
           }
         }
-        return out;
+
+        request.status = decision.status;
+        request.decided_at = now;
+        request.reason = why;
+        SW_ASSIGN_OR_RETURN(request.decided_by, PersonOf(tx, deps_, decision.decided_by));
+        return request;
       });
 }
 

@@ -77,6 +77,18 @@ struct CompanyChange : CompanyPatch {
   std::optional<std::string> note;
 };
 
+// A company-information change request and what became of it.
+struct CompanyChangeRequest {
+  core::Order order;
+  std::string status = "open";  // open, applied or declined
+  std::optional<PersonRef> decided_by;
+  std::optional<core::TimePoint> decided_at;
+  std::string reason;  // the decider's words; required to decline
+};
+
+// Longest reason given with a decision, in characters.
+inline constexpr std::size_t kDecisionReasonMax = 2000;
+
 // A person holding a seat, and since when.
 struct SeatHolder {
   PersonRef person;
@@ -134,6 +146,15 @@ core::Result<core::CreditEntry> ConsumeCreditsIn(store::Tx& tx, const Deps& deps
                                                  const std::string& service_id, std::int64_t amount,
                                                  std::optional<std::string> usage_event_id);
 
+// "Company information follows the contract": writes `company` as the account's company
+// information and into every current contract of the account (not expired or cancelled),
+// each locked in id order. Orders keep the details they were issued with. Returns the
+// numbers of the contracts changed. No permission check and no audit: callers do both.
+core::Result<std::vector<std::string>> SetAccountCompany(store::Tx& tx, const Deps& deps,
+                                                         const std::string& account_id,
+                                                         const core::CompanyInfo& company,
+                                                         core::TimePoint now);
+
 class ContractService {
  public:
   ContractService(const Deps& deps, IdentityService& identity, std::string public_url,
@@ -153,8 +174,20 @@ class ContractService {
   core::Result<core::Order> RequestCompanyChange(const Caller& caller,
                                                  const std::string& contract_id,
                                                  const CompanyChange& change);
-  core::Result<std::vector<core::Order>> ListCompanyChangeRequests(const Caller& caller,
-                                                                   const std::string& contract_id);
+  // The contract's company change requests, oldest first, each with its status.
+  core::Result<std::vector<CompanyChangeRequest>> ListCompanyChangeRequests(
+      const Caller& caller, const std::string& contract_id);
+  // Applies (`apply`) or declines an open company change request of the contract: only the
+  // publisher's operators and the customer's reseller decide, never the requester's side.
+  // Applying writes the requested fields into the account's company information and into
+  // every current contract of the account (not expired or cancelled); orders keep the
+  // details they were issued with. The requester is e-mailed the decision. kConflict when
+  // the request was already decided; kNotFound for no such request on the contract;
+  // kInvalidArgument (field reason) for a decline without a reason or a reason too long.
+  core::Result<CompanyChangeRequest> DecideCompanyChange(const Caller& caller,
+                                                         const std::string& contract_id,
+                                                         const std::string& order_id, bool apply,
+                                                         const std::string& reason);
 
   core::Result<RenewalReview> GetRenewalReview(const Caller& caller,
                                                const std::string& contract_id);

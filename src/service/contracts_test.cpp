@@ -244,6 +244,12 @@ TEST_P(ContractsTest, ACompanyChangeRequestIsRecordedAndSentToTheReseller) {
   std::vector<std::string> recipients;
   for (const auto& m : Outbox()) {
     if (m.template_name.starts_with("company_change_request")) recipients.push_back(m.recipient);
+    if (m.template_name == "company_change_request") {  // straight to where it is decided
+      EXPECT_NE(m.payload_json.find("https://seatwise.example/reseller/customers/" + account_a_.id +
+                                    "/contracts/" + c1_.id + "?panel=company"),
+                std::string::npos)
+          << m.payload_json;
+    }
   }
   std::sort(recipients.begin(), recipients.end());
   EXPECT_EQ(recipients, (std::vector<std::string>{"cm@example.test", "n@example.test"}));
@@ -251,7 +257,8 @@ TEST_P(ContractsTest, ACompanyChangeRequestIsRecordedAndSentToTheReseller) {
   auto listed = contracts().ListCompanyChangeRequests(As("reseller"), c1_.id);
   ASSERT_TRUE(listed.ok()) << listed.error().message;
   ASSERT_EQ(listed->size(), 1u);
-  EXPECT_EQ(listed->at(0).id, order->id);
+  EXPECT_EQ(listed->at(0).order.id, order->id);
+  EXPECT_EQ(listed->at(0).status, "open");
   store::AuditFilter filter;
   filter.action = "contract.company_change_request";
   EXPECT_EQ(AuditEntries(filter).size(), 1u);
@@ -309,6 +316,132 @@ TEST_P(ContractsTest, InvalidCompanyChangesAreRefusedWithFieldErrors) {
   ASSERT_FALSE(denied.ok());
   EXPECT_EQ(denied.error().code, ErrorCode::kPermissionDenied);
   EXPECT_EQ(Denied("contract.company_change_request").size(), 1u);
+}
+
+// "Company information follows the contract": applied, every current contract of the account
+// shows the new details; expired ones and earlier orders keep what they were issued with.
+TEST_P(ContractsTest, AnAppliedCompanyChangeFollowsEveryCurrentContractOfTheAccount) {
+  Write([&](store::Tx& tx) -> core::Result<void> {
+    core::Order order;  // an earlier order, issued with the old company
+    order.contract_id = c1_.id;
+    order.kind = core::OrderKind::kNew;
+    order.details_json = R"({"company":{"name":"Acme"}})";
+    order.created_at = clock_.Now();
+    SW_RETURN_IF_ERROR(repos_.contracts->CreateOrder(tx, order));
+    core::Contract ended = c2_;
+    ended.status = core::ContractStatus::kExpired;
+    return repos_.contracts->UpdateContract(tx, ended);
+  });
+  clock_.Advance(std::chrono::minutes(1));
+  CompanyChange change;
+  change.name = "Acme Design GmbH";
+  change.city = "Berlin";
+  auto order = contracts().RequestCompanyChange(As("cm"), c1_.id, change);
+  ASSERT_TRUE(order.ok()) << order.error().message;
+  clock_.Advance(std::chrono::hours(2));
+
+  auto applied = contracts().DecideCompanyChange(As("reseller"), c1_.id, order->id, true, "");
+  ASSERT_TRUE(applied.ok()) << applied.error().message;
+  EXPECT_EQ(applied->status, "applied");
+  ASSERT_TRUE(applied->decided_by.has_value());
+  EXPECT_EQ(applied->decided_by->id, Id("reseller"));
+  EXPECT_EQ(applied->decided_at, clock_.Now());
+
+  EXPECT_EQ(ContractNamed(c1_.id).company.name, "Acme Design GmbH");
+  EXPECT_EQ(ContractNamed(c1_.id).company.city, "Berlin");
+  EXPECT_EQ(ContractNamed(c1_.id).company.country, "US");  // not asked for, kept
+  EXPECT_EQ(ContractNamed(c2_.id).company.name, "Acme");   // expired: as issued
+  EXPECT_EQ(ContractNamed(cb_.id).company.name, "Bolt");   // another customer
+  auto account = Must(Read<core::Account>(
+      [&](store::Tx& tx) { return repos_.accounts->GetAccount(tx, account_a_.id); }));
+  EXPECT_EQ(account.company.name, "Acme Design GmbH");
+  auto details = contracts().GetContract(As("cm"), c1_.id);
+  ASSERT_TRUE(details.ok());
+  EXPECT_EQ(details->summary.contract.company.name, "Acme Design GmbH");
+  ASSERT_EQ(details->orders.size(), 2u);  // oldest first
+  auto compact = [](std::string json) {
+    std::erase(json, ' ');
+    return json;
+  };
+  EXPECT_EQ(compact(details->orders[0].details_json), R"({"company":{"name":"Acme"}})");
+  EXPECT_NE(compact(details->orders[1].details_json).find(R"("name":"Acme")"), std::string::npos);
+
+  // The requester sees the status; a second decision is refused.
+  auto listed = contracts().ListCompanyChangeRequests(As("cm"), c1_.id);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->at(0).status, "applied");
+  EXPECT_EQ(listed->at(0).decided_by->email, "reseller@example.test");
+  auto again = contracts().DecideCompanyChange(As("operator"), c1_.id, order->id, false, "late");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+
+  int decided_mails = 0;
+  for (const auto& m : Outbox()) {
+    if (m.template_name == "company_change_decided") {
+      ++decided_mails;
+      EXPECT_EQ(m.recipient, "cm@example.test");
+    }
+  }
+  EXPECT_EQ(decided_mails, 1);
+  store::AuditFilter filter;
+  filter.action = "contract.company_change_apply";
+  auto entries = AuditEntries(filter);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_NE(entries[0].detail.find("1001"), std::string::npos);
+  EXPECT_EQ(entries[0].detail.find("1002"), std::string::npos);
+}
+
+TEST_P(ContractsTest, ADeclinedCompanyChangeNeedsAReasonAndChangesNothing) {
+  CompanyChange change;
+  change.name = "Acme Renamed";
+  auto order = contracts().RequestCompanyChange(As("cm"), c1_.id, change);
+  ASSERT_TRUE(order.ok()) << order.error().message;
+  auto no_reason = contracts().DecideCompanyChange(As("operator"), c1_.id, order->id, false, " ");
+  ASSERT_FALSE(no_reason.ok());
+  EXPECT_EQ(no_reason.error().code, ErrorCode::kInvalidArgument);
+  ASSERT_EQ(no_reason.error().fields.size(), 1u);
+  EXPECT_EQ(no_reason.error().fields[0].field, "reason");
+
+  auto declined = contracts().DecideCompanyChange(As("operator"), c1_.id, order->id, false,
+                                                  "  The registry shows the old name.  ");
+  ASSERT_TRUE(declined.ok()) << declined.error().message;
+  EXPECT_EQ(declined->status, "declined");
+  EXPECT_EQ(declined->reason, "The registry shows the old name.");
+  EXPECT_EQ(ContractNamed(c1_.id).company.name, "Acme");
+  auto listed = contracts().ListCompanyChangeRequests(As("cm"), c1_.id);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->at(0).status, "declined");
+  EXPECT_EQ(listed->at(0).reason, "The registry shows the old name.");
+  bool mailed = false;
+  for (const auto& m : Outbox()) {
+    mailed =
+        mailed || (m.template_name == "company_change_decided" && m.recipient == "cm@example.test");
+  }
+  EXPECT_TRUE(mailed);
+  store::AuditFilter filter;
+  filter.action = "contract.company_change_decline";
+  EXPECT_EQ(AuditEntries(filter).size(), 1u);
+}
+
+TEST_P(ContractsTest, OnlyOperatorsAndTheCustomersResellerDecideCompanyChanges) {
+  CompanyChange change;
+  change.name = "Acme Renamed";
+  auto order = contracts().RequestCompanyChange(As("cm"), c1_.id, change);
+  ASSERT_TRUE(order.ok()) << order.error().message;
+  for (const char* who : {"cm", "pa", "sa", "user"}) {
+    auto refused = contracts().DecideCompanyChange(As(who), c1_.id, order->id, true, "");
+    ASSERT_FALSE(refused.ok()) << who;
+    EXPECT_EQ(refused.error().code, ErrorCode::kPermissionDenied) << who;
+  }
+  auto other = contracts().DecideCompanyChange(As("other_reseller"), c1_.id, order->id, true, "");
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(Denied("contract.company_change_apply").size(), 5u);
+  // A request of another contract is not found on this one.
+  auto wrong = contracts().DecideCompanyChange(As("operator"), c2_.id, order->id, true, "");
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(ContractNamed(c1_.id).company.name, "Acme");
 }
 
 TEST_P(ContractsTest, RenewalReviewShowsUnusedSeatsStartersAndLeavers) {

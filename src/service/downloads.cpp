@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "core/roles.hpp"
@@ -148,6 +149,26 @@ Result<Reach> AdminReach(store::Tx& tx, const Deps& deps, const Caller& caller,
     reach.whole_team = true;
   }
   return reach;
+}
+
+// The subscriptions the person holds a seat of: sign-in seats and classic access to
+// serial-number subscriptions alike.
+Result<std::set<std::string>> HeldSeats(store::Tx& tx, const Deps& deps,
+                                        const std::string& user_id) {
+  std::set<std::string> held;
+  SW_ASSIGN_OR_RETURN(auto assignments, deps.repos.assignments->ListActiveByUser(tx, user_id));
+  for (const auto& a : assignments) held.insert(a.subscription_id);
+  return held;
+}
+
+// How an active member uses a subscription of their team themself, or "" when they do not:
+// a seat they hold, or a network (multi-user) pool, open to every member of the team — anyone
+// may take a floating seat from it, so anyone may install the product.
+std::string PersonalVia(const core::Subscription& sub, const std::set<std::string>& held) {
+  if (held.contains(sub.id)) {
+    return sub.activation == core::ActivationMethod::kSerialNumber ? "classic" : "seat";
+  }
+  return sub.access == core::Access::kMultiUser ? "network" : "";
 }
 
 }  // namespace
@@ -311,9 +332,7 @@ Result<std::vector<Download>> DownloadService::ListTeamDownloads(const Caller& c
 
         std::set<std::string> held;  // subscriptions the caller holds a seat of
         if (member) {
-          SW_ASSIGN_OR_RETURN(auto assignments,
-                              deps.repos.assignments->ListActiveByUser(tx, user_id));
-          for (const auto& a : assignments) held.insert(a.subscription_id);
+          SW_ASSIGN_OR_RETURN(held, HeldSeats(tx, deps, user_id));
         }
 
         const auto now = deps.clock.Now();
@@ -322,11 +341,8 @@ Result<std::vector<Download>> DownloadService::ListTeamDownloads(const Caller& c
         SW_ASSIGN_OR_RETURN(auto subs, deps.repos.contracts->ListTeamSubscriptions(tx, team_id));
         for (const auto& sub : subs) {
           if (sub.service_id) continue;  // services have nothing to install
-          // A network (multi-user) pool is open to every member of the team: anyone may take
-          // a floating seat from it, so anyone may install the product.
-          const bool floating = member && sub.access == core::Access::kMultiUser;
           const bool reached = reach.whole_team || reach.contract_ids.contains(sub.contract_id) ||
-                               held.contains(sub.id) || floating;
+                               (member && !PersonalVia(sub, held).empty());
           if (!reached) continue;
           auto it = contracts.find(sub.contract_id);
           if (it == contracts.end()) {
@@ -357,6 +373,70 @@ Result<std::vector<Download>> DownloadService::ListTeamDownloads(const Caller& c
         std::sort(out.begin(), out.end(), [](const Download& a, const Download& b) {
           if (a.product.name != b.product.name) return a.product.name < b.product.name;
           return a.product.code < b.product.code;
+        });
+        return out;
+      });
+}
+
+Result<std::vector<PersonalContract>> DownloadService::ListMyContracts(const Caller& caller) {
+  if (!caller.principal.authenticated() || caller.principal.user_id.empty()) {
+    return core::MakeError(ErrorCode::kUnauthenticated, "sign in first");
+  }
+  const Deps& deps = deps_;
+  const std::string& user_id = caller.principal.user_id;
+  return deps.db.Transact<std::vector<PersonalContract>>(
+      store::TxMode::kRead, [&](store::Tx& tx) -> Result<std::vector<PersonalContract>> {
+        SW_ASSIGN_OR_RETURN(auto memberships, deps.repos.users->ListMemberships(tx, user_id));
+        SW_ASSIGN_OR_RETURN(std::set<std::string> held, HeldSeats(tx, deps, user_id));
+        std::map<std::string, PersonalContract> by_contract;
+        std::map<std::string, core::Contract> skipped;  // not current
+        for (const auto& m : memberships) {
+          if (m.status != core::MembershipStatus::kActive) continue;
+          SW_ASSIGN_OR_RETURN(core::Team team, deps.repos.accounts->GetTeam(tx, m.team_id));
+          SW_ASSIGN_OR_RETURN(auto subs, deps.repos.contracts->ListTeamSubscriptions(tx, team.id));
+          for (const auto& sub : subs) {
+            const std::string via = PersonalVia(sub, held);
+            if (via.empty() || skipped.contains(sub.contract_id)) continue;
+            auto it = by_contract.find(sub.contract_id);
+            if (it == by_contract.end()) {
+              SW_ASSIGN_OR_RETURN(core::Contract contract,
+                                  deps.repos.contracts->GetContract(tx, sub.contract_id));
+              if (contract.status == core::ContractStatus::kExpired ||
+                  contract.status == core::ContractStatus::kCancelled) {
+                skipped.emplace(contract.id, std::move(contract));
+                continue;
+              }
+              PersonalContract entry;
+              entry.contract = std::move(contract);
+              entry.team = team;
+              it = by_contract.emplace(sub.contract_id, std::move(entry)).first;
+            }
+            const core::TimePoint ends = sub.ends_at.value_or(it->second.contract.ends_at);
+            if (sub.service_id) {
+              SW_ASSIGN_OR_RETURN(core::Service service,
+                                  deps.repos.catalog->GetService(tx, *sub.service_id));
+              it->second.uses.push_back({"service", service.code, service.name, via, ends});
+              continue;
+            }
+            SW_ASSIGN_OR_RETURN(auto product_ids,
+                                deps.repos.contracts->GrantedProducts(tx, sub.id));
+            for (const auto& product_id : product_ids) {
+              SW_ASSIGN_OR_RETURN(core::Product product,
+                                  deps.repos.catalog->GetProduct(tx, product_id));
+              it->second.uses.push_back({"product", product.code, product.name, via, ends});
+            }
+          }
+        }
+        std::vector<PersonalContract> out;
+        out.reserve(by_contract.size());
+        for (auto& [id, entry] : by_contract) {
+          std::sort(entry.uses.begin(), entry.uses.end(), [](const auto& a, const auto& b) {
+            return std::tie(a.name, a.code, a.via) < std::tie(b.name, b.code, b.via);
+          });
+          out.push_back(std::move(entry));
+        }
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+          return a.contract.number < b.contract.number;
         });
         return out;
       });

@@ -61,6 +61,26 @@ struct Download {
   std::vector<core::ProductRelease> releases;
 };
 
+// What a person may use from one contract they hold something on: a product (a collection's
+// products listed one by one) or a cloud service, and how they hold it.
+struct PersonalUse {
+  std::string kind;  // "product" or "service"
+  std::string code;
+  std::string name;
+  // "seat" (a sign-in seat assigned to them), "classic" (access to a serial-number
+  // subscription) or "network" (a multi-user pool every member of the team may use).
+  std::string via;
+  core::TimePoint expires_at{};  // the subscription's own end, else the contract's
+};
+
+// A contract as the person holding something on it sees it: no billing, company, seat
+// counts or orders.
+struct PersonalContract {
+  core::Contract contract;
+  core::Team team;
+  std::vector<PersonalUse> uses;  // by name, then code
+};
+
 class DownloadService {
  public:
   explicit DownloadService(const Deps& deps) : deps_(deps) {}
@@ -82,6 +102,12 @@ class DownloadService {
   // team the caller is not an active member of and has no admin or coordinator role in.
   core::Result<std::vector<Download>> ListTeamDownloads(const Caller& caller,
                                                         const std::string& team_id);
+
+  // "All users will be able to see … any contracts that they were granted use of": every
+  // current contract (not expired or cancelled) on which the caller holds something in a
+  // team they are an active member of — the same personal seats that decide their
+  // downloads, with services too — ordered by contract number. Only the caller's own.
+  core::Result<std::vector<PersonalContract>> ListMyContracts(const Caller& caller);
 
  private:
   Deps deps_;

@@ -295,6 +295,81 @@ TEST_P(DownloadsTest, PeopleOutsideTheTeamGetNotFound) {
   EXPECT_EQ(anonymous.error().code, ErrorCode::kUnauthenticated);
 }
 
+// "All users will be able to see their personal cloud credit usage, and any contracts that
+// they were granted use of."
+TEST_P(DownloadsTest, APersonSeesTheContractsTheyWereGrantedUseOf) {
+  EXPECT_TRUE(Must(downloads().ListMyContracts(As("user"))).empty());
+  const auto now = clock_.Now();
+  Must(db_->Transact<core::Subscription>(
+      store::TxMode::kWrite, [&](store::Tx& tx) -> core::Result<core::Subscription> {
+        core::Product a{"", "ZA", "Alpha", "2026", "", false, now, now};
+        SW_ASSIGN_OR_RETURN(a, repos_.catalog->CreateProduct(tx, a));
+        core::Product b{"", "ZB", "Beta", "2026", "", false, now, now};
+        SW_ASSIGN_OR_RETURN(b, repos_.catalog->CreateProduct(tx, b));
+        core::Collection col{"", "ZCOL", "Zed Collection", {a.id, b.id}, now, now};
+        SW_ASSIGN_OR_RETURN(col, repos_.catalog->CreateCollection(tx, col));
+        core::Subscription s;
+        s.contract_id = cb_.id;  // another customer's network pool: never theirs
+        s.seats = 3;
+        s.access = core::Access::kMultiUser;
+        s.created_at = s.updated_at = now;
+        s.collection_id = col.id;
+        SW_RETURN_IF_ERROR(repos_.contracts->CreateSubscription(tx, s));
+        s.contract_id = c1_.id;  // a network collection of their team
+        return repos_.contracts->CreateSubscription(tx, s);
+      }));
+  AssignSeat(SubscriptionOf(c2_), "user");  // classic access to the serial subscription
+
+  auto mine = Must(downloads().ListMyContracts(As("user")));
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_EQ(mine[0].contract.number, "1001");
+  EXPECT_EQ(mine[0].team.id, team_.id);
+  ASSERT_EQ(mine[0].uses.size(), 2u);  // the collection expanded; not 1001's sign-in seat
+  EXPECT_EQ(mine[0].uses[0].code, "ZA");
+  EXPECT_EQ(mine[0].uses[0].via, "network");
+  EXPECT_EQ(mine[0].uses[0].expires_at, c1_.ends_at);
+  EXPECT_EQ(mine[0].uses[1].code, "ZB");
+  EXPECT_EQ(mine[1].contract.number, "1002");
+  ASSERT_EQ(mine[1].uses.size(), 1u);
+  EXPECT_EQ(mine[1].uses[0].code, "P1002");
+  EXPECT_EQ(mine[1].uses[0].via, "classic");
+
+  // A sign-in seat and a cloud service are listed too; an expired contract is not.
+  AssignSeat(SubscriptionOf(c1_), "user");
+  Must(db_->Transact<bool>(store::TxMode::kWrite, [&](store::Tx& tx) -> core::Result<bool> {
+    core::Service svc{"", "ZSVC", "Cloud rendering", core::ServiceKind::kCloud, "", now, now};
+    SW_ASSIGN_OR_RETURN(svc, repos_.catalog->CreateService(tx, svc));
+    core::Subscription s;
+    s.contract_id = c1_.id;
+    s.seats = 2;
+    s.service_id = svc.id;
+    s.created_at = s.updated_at = now;
+    SW_ASSIGN_OR_RETURN(s, repos_.contracts->CreateSubscription(tx, s));
+    core::Assignment a;
+    a.subscription_id = s.id;
+    a.user_id = Id("user");
+    a.assigned_at = now;
+    SW_RETURN_IF_ERROR(repos_.assignments->AssignSeat(tx, a));
+    auto ended = c2_;
+    ended.status = core::ContractStatus::kExpired;
+    SW_RETURN_IF_ERROR(repos_.contracts->UpdateContract(tx, ended));
+    return true;
+  }));
+  mine = Must(downloads().ListMyContracts(As("user")));
+  ASSERT_EQ(mine.size(), 1u);
+  std::vector<std::string> uses;
+  for (const auto& u : mine[0].uses) uses.push_back(u.kind + ":" + u.code + ":" + u.via);
+  EXPECT_THAT(uses, ElementsAre("product:ZA:network", "product:ZB:network", "service:ZSVC:seat",
+                                "product:P1001:seat"));
+
+  // Someone only invited, or of another team, holds nothing here.
+  EXPECT_TRUE(Must(downloads().ListMyContracts(As("newbie"))).empty());
+  EXPECT_TRUE(Must(downloads().ListMyContracts(As("other"))).empty());
+  auto anonymous = downloads().ListMyContracts(As("anonymous"));
+  ASSERT_FALSE(anonymous.ok());
+  EXPECT_EQ(anonymous.error().code, ErrorCode::kUnauthenticated);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DownloadsTest,
                          ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres),
                          testing::BackendParamName);

@@ -13,6 +13,7 @@
 #include "service/audit.hpp"
 #include "service/authorizer.hpp"
 #include "service/company.hpp"
+#include "service/contracts.hpp"
 #include "service/identity.hpp"
 #include "service/json_writer.hpp"
 #include "service/mail.hpp"
@@ -316,10 +317,33 @@ std::vector<core::FieldError> ValidateOrder(const OrderRequest& request) {
   return errors;
 }
 
+// The company information an order is issued with, as its details keep it: a later change of
+// the account's company information follows the current contracts, never earlier orders.
+void WriteCompany(JsonWriter& json, const core::CompanyInfo& c) {
+  json.Key("company")
+      .BeginObject()
+      .Key("name")
+      .String(c.name)
+      .Key("address_line1")
+      .String(c.address_line1)
+      .Key("address_line2")
+      .String(c.address_line2)
+      .Key("city")
+      .String(c.city)
+      .Key("postal_code")
+      .String(c.postal_code)
+      .Key("region")
+      .String(c.region)
+      .Key("country")
+      .String(c.country)
+      .EndObject();
+}
+
 std::string OrderDetailsJson(const OrderRequest& request, const PlacedOrder& placed) {
   JsonWriter json;
-  json.BeginObject()
-      .Key("term_months")
+  json.BeginObject();
+  WriteCompany(json, placed.contract.company);
+  json.Key("term_months")
       .Int(placed.contract.term_months)
       .Key("starts_at")
       .Time(placed.contract.starts_at)
@@ -560,7 +584,7 @@ Result<core::Account> OrderService::UpdateAccount(const Caller& caller,
         if (!errors.empty())
           return core::InvalidFields("the company information is invalid", errors);
         const auto now = deps_.clock.Now();
-        SW_RETURN_IF_ERROR(deps_.repos.accounts->UpdateCompanyInfo(tx, account_id, company, now));
+        SW_ASSIGN_OR_RETURN(auto numbers, SetAccountCompany(tx, deps_, account_id, company, now));
         account.company = company;
         account.updated_at = now;
         AuditRecord done = record;
@@ -568,6 +592,11 @@ Result<core::Account> OrderService::UpdateAccount(const Caller& caller,
         done.before_json = before;
         done.after_json = CompanyJson(company);
         done.detail = "company information of " + company.name + " changed";
+        if (!numbers.empty()) {
+          std::string list;
+          for (const auto& n : numbers) list += (list.empty() ? "" : ", ") + n;
+          done.detail += ", with its current contracts " + list;
+        }
         SW_RETURN_IF_ERROR(Audit(tx, deps_, caller, done));
         return account;
       });
@@ -951,8 +980,9 @@ Result<Renewal> OrderService::Renew(const Caller& caller, const std::string& con
     order.kind = core::OrderKind::kRenewal;
     order.placed_by = ActorOf(caller);
     JsonWriter details;
-    details.BeginObject()
-        .Key("term_months")
+    details.BeginObject();
+    WriteCompany(details, contract.company);
+    details.Key("term_months")
         .Int(term)
         .Key("ends_at")
         .Time(contract.ends_at)

@@ -322,6 +322,13 @@ TEST_P(OrdersTest, CompanyInformationChangesAreAuditedWithBeforeAndAfter) {
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_NE(entries[0].before_json.value_or("").find("\"Acme\""), std::string::npos);
   EXPECT_NE(entries[0].after_json.value_or("").find("Acme Holdings"), std::string::npos);
+  // "Company information follows the contract": the account's current contracts with it.
+  for (const auto& id : {c1_.id, c2_.id}) {
+    EXPECT_EQ(ContractNamed(id).company.name, "Acme Holdings");
+    EXPECT_EQ(ContractNamed(id).company.city, "Berlin");
+  }
+  EXPECT_EQ(ContractNamed(cb_.id).company.name, "Bolt");
+  EXPECT_NE(entries[0].detail.find("1001"), std::string::npos) << entries[0].detail;
 
   auto bad = orders().UpdateAccount(As("reseller"), account_a_.id, [] {
     CompanyPatch p;
@@ -395,6 +402,10 @@ TEST_P(OrdersTest, AnOrderOfEveryKindCreatesTheContractSerialsDefaultSeatsAndEma
   EXPECT_EQ(recorded[0].kind, core::OrderKind::kNew);
   EXPECT_EQ(recorded[0].placed_by, Id("reseller"));
   EXPECT_NE(recorded[0].details_json.find("\"AEC\""), std::string::npos);
+  // Issued with the company it had then: a later change of it leaves the order as it was.
+  std::string details = recorded[0].details_json;
+  std::erase(details, ' ');
+  EXPECT_NE(details.find(R"("company":{)"), std::string::npos) << details;
   auto entries = EntriesOf("order.create");
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].target_id, contract.id);

@@ -21,6 +21,15 @@ struct ContractFilter {
   std::optional<core::ContractStatus> status;
 };
 
+// The decision on a company-information change request (an order of kind change).
+struct ChangeDecision {
+  std::string order_id;
+  std::string status;  // "applied" or "declined"
+  std::optional<std::string> decided_by;
+  std::string reason;
+  core::TimePoint decided_at{};
+};
+
 class ContractRepository {
  public:
   virtual ~ContractRepository() = default;
@@ -43,6 +52,11 @@ class ContractRepository {
 
   virtual Result<core::Order> CreateOrder(Tx& tx, core::Order order) = 0;
   virtual Result<std::vector<core::Order>> ListOrders(Tx& tx, const std::string& contract_id) = 0;
+  // kAlreadyExists when the order already has a decision.
+  virtual Result<void> RecordChangeDecision(Tx& tx, const ChangeDecision& decision) = 0;
+  // The decisions on the contract's orders, by order id.
+  virtual Result<std::vector<ChangeDecision>> ListChangeDecisions(
+      Tx& tx, const std::string& contract_id) = 0;
 
   // kAlreadyExists for a taken serial number; kInvalidArgument for negative seats or not
   // exactly one of product, collection and service.

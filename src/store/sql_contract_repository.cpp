@@ -56,6 +56,13 @@ constexpr std::string_view kInsertOrder =
 constexpr std::string_view kSelectOrders =
     "SELECT id, contract_id, kind, placed_by, details, created_at FROM orders"
     " WHERE contract_id = ? ORDER BY created_at, id";
+constexpr std::string_view kInsertChangeDecision =
+    "INSERT INTO company_change_decisions (order_id, status, decided_by, reason, decided_at)"
+    " VALUES (?, ?, ?, ?, ?)";
+constexpr std::string_view kSelectChangeDecisions =
+    "SELECT d.order_id, d.status, d.decided_by, d.reason, d.decided_at"
+    " FROM company_change_decisions d JOIN orders o ON o.id = d.order_id"
+    " WHERE o.contract_id = ? ORDER BY d.order_id";
 
 constexpr std::string_view kInsertSubscription =
     "INSERT INTO subscriptions (id, contract_id, product_id, collection_id, service_id, seats,"
@@ -269,6 +276,20 @@ class SqlContractRepository final : public ContractRepository {
   Result<std::vector<core::Order>> ListOrders(Tx& tx, const std::string& contract_id) override {
     SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectOrders, {contract_id}));
     return MapRows<core::Order>(rows, OrderFrom);
+  }
+
+  Result<void> RecordChangeDecision(Tx& tx, const ChangeDecision& d) override {
+    SW_RETURN_IF_ERROR(tx.Exec(kInsertChangeDecision, {d.order_id, d.status, OptText(d.decided_by),
+                                                       d.reason, Ms(d.decided_at)}));
+    return {};
+  }
+
+  Result<std::vector<ChangeDecision>> ListChangeDecisions(Tx& tx,
+                                                          const std::string& contract_id) override {
+    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectChangeDecisions, {contract_id}));
+    return MapRows<ChangeDecision>(rows, [](const Row& row) {
+      return ChangeDecision{row.Text(0), row.Text(1), row.OptText(2), row.Text(3), TimeAt(row, 4)};
+    });
   }
 
   Result<core::Subscription> CreateSubscription(Tx& tx, core::Subscription s) override {

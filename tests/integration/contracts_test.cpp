@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "fakes/test_databases.hpp"
 #include "support.hpp"
@@ -126,6 +127,113 @@ TEST_P(ContractsHttpTest, RenewalReviewAndCompanyChangeRequestAnswer) {
   HttpReply listed = server_->Call("GET", target, ann);
   ASSERT_EQ(listed.status, 200) << listed.Describe();
   EXPECT_FALSE(listed.Json().at("items").as_array().empty());
+}
+
+// "All users will be able to see their personal cloud credit usage, and any contracts that
+// they were granted use of."
+TEST_P(ContractsHttpTest, APlainUserSeesTheContractsSheWasGrantedUseOfAndNothingMore) {
+  const Credential& eve = server_->Person(DemoEmail("eve"));
+  HttpReply mine = server_->Call("GET", "/api/v1/me/contracts", eve);
+  ASSERT_EQ(mine.status, 200) << mine.Describe();
+  const boost::json::value body = mine.Json();
+  std::map<std::string, std::vector<std::string>> uses;  // number -> code:via
+  for (const auto& item : body.at("items").as_array()) {
+    const auto& c = item.as_object();
+    for (const char* hidden : {"company", "company_name", "credit_balance", "orders",
+                               "contract_manager", "subscription_ref", "account_id"}) {
+      EXPECT_FALSE(c.contains(hidden)) << hidden;
+    }
+    EXPECT_TRUE(c.at("ends_at").is_string());
+    EXPECT_TRUE(c.at("status").is_string());
+    auto& list = uses[std::string(c.at("number").as_string())];
+    for (const auto& u : c.at("uses").as_array()) {
+      EXPECT_FALSE(u.as_object().contains("seats"));
+      list.push_back(std::string(u.at("code").as_string()) + ":" +
+                     std::string(u.at("via").as_string()));
+    }
+  }
+  // Her sign-in seat of DRL and the team's network STR; not the serial or Plant contracts.
+  EXPECT_THAT(uses[kDesignContract], ::testing::Contains("DRL:seat"));
+  EXPECT_THAT(uses["110001234569"], ::testing::Contains("STR:network"));
+  EXPECT_EQ(uses.count("110001234570"), 0u);
+  EXPECT_EQ(uses.count("110001234571"), 0u);
+  // Still no Billing & Orders for her.
+  const Credential& ann = server_->Person(DemoEmail("ann"));
+  EXPECT_EQ(server_->Call("GET", "/api/v1/contracts/" + DesignContract(ann), eve).status, 403);
+  EXPECT_EQ(server_->Call("GET", "/api/v1/me/contracts", Credential{}).status, 401);
+}
+
+// "Company information follows the contract": the reseller applies the change, every current
+// contract shows it, the requester sees the status and gets an e-mail.
+TEST_P(ContractsHttpTest, AnAppliedCompanyChangeFollowsTheContractsAndTheRequesterSeesIt) {
+  const Credential& ann = server_->Person(DemoEmail("ann"));
+  const Credential& rafael = server_->Person("rafael@northwind-cad.example");
+  const Credential& rosa = server_->Person("rosa@fabrikam-resellers.example");
+  const std::string id = DesignContract(ann);
+  ASSERT_FALSE(id.empty());
+  const std::string target = "/api/v1/contracts/" + id + "/company-change-requests";
+  auto request = [&](const std::string& body) {
+    HttpReply made = server_->Call("POST", target, ann, body);
+    EXPECT_EQ(made.status, 202) << made.Describe();
+    return made.status == 202 ? std::string(made.Json().at("id").as_string()) : std::string();
+  };
+  const std::string order = request(R"({"address_line2": "Unit 9"})");
+  ASSERT_FALSE(order.empty());
+
+  // The requester's side does not decide; another reseller does not even see it.
+  EXPECT_EQ(server_->Call("POST", target + "/" + order + "/apply", ann).status, 403);
+  EXPECT_EQ(server_->Call("POST", target + "/" + order + "/apply", rosa).status, 404);
+  HttpReply no_reason = server_->Call("POST", target + "/" + order + "/decline", rafael, "{}");
+  EXPECT_EQ(no_reason.status, 400) << no_reason.Describe();
+  EXPECT_NE(no_reason.body.find("reason"), std::string::npos);
+
+  HttpReply applied = server_->Call("POST", target + "/" + order + "/apply", rafael);
+  ASSERT_EQ(applied.status, 200) << applied.Describe();
+  EXPECT_EQ(applied.Json().at("status"), "applied");
+  EXPECT_EQ(server_->Call("POST", target + "/" + order + "/apply", rafael).status, 409);
+
+  // Every current contract of the account shows it, in the list and the details.
+  HttpReply listed = server_->Call("GET", "/api/v1/contracts?limit=50", ann);
+  ASSERT_EQ(listed.status, 200);
+  int current = 0;
+  const boost::json::value listing = listed.Json();
+  for (const auto& item : listing.at("items").as_array()) {
+    const std::string status(item.at("status").as_string());
+    if (status == "expired" || status == "cancelled") continue;
+    HttpReply opened =
+        server_->Call("GET", "/api/v1/contracts/" + std::string(item.at("id").as_string()), ann);
+    ASSERT_EQ(opened.status, 200);
+    EXPECT_EQ(opened.Json().at("company").at("address_line2"), "Unit 9");
+    ++current;
+  }
+  EXPECT_GE(current, 3);
+
+  // The requester sees the status, who decided and when.
+  HttpReply mine = server_->Call("GET", target, ann);
+  ASSERT_EQ(mine.status, 200);
+  bool seen = false;
+  const boost::json::value requests = mine.Json();
+  for (const auto& item : requests.at("items").as_array()) {
+    if (item.at("id") != order.c_str()) continue;
+    seen = true;
+    EXPECT_EQ(item.at("status"), "applied");
+    EXPECT_EQ(item.at("decided_by").at("email"), "rafael@northwind-cad.example");
+    EXPECT_TRUE(item.at("decided_at").is_string());
+  }
+  EXPECT_TRUE(seen);
+  EXPECT_NE(FindMail(QueuedMails(*server_, DemoEmail("ann")), "company_change_decided"), nullptr);
+
+  // A declined one changes nothing and carries its reason; then the demo is put back.
+  const std::string other = request(R"({"address_line2": "Unit 10"})");
+  HttpReply declined = server_->Call("POST", target + "/" + other + "/decline", rafael,
+                                     R"({"reason": "Unit 10 is not on the lease."})");
+  ASSERT_EQ(declined.status, 200) << declined.Describe();
+  EXPECT_EQ(declined.Json().at("status"), "declined");
+  EXPECT_EQ(declined.Json().at("reason"), "Unit 10 is not on the lease.");
+  HttpReply opened = server_->Call("GET", "/api/v1/contracts/" + id, ann);
+  EXPECT_EQ(opened.Json().at("company").at("address_line2"), "Unit 9");
+  const std::string back = request(R"({"address_line2": "Unit 4"})");
+  EXPECT_EQ(server_->Call("POST", target + "/" + back + "/apply", rafael).status, 200);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ContractsHttpTest,

@@ -5,6 +5,7 @@ import { query } from '../api/client';
 import { formatNumber } from '../components/format';
 import { CreditsByDayChart } from '../components/insight/charts';
 import { creditDays, rangeLabel } from '../components/insight/logic';
+import { MyContracts } from '../components/insight/MyContracts';
 import { ReportPage } from '../components/insight/ReportPage';
 import type { CreditReport } from '../components/insight/types';
 import { StatCard, useReportRange } from '../components/insight/ui';
@@ -22,7 +23,7 @@ export default function CloudCreditsReportPage() {
   return (
     <ReportPage
       title="Cloud credits"
-      description="Cloud services such as rendering use credits from a contract's balance. You see your own use; admins and Contract Managers also see everyone's, and each contract's consumers and the credits left."
+      description="Cloud services such as rendering use credits from a contract's balance. You see your own use and the contracts you were granted use of; admins and Contract Managers also see everyone's, and each contract's consumers and the credits left."
       csvPath={`${base}${query({ range, format: 'csv' })}`}
       csvName="cloud-credits.csv"
       range={range}
@@ -85,6 +86,8 @@ export default function CloudCreditsReportPage() {
               </>
             )}
           </Stack>
+
+          <MyContracts />
 
           {everyone && (
             <Stack gap="xs">

@@ -35,6 +35,7 @@ import type {
   Paged,
 } from './customerTypes';
 import { ListState } from '../ListState';
+import { CompanyChangeRequests } from '../insight/CompanyRequests';
 
 // base: the console's path; home: its customer list (default: base).
 export interface ConsoleProps {
@@ -521,7 +522,7 @@ function orderSummary(details: Record<string, unknown>): string {
   return parts.join(' · ') || '—';
 }
 
-const panels = ['products', 'renew', 'migrate'] as const;
+const panels = ['products', 'company', 'renew', 'migrate'] as const;
 
 // One contract: products and seats, orders, and the renew and migrate actions.
 export function ContractView({ base, rootLabel, home }: ConsoleProps) {
@@ -574,6 +575,7 @@ export function ContractView({ base, rootLabel, home }: ConsoleProps) {
             onChange={(value) => setParams(value === 'products' ? {} : { panel: value })}
             data={[
               { value: 'products', label: 'Products & orders' },
+              { value: 'company', label: 'Company changes' },
               { value: 'renew', label: 'Renew' },
               {
                 value: 'migrate',
@@ -665,6 +667,9 @@ export function ContractView({ base, rootLabel, home }: ConsoleProps) {
                 </Table.ScrollContainer>
               )}
             </>
+          )}
+          {panel === 'company' && (
+            <CompanyChangeRequests contractId={c.id} staff onDecided={contract.reload} />
           )}
           {panel === 'renew' && (
             <RenewPanel key={c.ends_at} contract={c} onDone={contract.reload} />

@@ -57,6 +57,10 @@ describe('CompanyTab', () => {
         current: contract.company,
         note: 'Renamed',
       },
+      status: 'open',
+      decided_by: null,
+      decided_at: null,
+      reason: null,
     };
     const fetchMock = vi.fn(async (_path: string, init?: RequestInit) => {
       if (init?.method === 'POST') {
@@ -88,5 +92,42 @@ describe('CompanyTab', () => {
       await screen.findByText(/Company name: Contoso Engineering Ltd → Contoso Group/),
     ).toBeInTheDocument();
     expect(screen.getByText('Note: Renamed')).toBeInTheDocument();
+    expect(screen.getByText('Open')).toBeInTheDocument();
+    // The requester is never offered the staff's decision.
+    expect(screen.queryByRole('button', { name: 'Apply to the account' })).toBeNull();
+  });
+
+  it('shows who applied or declined a request, when, and why', async () => {
+    const decided = (status: string, reason: string | null, id: string) => ({
+      id,
+      kind: 'change',
+      created_at: '2026-11-20T09:00:00Z',
+      placed_by: 'usr_1',
+      details: { type: 'company_info', requested: { city: 'Bath' }, current: contract.company },
+      status,
+      decided_by: { id: 'usr_9', name: 'Rafael Reseller', email: 'rafael@example.test' },
+      decided_at: '2026-11-21T10:00:00Z',
+      reason,
+    });
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () =>
+        json({
+          items: [
+            decided('applied', null, 'ord_1'),
+            decided('declined', 'Bath is not on the lease.', 'ord_2'),
+          ],
+        }),
+      ),
+    );
+    render(
+      <MantineProvider>
+        <CompanyTab contract={contract} />
+      </MantineProvider>,
+    );
+    expect(await screen.findByText('Applied')).toBeInTheDocument();
+    expect(screen.getByText('Declined')).toBeInTheDocument();
+    expect(screen.getAllByText(/by Rafael Reseller on/)).toHaveLength(2);
+    expect(screen.getByText('Reason: Bath is not on the lease.')).toBeInTheDocument();
   });
 });

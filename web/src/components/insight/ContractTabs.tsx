@@ -25,6 +25,7 @@ import { useApi } from '../../hooks/useApi';
 import { formatDate, formatDateTime, formatNumber } from '../format';
 import { notifyError, notifySuccess } from '../notify';
 import { ErrorAlert, Loading } from '../Page';
+import { CompanyChangeRequests } from './CompanyRequests';
 import { COMPANY_FIELDS, companyChanges, expiryText, orderKindLabel, orderSummary } from './logic';
 import type { CompanyKey } from './logic';
 import type {
@@ -264,7 +265,7 @@ export function CompanyTab({ contract }: { contract: ContractDetails }) {
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const requestsPath = `/api/v1/contracts/${encodeURIComponent(contract.id)}/company-change-requests`;
-  const requests = useApi<{ items: Order[] }>(requestsPath);
+  const [sent, setSent] = useState(0); // remounts the request list after each request
   const changes = companyChanges(current, form);
   const changed = Object.keys(changes).length > 0;
 
@@ -282,7 +283,7 @@ export function CompanyTab({ contract }: { contract: ContractDetails }) {
         'Your request was recorded and e-mailed to your reseller, who updates the contract.',
       );
       setNote('');
-      await requests.reload();
+      setSent((n) => n + 1);
     } catch (error) {
       if (error instanceof ApiError && error.problem.errors) {
         setErrors(Object.fromEntries(error.problem.errors.map((e) => [e.field, e.message])));
@@ -318,34 +319,14 @@ export function CompanyTab({ contract }: { contract: ContractDetails }) {
         </Paper>
         <Text size="sm" c="dimmed">
           It is important to tell us if your company&apos;s name or address has changed. The change
-          is a request: your reseller checks it before the contract is updated.
+          is a request: your reseller checks it, then applies it to every current contract of the
+          account (earlier orders keep the details they were issued with) or declines it with a
+          reason. You see its status here and get an e-mail.
         </Text>
         <Title order={3} size="h4" mt="md">
           Requests you made
         </Title>
-        <ErrorAlert message={requests.error} title="Could not load the requests" />
-        {requests.data && requests.data.items.length === 0 && (
-          <Text size="sm" c="dimmed">
-            No change has been requested for this contract.
-          </Text>
-        )}
-        {requests.data && requests.data.items.length > 0 && (
-          <Stack gap="xs" aria-label="Change requests">
-            {requests.data.items.map((order) => (
-              <Paper withBorder p="sm" key={order.id}>
-                <Text size="xs" c="dimmed">
-                  {formatDateTime(order.created_at)}
-                </Text>
-                <Text size="sm">{orderSummary(order.details)}</Text>
-                {typeof order.details.note === 'string' && order.details.note && (
-                  <Text size="sm" c="dimmed">
-                    Note: {order.details.note}
-                  </Text>
-                )}
-              </Paper>
-            ))}
-          </Stack>
-        )}
+        <CompanyChangeRequests key={sent} contractId={contract.id} />
       </Stack>
       <form
         onSubmit={(e) => void submit(e)}

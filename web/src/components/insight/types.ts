@@ -211,6 +211,33 @@ export interface Order {
   details: Record<string, unknown>;
 }
 
+// A company information change request and what became of it.
+export interface CompanyChangeRequest extends Order {
+  status: 'open' | 'applied' | 'declined';
+  decided_by: PersonRef | null;
+  decided_at: string | null;
+  reason: string | null;
+}
+
+// A contract the signed-in person was granted use of (GET /api/v1/me/contracts).
+export interface MyContractUse {
+  kind: 'product' | 'service';
+  code: string;
+  name: string;
+  via: 'seat' | 'classic' | 'network';
+  expires_at: string;
+}
+
+export interface MyContract {
+  contract_id: string;
+  number: string;
+  status: ContractStatus;
+  starts_at: string;
+  ends_at: string;
+  team: { id: string; name: string };
+  uses: MyContractUse[];
+}
+
 export interface ContractDetails extends ContractSummary {
   company: CompanyInfo;
   contract_manager: PersonRef | null;
