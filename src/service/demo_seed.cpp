@@ -580,8 +580,9 @@ class Seeder {
         if (stop >= now_ || (seen != last_seen_.end() && stop > seen->second)) continue;
         Session(events, h.user, *h.sub, product, start, stop);
       }
-      // Ann renders in the cloud about once a week.
-      if (dice_.Chance(22)) {
+      // Ann renders in the cloud every other week or so (the contract's ledger lists oldest
+      // first, 50 a page: the year stays on its first page, with room for what people add).
+      if (dice_.Chance(13)) {
         const core::TimePoint at = day + Minutes(12 * 60 + dice_.Between(0, 5 * 60));
         if (at >= now_) continue;
         core::UsageEvent e;
@@ -591,7 +592,7 @@ class Seeder {
         e.service_id = services_.at("RND");
         e.subscription_id = rnd_.id;
         e.kind = core::UsageKind::kCredit;
-        e.credits = dice_.Between(4, 36);
+        e.credits = dice_.Between(10, 60);
         e.at = at;
         e.received_at = at + Minutes(1);
         e.client_event_id = "demo-" + std::to_string(++client_events_);
