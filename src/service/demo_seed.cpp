@@ -498,7 +498,7 @@ class Seeder {
       device.asset_name = d.asset;
       device.os = d.os;
       device.app_version = d.version;
-      device.registered_at = Ago(Days(330 - 9 * n++));
+      device.registered_at = Ago(Days(400 - 9 * n++));
       device.updated_at = device.registered_at;
       SW_ASSIGN_OR_RETURN(device, repos_.devices->Register(tx_, device));
       const std::string owner =
