@@ -139,6 +139,7 @@ install_local_node() {
   bin=$(local_node_dir "$root")
   chmod +x "$bin/node"
   for tool in npm npx; do
+    # shellcheck disable=SC2016 # the wrapper's own $0 and $here, expanded when it runs
     printf '#!/bin/sh\n# npm of the project-local Node.js (scripts/node.sh).\nhere=$(dirname "$(readlink -f "$0")")\nexec "$here/node" "$here/../../npm/bin/%s-cli.js" "$@"\n' \
       "$tool" >"$bin/$tool"
     chmod +x "$bin/$tool"
