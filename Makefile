@@ -3,6 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 RELEASE_BIN := build/release/src/seatwise
+# Node.js for the portal's build and tests: the machine's when it is 20.19 or newer, else the
+# copy scripts/setup.sh fetched into .tools/ (scripts/node.sh), first on PATH.
+WITH_NODE = PATH="$$(bash $(CURDIR)/scripts/node.sh --dir || echo /nonexistent):$$PATH"
 CXX_FILES = $(shell git ls-files '*.cpp' '*.hpp' '*.h' 2>/dev/null)
 
 .PHONY: help setup configure build run demo test test-asan format format-check bench bench-reports clean
@@ -29,21 +32,22 @@ build: configure web
 # The portal: npm packages at the committed lockfile's versions (scripts/setup.sh explains
 # npm install), then a production build.
 web/node_modules/.package-lock.json: web/package-lock.json
-	cd web && npm install --no-save --no-audit --no-fund
+	cd web && $(WITH_NODE) npm install --no-save --no-audit --no-fund
 	@touch $@
 
 web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
-	cd web && npm run build
+	cd web && $(WITH_NODE) npm run build
 
 web: setup web/dist/index.html
 
 # Types, lint, formatting and the component tests of the portal.
 web-check: web
-	cd web && npm run typecheck && npm run lint && npm run format:check && npm test
+	cd web && export $(WITH_NODE) && npm run typecheck && npm run lint && npm run format:check && \
+	  npm test
 
 # Browser tests: a real `seatwise serve --demo` and Debian's Chromium (web/e2e/run.mjs).
 e2e: build
-	cd web && node e2e/run.mjs
+	cd web && $(WITH_NODE) node e2e/run.mjs
 
 run: build
 	$(RELEASE_BIN) serve --demo
@@ -63,6 +67,7 @@ format:
 # (the drivers, the pool and the seat races are where memory and threading bugs would hide).
 # `make test-asan` runs every unit suite under the sanitizers; it takes as long again.
 test: setup format-check build web-check
+	bash scripts/node_test.sh
 	cd build/release && ctest --output-on-failure -j2
 	$(MAKE) --no-print-directory e2e
 	$(MAKE) --no-print-directory test-asan ASAN_SUITES="core_tests crypto_tests store_tests"

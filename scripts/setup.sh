@@ -37,28 +37,23 @@ else
   echo "setup: all Debian packages present"
 fi
 
-# The portal is built with Node.js ≥ 20.19 (Vite 7). Debian 12's own nodejs is older, so the
-# machine's Node.js is used when present; otherwise Debian's is installed and checked.
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "setup: installing nodejs npm"
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends nodejs npm
-fi
-node -e '
-  const [major, minor] = process.versions.node.split(".").map(Number);
-  if (major < 20 || (major === 20 && minor < 19)) {
-    console.error(`setup: Node.js ${process.versions.node} is too old for the portal build; ` +
-      "install Node.js 20.19 or newer (e.g. from nodejs.org or NodeSource) and run again");
-    process.exit(1);
-  }'
+# The portal is built with Node.js ≥ 20.19 (Vite 7). The machine's node and npm are used when
+# they are recent enough; otherwise (Debian 12's own nodejs is 18, often without npm) a
+# project-local Node.js is fetched from the npm registry into .tools/ (scripts/node.sh), and
+# the Makefile puts it first on PATH for the portal's build and tests.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+node_bin=$(bash "$root/scripts/node.sh" --install) || {
+  echo "setup: no Node.js 20.19 or newer for the portal build" >&2
+  exit 1
+}
+export PATH="$node_bin:$PATH"
+echo "setup: Node.js $(node --version) and npm $(npm --version) from $node_bin"
 
 # npm packages of the portal, the versions the committed lockfile names. `npm install` rather
 # than `npm ci`: registries that carry only some platforms' builds of optional native packages
 # (rollup's) leave those out of the lockfile, which `npm ci` then calls out of sync; `npm
 # install` installs the locked versions. `--no-save` keeps it from writing those platforms'
 # entries back into the committed lockfile, so `make test` leaves the work tree clean.
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if [ ! -f "$root/web/node_modules/.package-lock.json" ] ||
   [ "$root/web/package-lock.json" -nt "$root/web/node_modules/.package-lock.json" ]; then
   echo "setup: installing the portal's npm packages"

@@ -206,8 +206,16 @@ core::Result<store::SchemaStatus> Application::SchemaStatus() {
   return store::GetSchemaStatus(*database_);
 }
 
-core::Result<void> Application::PrepareDemo(std::ostream& out) {
-  return app::PrepareDemo(*database_, clock_, *random_, log_, out);
+core::Result<void> Application::PrepareDemo(std::ostream& out, bool activity) {
+  service::DemoOptions options;
+  options.activity = activity;
+  if (activity) {
+    // The demo webhook's signing secret is sealed with the instance key, as the service does.
+    SW_ASSIGN_OR_RETURN(
+        options.sealing_key,
+        LoadOrCreateSecretKey(config_.auth.secret_key, config_.auth.secret_key_file, *random_));
+  }
+  return app::PrepareDemo(*database_, clock_, *random_, log_, out, options);
 }
 
 core::Result<void> Application::Readiness() {

@@ -40,8 +40,9 @@ class Application {
   core::Result<store::SchemaStatus> SchemaStatus();
   // Upserts a catalog file into the database as the system (audited as "system").
   core::Result<service::ImportReport> ImportCatalog(const service::CatalogFile& file);
-  // Seeds the demo data if the database is empty; sign-in details go to `out`.
-  core::Result<void> PrepareDemo(std::ostream& out);
+  // Seeds the demo data if the database is empty; sign-in details go to `out`. Without
+  // `activity`, only the organisation, contracts, people and seats (service/demo_seed.hpp).
+  core::Result<void> PrepareDemo(std::ostream& out, bool activity = true);
 
   // Called once the server is bound, with the address it listens on.
   using ListeningCallback = std::function<void(const std::string& host, std::uint16_t port)>;

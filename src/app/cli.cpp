@@ -110,12 +110,12 @@ class Commands {
   Commands(const Environment& environment, std::ostream& out, std::ostream& err)
       : environment_(environment), out_(out), err_(err) {}
 
-  int Serve(const ConfigFlags& flags, bool demo) {
+  int Serve(const ConfigFlags& flags, bool demo, bool demo_bare) {
     std::unique_ptr<Application> app;
     if (int code = Open(flags, app); code != kExitOk) return code;
     if (int code = MigrateAtStart(*app); code != kExitOk) return code;
     if (demo) {
-      if (auto prepared = app->PrepareDemo(out_); !prepared.ok()) {
+      if (auto prepared = app->PrepareDemo(out_, !demo_bare); !prepared.ok()) {
         return Fail(prepared.error());
       }
     }
@@ -150,11 +150,13 @@ class Commands {
     return kExitOk;
   }
 
-  int Demo(const ConfigFlags& flags) {
+  int Demo(const ConfigFlags& flags, bool bare) {
     std::unique_ptr<Application> app;
     if (int code = Open(flags, app); code != kExitOk) return code;
     if (int code = MigrateAtStart(*app); code != kExitOk) return code;
-    if (auto prepared = app->PrepareDemo(out_); !prepared.ok()) return Fail(prepared.error());
+    if (auto prepared = app->PrepareDemo(out_, !bare); !prepared.ok()) {
+      return Fail(prepared.error());
+    }
     out_ << "demo database ready: " << RedactUrl(app->config().database.url) << "\n";
     return kExitOk;
   }
@@ -328,6 +330,10 @@ int RunCli(const std::vector<std::string>& args, const Environment& environment,
   auto* serve = cli.add_subcommand("serve", "run the HTTP server (migrates the database first)");
   serve_flags.AddTo(*serve);
   serve->add_flag("--demo", demo, "seed demo data into an empty database first");
+  bool demo_bare = false;
+  serve->add_flag("--demo-bare", demo_bare,
+                  "with --demo: only the organisation, contracts, people and seats, without the "
+                  "twelve months of activity (a fixed starting point for tests)");
 
   ConfigFlags migrate_flags;
   bool status_only = false;
@@ -338,6 +344,10 @@ int RunCli(const std::vector<std::string>& args, const Environment& environment,
   ConfigFlags demo_flags;
   auto* demo_command = cli.add_subcommand("demo", "migrate and seed a demo instance");
   demo_flags.AddTo(*demo_command);
+  bool bare = false;
+  demo_command->add_flag("--bare", bare,
+                         "only the organisation, contracts, people and seats, without the twelve "
+                         "months of activity");
 
   ConfigFlags catalog_flags;
   std::string catalog_file;
@@ -466,9 +476,9 @@ int RunCli(const std::vector<std::string>& args, const Environment& environment,
   }
 
   Commands commands(environment, out, err);
-  if (serve->parsed()) return commands.Serve(serve_flags, demo);
+  if (serve->parsed()) return commands.Serve(serve_flags, demo, demo_bare);
   if (migrate->parsed()) return commands.Migrate(migrate_flags, status_only);
-  if (demo_command->parsed()) return commands.Demo(demo_flags);
+  if (demo_command->parsed()) return commands.Demo(demo_flags, bare);
   if (catalog_import->parsed()) return commands.CatalogImport(catalog_flags, catalog_file);
   if (version->parsed()) return commands.Version();
   if (check->parsed()) return commands.ConfigCheck(check_flags);

@@ -303,7 +303,9 @@ DemoServer::DemoServer(store::Backend backend, std::vector<std::string> extra_en
   database_url_ = backend == store::Backend::kSqlite
                       ? "sqlite://" + dir_.path() + "/seatwise.db"
                       : seatwise::testing::PostgresCluster::Shared().CreateDatabase();
-  Start({"serve", "--demo"}, std::move(extra_environment), dir_.path() + "/secret.key");
+  // The bare demo: the tests count usage, devices, leases and mail from a known start.
+  Start({"serve", "--demo", "--demo-bare"}, std::move(extra_environment),
+        dir_.path() + "/secret.key");
 }
 
 DemoServer::DemoServer(const DemoServer& first, std::vector<std::string> extra_environment) {
