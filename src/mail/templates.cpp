@@ -24,7 +24,7 @@ constexpr std::string_view kBecauseContractManager =
     "You receive this e-mail because you are the Contract Manager of this contract in "
     "Seatwise.";
 
-constexpr std::array<Template, 17> kTemplates = {{
+constexpr std::array<Template, 18> kTemplates = {{
     {"order_processed", "Your order is processed", "", kBecauseContractManager},
     {"get_started", "Get started with your products", "Sign in to Seatwise",
      kBecauseContractManager},
@@ -57,6 +57,9 @@ constexpr std::array<Template, 17> kTemplates = {{
      "You receive this e-mail because you invited this person to a team in Seatwise."},
     {"reseller_staff_added", "You can now manage a reseller's customers", "Open Seatwise",
      "You receive this e-mail because the publisher added you to a reseller's staff in "
+     "Seatwise."},
+    {"team_move", "Your teams changed", "Open your team",
+     "You receive this e-mail because you are an admin of one of the teams involved in "
      "Seatwise."},
 }};
 

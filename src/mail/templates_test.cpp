@@ -134,7 +134,8 @@ TEST(TemplatesTest, HostileTextNeverBecomesALinkInAnyTemplate) {
                                                   "company_change_request",
                                                   "inactive_users",
                                                   "invitation_expired",
-                                                  "reseller_staff_added"};
+                                                  "reseller_staff_added",
+                                                  "team_move"};
   const std::string url = "https://seatwise.example/invitations/swi_abc";
   for (const std::string hostile :
        {"https://evil.example/x", "<a href=x>", "evil.example", "[x](https://evil.example)",
@@ -198,7 +199,8 @@ TEST(TemplatesTest, EveryTemplateHasAHeadingAReasonAndNoExternalResources) {
                                                   "company_change_request_received",
                                                   "inactive_users",
                                                   "invitation_expired",
-                                                  "reseller_staff_added"};
+                                                  "reseller_staff_added",
+                                                  "team_move"};
   EXPECT_EQ(TemplateNames(), expected);
   for (std::string_view name : TemplateNames()) {
     SCOPED_TRACE(std::string(name));
