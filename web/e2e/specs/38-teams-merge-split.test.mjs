@@ -25,7 +25,7 @@ test('the operator creates and renames a team, splits a contract off and merges 
     .click();
   await page.waitForURL(/\/operator\/customers\/acc_[^/]+$/);
   const teams = page.getByRole('table', { name: 'Teams' });
-  await teams.getByRole('cell', { name: 'Contoso Design' }).waitFor();
+  await teams.getByRole('cell', { name: 'Contoso Design', exact: true }).waitFor();
 
   // A new team led by Ann (already Design's Primary Admin), then renamed.
   const form = page.getByRole('form', { name: 'New team' });
@@ -33,11 +33,11 @@ test('the operator creates and renames a team, splits a contract off and merges 
   await form.getByRole('textbox', { name: 'Its Primary Admin' }).click();
   await page.getByRole('option', { name: /^Ann / }).click();
   await form.getByRole('button', { name: 'Create team' }).click();
-  await teams.getByRole('cell', { name: 'Contoso Lab' }).waitFor();
+  await teams.getByRole('cell', { name: 'Contoso Lab', exact: true }).waitFor();
   await page.getByRole('button', { name: 'Rename Contoso Lab' }).click();
   await page.getByLabel('New name for Contoso Lab').fill('Contoso Research');
   await teams.getByRole('button', { name: 'Save' }).click();
-  await teams.getByRole('cell', { name: 'Contoso Research' }).waitFor();
+  await teams.getByRole('cell', { name: 'Contoso Research', exact: true }).waitFor();
 
   // Split: the network contract moves from Design to Research; the dry run shows it first.
   await page.getByRole('button', { name: 'Merge or split Contoso Design' }).click();
@@ -52,10 +52,10 @@ test('the operator creates and renames a team, splits a contract off and merges 
   await screenshot(page, 'teams-split-dry-run');
   const contracts = page.getByRole('table', { name: 'Contracts' });
   const row = contracts.getByRole('row', { name: /110001234569/ });
-  await row.getByRole('cell', { name: 'Contoso Design' }).waitFor();
+  await row.getByRole('cell', { name: 'Contoso Design', exact: true }).waitFor();
   await dialog.getByRole('button', { name: 'Move now' }).click();
   await dialog.waitFor({ state: 'hidden' });
-  await row.getByRole('cell', { name: 'Contoso Research' }).waitFor();
+  await row.getByRole('cell', { name: 'Contoso Research', exact: true }).waitFor();
 
   // Merge Research back into Design: previewed, applied, and Research is gone.
   await page.getByRole('button', { name: 'Merge or split Contoso Research' }).click();
@@ -68,8 +68,10 @@ test('the operator creates and renames a team, splits a contract off and merges 
     .waitFor();
   await dialog.getByRole('button', { name: 'Merge now' }).click();
   await dialog.waitFor({ state: 'hidden' });
-  await row.getByRole('cell', { name: 'Contoso Design' }).waitFor();
-  await teams.getByRole('cell', { name: 'Contoso Research' }).waitFor({ state: 'detached' });
+  await row.getByRole('cell', { name: 'Contoso Design', exact: true }).waitFor();
+  await teams
+    .getByRole('cell', { name: 'Contoso Research', exact: true })
+    .waitFor({ state: 'detached' });
   assert.equal(await teams.locator('tbody tr').count(), 2);
 
   // Design's admins hear about it.

@@ -135,7 +135,11 @@ export function MoveDialog({
   const [preview, setPreview] = useState<MoveAnswer | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const data = contents.data;
+  const data = contents.data && {
+    ...contents.data,
+    members: [...contents.data.members].sort((a, b) => a.name.localeCompare(b.name)),
+    contracts: [...contents.data.contracts].sort((a, b) => a.number.localeCompare(b.number)),
+  };
   const others = teams.filter((t) => t.id !== team.id);
 
   function change(next: Partial<MoveChoice>) {
