@@ -425,6 +425,15 @@ TEST_P(TeamsTest, AMoveRacingAnAssignmentEndsConsistent) {
       EXPECT_NE(m->status, MembershipStatus::kRemoved);
     }
     EXPECT_EQ(Holds(c1_sub_, who), assigned.ok());
+    if (assigned.ok()) {  // the pool has 5 seats: free this one for the next round
+      ASSERT_TRUE(db_->Transact<core::Assignment>(store::TxMode::kWrite,
+                                                  [&](store::Tx& tx) {
+                                                    return repos_.assignments->Unassign(
+                                                        tx, c1_sub_, Id(who), std::nullopt,
+                                                        clock_.Now());
+                                                  })
+                      .ok());
+    }
   }
 }
 
