@@ -35,6 +35,7 @@
 #include "service/reports.hpp"
 #include "service/resellers.hpp"
 #include "service/roles.hpp"
+#include "service/teams.hpp"
 #include "service/tokens.hpp"
 #include "service/users.hpp"
 #include "service/webhooks.hpp"
@@ -243,6 +244,7 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
   service::CatalogService catalog(deps);
   service::UserService users(deps, identity);
   service::OrderService orders(deps, identity, config_.server.public_url);
+  service::TeamService teams(deps, config_.server.public_url);
   service::ResellerService resellers(deps, config_.server.public_url);
   service::ContractService contracts(deps, identity, config_.server.public_url,
                                      {config_.credits.allow_negative});
@@ -275,6 +277,7 @@ core::Result<void> Application::Serve(const ListeningCallback& on_listening) {
                         .users = users,
                         .catalog = catalog,
                         .orders = orders,
+                        .teams = teams,
                         .resellers = resellers,
                         .contracts = contracts,
                         .assignments = assignments,

@@ -18,6 +18,7 @@ void RegisterApiRoutes(Router& router, const ApiServices& services) {
   RegisterCatalogRoutes(router, services);
   RegisterUserRoutes(router, services);
   RegisterOrderRoutes(router, services);
+  RegisterTeamRoutes(router, services);
   RegisterResellerRoutes(router, services);
   RegisterContractRoutes(router, services);
   RegisterAssignmentRoutes(router, services);

@@ -22,6 +22,7 @@
 #include "service/reports.hpp"
 #include "service/resellers.hpp"
 #include "service/roles.hpp"
+#include "service/teams.hpp"
 #include "service/tokens.hpp"
 #include "service/users.hpp"
 #include "service/webhooks.hpp"
@@ -92,6 +93,7 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
   service::CatalogService catalog(deps);
   service::UserService users(deps, identity);
   service::OrderService orders(deps, identity, "http://127.0.0.1:8080");
+  service::TeamService teams(deps, "http://127.0.0.1:8080");
   service::ResellerService resellers(deps, "http://127.0.0.1:8080");
   service::ContractService contracts(deps, identity, "http://127.0.0.1:8080");
   service::AssignmentService assignments(deps, identity, "http://127.0.0.1:8080");
@@ -110,6 +112,7 @@ TEST(OpenApiTest, EmbeddedSpecMatchesTheServersRoutes) {
                   .users = users,
                   .catalog = catalog,
                   .orders = orders,
+                  .teams = teams,
                   .resellers = resellers,
                   .contracts = contracts,
                   .assignments = assignments,

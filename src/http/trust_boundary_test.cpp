@@ -30,6 +30,7 @@
 #include "service/reports.hpp"
 #include "service/resellers.hpp"
 #include "service/roles.hpp"
+#include "service/teams.hpp"
 #include "service/tokens.hpp"
 #include "service/users.hpp"
 #include "service/webhooks.hpp"
@@ -58,6 +59,7 @@ struct Api {
         catalog(deps),
         users(deps, identity),
         orders(deps, identity, "http://127.0.0.1:8080"),
+        teams(deps, "http://127.0.0.1:8080"),
         resellers(deps, "http://127.0.0.1:8080"),
         contracts(deps, identity, "http://127.0.0.1:8080"),
         assignments(deps, identity, "http://127.0.0.1:8080"),
@@ -77,6 +79,7 @@ struct Api {
                  .users = users,
                  .catalog = catalog,
                  .orders = orders,
+                 .teams = teams,
                  .resellers = resellers,
                  .contracts = contracts,
                  .assignments = assignments,
@@ -97,6 +100,7 @@ struct Api {
   service::CatalogService catalog;
   service::UserService users;
   service::OrderService orders;
+  service::TeamService teams;
   service::ResellerService resellers;
   service::ContractService contracts;
   service::AssignmentService assignments;

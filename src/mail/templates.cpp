@@ -61,6 +61,9 @@ constexpr std::array<Template, 18> kTemplates = {{
     {"reseller_staff_added", "You can now manage a reseller's customers", "Open Seatwise",
      "You receive this e-mail because the publisher added you to a reseller's staff in "
      "Seatwise."},
+    {"team_move", "Your teams changed", "Open your team",
+     "You receive this e-mail because you are an admin of one of the teams involved in "
+     "Seatwise."},
 }};
 
 constexpr std::string_view kLinkStyle = "color:#0b5cad;";

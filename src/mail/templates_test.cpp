@@ -135,7 +135,8 @@ TEST(TemplatesTest, HostileTextNeverBecomesALinkInAnyTemplate) {
                                                   "company_change_decided",
                                                   "inactive_users",
                                                   "invitation_expired",
-                                                  "reseller_staff_added"};
+                                                  "reseller_staff_added",
+                                                  "team_move"};
   const std::string url = "https://seatwise.example/invitations/swi_abc";
   for (const std::string hostile :
        {"https://evil.example/x", "<a href=x>", "evil.example", "[x](https://evil.example)",
@@ -200,7 +201,8 @@ TEST(TemplatesTest, EveryTemplateHasAHeadingAReasonAndNoExternalResources) {
                                                   "company_change_decided",
                                                   "inactive_users",
                                                   "invitation_expired",
-                                                  "reseller_staff_added"};
+                                                  "reseller_staff_added",
+                                                  "team_move"};
   EXPECT_EQ(TemplateNames(), expected);
   for (std::string_view name : TemplateNames()) {
     SCOPED_TRACE(std::string(name));

@@ -333,6 +333,15 @@ Result<core::Assignment> TakeSeat(store::Tx& tx, const SeatContext& ctx, const T
     }
     return error;
   }
+  // Read after the pool's lock: a move of the contract to another team that committed while
+  // this waited is seen here, and the seat is not taken in a team the contract left.
+  SW_ASSIGN_OR_RETURN(core::Contract contract,
+                      ctx.deps.repos.contracts->GetContract(tx, product.subscription.contract_id));
+  if (contract.team_id != ctx.team.id) {
+    return core::MakeError(ErrorCode::kConflict,
+                           "contract " + contract.number + " moved to another team while " +
+                               product.item.name + " was being assigned; nothing was assigned");
+  }
   const bool pending = member.membership.status == MembershipStatus::kInvited;
   const std::string sign_in = ctx.public_url + "/sign-in";
   Email email;

@@ -12,6 +12,26 @@
 
 namespace seatwise::store {
 
+// A computer registered to a team, as a move between teams sees it.
+struct TeamDevice {
+  std::string id;
+  std::string asset_name;
+  std::string fingerprint_hash;
+};
+
+// A contract a device uses now: a live activation or a held lease on one of its subscriptions.
+struct DeviceUse {
+  std::string device_id;
+  std::string contract_id;
+};
+
+// An active assignment of one of a team's subscriptions.
+struct TeamHolder {
+  std::string contract_id;
+  std::string subscription_id;
+  std::string user_id;
+};
+
 class AccountRepository {
  public:
   virtual ~AccountRepository() = default;
@@ -53,6 +73,27 @@ class AccountRepository {
   virtual Result<std::vector<core::Team>> ListTeams(Tx& tx, const std::string& account_id) = 0;
   virtual Result<void> RenameTeam(Tx& tx, const std::string& team_id, const std::string& name,
                                   core::TimePoint now) = 0;
+
+  // Moving between teams of one account (service/teams.hpp). Every list is ordered by id.
+  virtual Result<std::vector<TeamDevice>> ListTeamDevices(Tx& tx, const std::string& team_id) = 0;
+  virtual Result<std::vector<DeviceUse>> ListDeviceUse(Tx& tx, const std::string& team_id,
+                                                       core::TimePoint now) = 0;
+  virtual Result<std::vector<TeamHolder>> ListTeamHolders(Tx& tx, const std::string& team_id) = 0;
+  // The contract (its subscriptions follow it) and its usage rollups go to `team_id`.
+  virtual Result<void> MoveContract(Tx& tx, const std::string& contract_id,
+                                    const std::string& team_id, core::TimePoint now) = 0;
+  virtual Result<void> MoveDevice(Tx& tx, const std::string& device_id, const std::string& team_id,
+                                  core::TimePoint now) = 0;
+  // The user's open invitations to `from` become invitations to `to`.
+  virtual Result<void> MoveInvitations(Tx& tx, const std::string& from, const std::string& to,
+                                       const std::string& user_id) = 0;
+  // Every webhook endpoint of `from` goes to `to`; returns how many.
+  virtual Result<std::int64_t> MoveWebhooks(Tx& tx, const std::string& from,
+                                            const std::string& to) = 0;
+  virtual Result<std::int64_t> CountWebhooks(Tx& tx, const std::string& team_id) = 0;
+  // Deletes an emptied team: its memberships and invitations go with it; kConflict while a
+  // contract, device or usage rollup still names it.
+  virtual Result<void> DeleteTeam(Tx& tx, const std::string& team_id) = 0;
 };
 
 }  // namespace seatwise::store

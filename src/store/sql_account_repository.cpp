@@ -62,6 +62,42 @@ constexpr std::string_view kSelectTeamsByAccount =
     " ORDER BY id";
 constexpr std::string_view kRenameTeam = "UPDATE teams SET name = ?, updated_at = ? WHERE id = ?";
 
+constexpr std::string_view kSelectTeamDevices =
+    "SELECT id, asset_name, fingerprint_hash FROM devices WHERE team_id = ? ORDER BY id";
+// Live activations and held leases (both `now` placeholders take the same time).
+constexpr std::string_view kSelectDeviceUse =
+    "SELECT DISTINCT d.id, s.contract_id FROM devices d"
+    " JOIN activations a ON a.device_id = d.id AND a.status = 'active'"
+    " JOIN subscriptions s ON s.id = a.subscription_id WHERE d.team_id = ?"
+    " UNION SELECT DISTINCT d.id, s.contract_id FROM devices d"
+    " JOIN leases l ON l.device_id = d.id AND l.released_at IS NULL"
+    " AND (l.expires_at > ? OR l.borrowed_until > ?)"
+    " JOIN subscriptions s ON s.id = l.subscription_id WHERE d.team_id = ?"
+    " ORDER BY 1, 2";
+constexpr std::string_view kSelectTeamHolders =
+    "SELECT c.id, s.id, a.user_id FROM contracts c JOIN subscriptions s ON s.contract_id = c.id"
+    " JOIN assignments a ON a.subscription_id = s.id AND a.unassigned_at IS NULL"
+    " WHERE c.team_id = ? ORDER BY c.id, s.id, a.user_id";
+constexpr std::string_view kMoveContract =
+    "UPDATE contracts SET team_id = ?, updated_at = ? WHERE id = ?";
+constexpr std::string_view kMoveUsageRollups =
+    "UPDATE usage_daily SET team_id = ? WHERE subscription_id IN"
+    " (SELECT id FROM subscriptions WHERE contract_id = ?)";
+constexpr std::string_view kMoveDevice =
+    "UPDATE devices SET team_id = ?, updated_at = ? WHERE id = ?";
+constexpr std::string_view kMoveInvitations =
+    "UPDATE invitations SET team_id = ? WHERE team_id = ? AND user_id = ?"
+    " AND accepted_at IS NULL AND revoked_at IS NULL";
+constexpr std::string_view kMoveWebhooks =
+    "UPDATE webhook_endpoints SET team_id = ? WHERE team_id = ?";
+constexpr std::string_view kCountWebhooks =
+    "SELECT COUNT(*) FROM webhook_endpoints WHERE team_id = ?";
+constexpr std::string_view kTeamStillUsed =
+    "SELECT (SELECT COUNT(*) FROM contracts WHERE team_id = ?)"
+    " + (SELECT COUNT(*) FROM devices WHERE team_id = ?)"
+    " + (SELECT COUNT(*) FROM usage_daily WHERE team_id = ?)";
+constexpr std::string_view kDeleteTeam = "DELETE FROM teams WHERE id = ?";
+
 // A LIKE pattern matching `text` anywhere, with LIKE's wildcards taken literally.
 std::string ContainsPattern(const std::string& text) {
   std::string out = "%";
@@ -220,6 +256,66 @@ class SqlAccountRepository final : public AccountRepository {
   Result<void> RenameTeam(Tx& tx, const std::string& team_id, const std::string& name,
                           core::TimePoint now) override {
     return ExpectChanged(tx.Exec(kRenameTeam, {name, Ms(now), team_id}), "team");
+  }
+
+  Result<std::vector<TeamDevice>> ListTeamDevices(Tx& tx, const std::string& team_id) override {
+    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectTeamDevices, {team_id}));
+    return MapRows<TeamDevice>(rows, [](const Row& r) {
+      return TeamDevice{r.Text(0), r.Text(1), r.Text(2)};
+    });
+  }
+
+  Result<std::vector<DeviceUse>> ListDeviceUse(Tx& tx, const std::string& team_id,
+                                               core::TimePoint now) override {
+    SW_ASSIGN_OR_RETURN(Rows rows,
+                        tx.Query(kSelectDeviceUse, {team_id, Ms(now), Ms(now), team_id}));
+    return MapRows<DeviceUse>(rows, [](const Row& r) { return DeviceUse{r.Text(0), r.Text(1)}; });
+  }
+
+  Result<std::vector<TeamHolder>> ListTeamHolders(Tx& tx, const std::string& team_id) override {
+    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectTeamHolders, {team_id}));
+    return MapRows<TeamHolder>(rows, [](const Row& r) {
+      return TeamHolder{r.Text(0), r.Text(1), r.Text(2)};
+    });
+  }
+
+  Result<void> MoveContract(Tx& tx, const std::string& contract_id, const std::string& team_id,
+                            core::TimePoint now) override {
+    SW_RETURN_IF_ERROR(
+        ExpectChanged(tx.Exec(kMoveContract, {team_id, Ms(now), contract_id}), "contract"));
+    SW_RETURN_IF_ERROR(tx.Exec(kMoveUsageRollups, {team_id, contract_id}));
+    return core::Ok();
+  }
+
+  Result<void> MoveDevice(Tx& tx, const std::string& device_id, const std::string& team_id,
+                          core::TimePoint now) override {
+    return ExpectChanged(tx.Exec(kMoveDevice, {team_id, Ms(now), device_id}), "device");
+  }
+
+  Result<void> MoveInvitations(Tx& tx, const std::string& from, const std::string& to,
+                               const std::string& user_id) override {
+    SW_RETURN_IF_ERROR(tx.Exec(kMoveInvitations, {to, from, user_id}));
+    return core::Ok();
+  }
+
+  Result<std::int64_t> MoveWebhooks(Tx& tx, const std::string& from,
+                                    const std::string& to) override {
+    return tx.Exec(kMoveWebhooks, {to, from});
+  }
+
+  Result<std::int64_t> CountWebhooks(Tx& tx, const std::string& team_id) override {
+    SW_ASSIGN_OR_RETURN(Row row, tx.QueryOne(kCountWebhooks, {team_id}, "count"));
+    return row.Int(0);
+  }
+
+  Result<void> DeleteTeam(Tx& tx, const std::string& team_id) override {
+    SW_ASSIGN_OR_RETURN(Row used,
+                        tx.QueryOne(kTeamStillUsed, {team_id, team_id, team_id}, "count"));
+    if (used.Int(0) > 0) {
+      return core::MakeError(core::ErrorCode::kConflict,
+                             "team " + team_id + " still holds contracts or devices");
+    }
+    return ExpectChanged(tx.Exec(kDeleteTeam, {team_id}), "team");
   }
 
  private:

@@ -72,6 +72,21 @@ const Row kRows[] = {
                                               "12343223334"},
     {"admin erasure", "DELETE", "/api/v1/teams/{design}/users/{gia}/personal-data", "",
                                               "1-343--3334"},
+    // Teams: create, rename, merge, split — operators and the account's reseller only. The
+    // moves are dry runs here; the real ones have their own test (teams_test.cpp).
+    {"create team", "POST", "/api/v1/accounts/{contoso}/teams",
+     R"({"name":"Matrix","primary_admin_id":"{ann}"})",
+                                              "1--43333334"},
+    {"team contents", "GET", "/api/v1/teams/{design}/contents", "",
+                                              "12243333334"},
+    {"rename team", "PATCH", "/api/v1/teams/{design}", R"({"name":"Contoso Design"})",
+                                              "12243333334"},
+    {"move dry run", "POST", "/api/v1/teams/{design}/moves",
+     R"({"to_team":"{plant}","contracts":["{signin}"],"dry_run":true})",
+                                              "12243333334"},
+    {"merge dry run", "POST", "/api/v1/teams/{plant}/moves",
+     R"({"to_team":"{design}","all":true,"dry_run":true})",
+                                              "12243333334"},
     {"me", "GET", "/api/v1/me", "",           "12222222222"},
     {"me export", "GET", "/api/v1/me/export", "",
                                               "12222222222"},
@@ -150,7 +165,10 @@ class RouteRoleMatrixTest : public ::testing::TestWithParam<store::Backend> {
       for (const auto& m : json.at("memberships").as_array()) {
         std::string team(m.at("team_name").as_string());
         std::string id(m.at("team_id").as_string());
-        if (team == "Contoso Design") world.ids["design"] = id;
+        if (team == "Contoso Design") {
+          world.ids["design"] = id;
+          world.ids["contoso"] = std::string(m.at("account_id").as_string());
+        }
         if (team == "Contoso Plant") world.ids["plant"] = id;
         if (team == "Litware") world.ids["litware"] = id;
       }

@@ -26,6 +26,7 @@ import { notifyError, notifySuccess } from '../notify';
 import { ErrorAlert, Loading, Page } from '../Page';
 import { ConfirmAction } from './ConfirmAction';
 import { ListPager, useCursor } from './CursorPager';
+import { TeamsSection } from './TeamsSection';
 import { accessLabel, activationLabel, modelLabel } from './customerTypes';
 import type {
   Account,
@@ -177,9 +178,7 @@ export function CustomerDetail({ base, rootLabel, home }: ConsoleProps) {
       {account.loading && !data && <Loading label="Loading the customer…" />}
       {data && (
         <>
-          <Text size="sm">
-            <strong>Teams:</strong> {data.teams.map((t) => t.name).join(', ') || 'none'}
-          </Text>
+          <TeamsSection accountId={accountId} teams={data.teams} onChanged={account.reload} />
           <Title order={2} size="h4">
             Contracts
           </Title>
