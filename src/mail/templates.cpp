@@ -24,7 +24,7 @@ constexpr std::string_view kBecauseContractManager =
     "You receive this e-mail because you are the Contract Manager of this contract in "
     "Seatwise.";
 
-constexpr std::array<Template, 18> kTemplates = {{
+constexpr std::array<Template, 19> kTemplates = {{
     {"order_processed", "Your order is processed", "", kBecauseContractManager},
     {"get_started", "Get started with your products", "Sign in to Seatwise",
      kBecauseContractManager},

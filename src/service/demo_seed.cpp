@@ -162,16 +162,20 @@ class Seeder {
     SW_ASSIGN_OR_RETURN(core::Contract serial,
                         Contract(account, design, reseller, "110001234568", "ann",
                                  std::string("dev"), now_ - std::chrono::days(200), 12, 0));
-    SW_RETURN_IF_ERROR(Sub(serial, "FRM", {}, {}, 4, Access::kSingleUser,
-                           ActivationMethod::kSerialNumber, LicenseModel::kTerm));
+    SW_ASSIGN_OR_RETURN(auto frm, Sub(serial, "FRM", {}, {}, 4, Access::kSingleUser,
+                                      ActivationMethod::kSerialNumber, LicenseModel::kTerm));
+    // "the contract manager is assigned as the end user by default", as an order leaves it.
+    SW_RETURN_IF_ERROR(Assign(frm, "ann"));
     // Design: a multi-user network license and a perpetual license on maintenance.
     SW_ASSIGN_OR_RETURN(core::Contract network,
                         Contract(account, design, reseller, "110001234569", "ann", std::nullopt,
                                  now_ - std::chrono::days(30), 36, 0));
     SW_ASSIGN_OR_RETURN(str_, Sub(network, "STR", {}, {}, 5, Access::kMultiUser,
                                   ActivationMethod::kSerialNumber, LicenseModel::kTerm));
-    SW_RETURN_IF_ERROR(Sub(network, "CIV", {}, {}, 2, Access::kSingleUser,
-                           ActivationMethod::kSerialNumber, LicenseModel::kPerpetualMaintenance));
+    SW_ASSIGN_OR_RETURN(auto civ,
+                        Sub(network, "CIV", {}, {}, 2, Access::kSingleUser,
+                            ActivationMethod::kSerialNumber, LicenseModel::kPerpetualMaintenance));
+    SW_RETURN_IF_ERROR(Assign(civ, "ann"));
 
     // Plant: its own contract, managed by a Contract Manager who is not the Primary Admin.
     SW_ASSIGN_OR_RETURN(core::Contract plant_contract,

@@ -77,7 +77,7 @@ TEST_P(DemoSeedTest, SeedsEveryKindOfSeatAndEveryRole) {
   EXPECT_TRUE(kinds.count("single_user/serial_number/perpetual_maintenance"));
 }
 
-TEST_P(DemoSeedTest, PrimaryAdminHoldsASeatOfEverySignInSubscription) {
+TEST_P(DemoSeedTest, PrimaryAdminAndContractManagerHoldTheirDefaultSeats) {
   ASSERT_TRUE(SeedDemo(*db_, repos_, clock_, random_).ok());
   auto ann = Read<std::optional<core::User>>(
       [&](store::Tx& tx) { return repos_.users->FindByEmail(tx, "ANN@contoso.example"); });
@@ -86,7 +86,11 @@ TEST_P(DemoSeedTest, PrimaryAdminHoldsASeatOfEverySignInSubscription) {
   EXPECT_TRUE(crypto::VerifyPassword(*ann->password_hash, kDemoPassword));
   auto held = Read<std::vector<core::Assignment>>(
       [&](store::Tx& tx) { return repos_.assignments->ListActiveByUser(tx, ann->id); });
-  EXPECT_EQ(held.size(), 3U);  // the product, the collection and the cloud service
+  // As an order leaves them: the Primary Admin holds a seat of the sign-in product, the
+  // collection and the cloud service; as the Contract Manager ("the contract manager is
+  // assigned as the end user by default") she also holds access to both single-user
+  // serial-number subscriptions.
+  EXPECT_EQ(held.size(), 5U);
 }
 
 TEST_P(DemoSeedTest, LeavesAnExistingInstanceAlone) {
