@@ -339,7 +339,8 @@ core::Result<std::shared_ptr<const http::StaticSite>> Application::LoadPortal() 
   return std::shared_ptr<const http::StaticSite>(std::move(site));
 }
 
-core::Result<std::vector<jobs::JobRunRecord>> Application::RunJobsOnce(core::TimePoint at) {
+core::Result<std::vector<jobs::JobRunRecord>> Application::RunJobsOnce(core::TimePoint at,
+                                                                       bool chosen_instant) {
   SW_ASSIGN_OR_RETURN(SecretKey key, LoadOrCreateSecretKey(config_.auth.secret_key,
                                                            config_.auth.secret_key_file, *random_));
   // Every use case reads the chosen instant, so a moved clock behaves like the real one then.
@@ -351,6 +352,7 @@ core::Result<std::vector<jobs::JobRunRecord>> Application::RunJobsOnce(core::Tim
                                {.allow_negative_credits = config_.credits.allow_negative});
   jobs::Scheduler scheduler(deps, JobLogger(log_), SchedulerOptionsFrom(config_.jobs));
   AddJobs(scheduler, deps, leases, config_, log_, key);
+  if (chosen_instant) return scheduler.RunAllOffSchedule(at, clock_.Now());
   return scheduler.RunDue(at);
 }
 

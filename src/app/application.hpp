@@ -50,9 +50,12 @@ class Application {
   // address cannot be bound.
   core::Result<void> Serve(const ListeningCallback& on_listening);
 
-  // Runs every scheduled job due at `at` once, as if the clock read `at`, and returns what
-  // each did (`seatwise jobs run-once`).
-  core::Result<std::vector<jobs::JobRunRecord>> RunJobsOnce(core::TimePoint at);
+  // Runs the scheduled jobs once, as if the clock read `at`, and returns what each did
+  // (`seatwise jobs run-once`). Without `chosen_instant` (`at` is now): the jobs due now, on
+  // the shared schedule like a serving node. With it (`--at`): every job, outside the
+  // schedule, so an instant in the future never delays the serving nodes' runs.
+  core::Result<std::vector<jobs::JobRunRecord>> RunJobsOnce(core::TimePoint at,
+                                                            bool chosen_instant = false);
 
   // Whether the instance can take traffic: database reachable, no migration pending.
   core::Result<void> Readiness();

@@ -214,7 +214,8 @@ class Commands {
     return kExitOk;
   }
 
-  // Runs every scheduled job due at `at` (default: now) once and prints what each did.
+  // Runs every scheduled job due now once (or, with --at, every job once as of that instant,
+  // outside the schedule) and prints what each did.
   int JobsRunOnce(const ConfigFlags& flags, const std::string& at_text) {
     core::TimePoint at = core::SystemClock().Now();
     if (!at_text.empty()) {
@@ -228,7 +229,7 @@ class Commands {
     }
     std::unique_ptr<Application> app;
     if (int code = Open(flags, app); code != kExitOk) return code;
-    auto runs = app->RunJobsOnce(at);
+    auto runs = app->RunJobsOnce(at, !at_text.empty());
     if (!runs.ok()) return Fail(runs.error());
     if (runs->empty()) out_ << "no job was due at " << service::FormatTime(at) << "\n";
     bool failed = false;
@@ -372,7 +373,9 @@ int RunCli(const std::vector<std::string>& args, const Environment& environment,
   auto* jobs_command = cli.add_subcommand("jobs", "the scheduled jobs");
   jobs_command->require_subcommand(1);
   auto* jobs_run_once = jobs_command->add_subcommand(
-      "run-once", "run every job due now (or at --at) once and print what each did");
+      "run-once",
+      "run every job due now once and print what each did; with --at, run every job once as "
+      "of that instant, leaving the server's schedule as it was");
   jobs_flags.AddTo(*jobs_run_once);
   jobs_run_once->add_option("--at", jobs_at, "the instant to run at, RFC 3339 (default: now)");
 

@@ -413,10 +413,15 @@ struct UsageEvent {
   std::optional<std::string> service_id;
   std::optional<std::string> subscription_id;
   UsageKind kind = UsageKind::kStart;
-  std::int64_t credits = 0;           // for kCredit
-  std::int64_t duration_seconds = 0;  // for kStop, as measured by the client
-  TimePoint at{};
+  std::int64_t credits = 0;  // for kCredit
+  // For kStop: the seconds the session counts for, once time another session of the same
+  // person and product already covered is taken off.
+  std::int64_t duration_seconds = 0;
+  TimePoint at{};  // the client's time, or the time of receipt when the client's was too far off
   TimePoint received_at{};
+  std::optional<TimePoint> client_at{};         // the client's time when `at` is not it
+  std::optional<TimePoint> started_at{};        // for kStop: when its session began (server time)
+  std::optional<std::string> start_event_id{};  // for kStop: the start it closed
 };
 
 // One row of the daily rollup the seat-usage report reads.
@@ -595,6 +600,10 @@ struct OutboxMessage {
   std::string last_error;
   TimePoint created_at{};
   std::optional<TimePoint> sent_at;
+  std::int64_t seq = 0;  // the order messages were queued in, across the whole outbox
+  // An e-mail's Date: when it was queued, fixed when first claimed; one recipient's e-mails
+  // get distinct, increasing whole seconds.
+  std::optional<TimePoint> date_at{};
 };
 
 struct WebhookEndpoint {

@@ -181,9 +181,15 @@ void RegisterLeaseRoutes(Router& router, const ApiServices& services) {
                  rejected.push_back(
                      boost::json::object{{"index", r.index}, {"id", r.id}, {"message", r.message}});
                }
+               boost::json::array unpaired;
+               for (const auto& id : receipt->stops_without_start) unpaired.emplace_back(id);
+               boost::json::array clamped;
+               for (const auto& id : receipt->clamped) clamped.emplace_back(id);
                return JsonResponse(boost::json::object{{"accepted", receipt->accepted},
                                                        {"duplicates", receipt->duplicates},
-                                                       {"rejected", std::move(rejected)}});
+                                                       {"rejected", std::move(rejected)},
+                                                       {"stops_without_start", std::move(unpaired)},
+                                                       {"clamped", std::move(clamped)}});
              }),
              RouteOptions{.body_limit = kUsageBodyLimit});
 }

@@ -626,11 +626,15 @@ core::Result<std::uint16_t> Server::Impl::Listen() {
               {"max_connections", boost::json::value(std::max<std::uint64_t>(1, room))}});
     connection_cap_ = static_cast<std::size_t>(std::max<std::uint64_t>(1, room));
   }
+  // The reason is read before the acceptor is closed: closing it resets `ec` to success.
   auto fail = [&](std::string_view step) {
-    acceptor_.close(ec);
+    std::string reason = ec.message();
+    if (ec == asio::error::address_in_use) reason = "address already in use";
+    beast::error_code ignored;
+    acceptor_.close(ignored);
     return core::MakeError(
         core::ErrorCode::kUnavailable,
-        "cannot listen on " + where + " (" + std::string(step) + "): " + ec.message());
+        "cannot listen on " + where + ": " + reason + " (" + std::string(step) + ")");
   };
   acceptor_.open(endpoint.protocol(), ec);
   if (ec) return fail("open");

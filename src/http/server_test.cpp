@@ -3,8 +3,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <future>
 #include <stdexcept>
 
@@ -18,6 +24,7 @@ namespace {
 
 using testing::Get;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::Post;
 using testing::RawConnection;
 using testing::RawResponse;
@@ -338,6 +345,36 @@ TEST(ServerListenTest, ReportsTheAddressWhenThePortIsTaken) {
   options.address = "not-an-address";
   Server third(options, ServerDeps{database, clock, {}});
   EXPECT_EQ(third.Listen().error().code, core::ErrorCode::kInvalidArgument);
+}
+
+// Issue 15, point 11: "Starting on a port in use says 'address already in use', not
+// '(bind): Success'". The port is held by a plain listening socket of the test itself.
+TEST(ServerListenTest, APortHeldByAnotherSocketSaysAddressAlreadyInUse) {
+  const int holder = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(holder, 0) << std::strerror(errno);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  ASSERT_EQ(::bind(holder, reinterpret_cast<sockaddr*>(&address), sizeof address), 0)
+      << std::strerror(errno);
+  ASSERT_EQ(::listen(holder, 4), 0) << std::strerror(errno);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::getsockname(holder, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const std::uint16_t taken = ntohs(address.sin_port);
+
+  testing::FakeDatabase database;
+  seatwise::testing::FakeClock clock;
+  ServerOptions options = TestOptions();
+  options.port = taken;
+  Server server(options, ServerDeps{database, clock, {}});
+  auto port = server.Listen();
+  ::close(holder);
+  ASSERT_FALSE(port.ok());
+  EXPECT_EQ(port.error().code, core::ErrorCode::kUnavailable);
+  EXPECT_EQ(port.error().message, "cannot listen on 127.0.0.1:" + std::to_string(taken) +
+                                      ": address already in use (bind)");
+  EXPECT_THAT(port.error().message, Not(HasSubstr("Success")));
 }
 
 TEST(ServerShutdownTest, DrainsInFlightRequestsAndRefusesNewConnections) {

@@ -101,7 +101,7 @@ core::Result<bool> Scheduler::Claim(const Job& job, core::TimePoint now) {
   });
 }
 
-JobRunRecord Scheduler::RunOne(Job& job, core::TimePoint now) {
+JobRunRecord Scheduler::RunOne(Job& job, core::TimePoint now, bool on_schedule) {
   JobRunRecord record;
   record.job = std::string(job.Name());
   const auto started = std::chrono::steady_clock::now();
@@ -126,6 +126,10 @@ JobRunRecord Scheduler::RunOne(Job& job, core::TimePoint now) {
       deps_.db.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> core::Result<void> {
         SW_ASSIGN_OR_RETURN(auto run, deps_.repos.jobs->Get(tx, record.job));
         std::string keep = run ? run->cursor : std::string();
+        if (!on_schedule) {
+          return deps_.repos.jobs->FinishOffSchedule(tx, record.job, options_.node_id,
+                                                     record.outcome, new_cursor.value_or(keep));
+        }
         return deps_.repos.jobs->Finish(tx, record.job, options_.node_id, record.outcome,
                                         new_cursor.value_or(keep), now);
       });
@@ -146,20 +150,48 @@ std::vector<JobRunRecord> Scheduler::RunDue(core::TimePoint now) {
     }
     auto claimed = Claim(*job, now);
     if (!claimed.ok()) {
-      JobRunRecord record{std::string(job->Name()), 0, 0,
-                          "could not take the lock: " + claimed.error().message, ""};
-      metrics_.Record(record, now);
-      if (log_) log_(record);
-      ran.push_back(std::move(record));
+      Note({std::string(job->Name()), 0, 0, "could not take the lock: " + claimed.error().message,
+            ""},
+           now, ran);
       continue;
     }
     if (!*claimed) continue;
-    JobRunRecord record = RunOne(*job, now);
-    metrics_.Record(record, now);
-    if (log_) log_(record);
-    ran.push_back(std::move(record));
+    Note(RunOne(*job, now), now, ran);
   }
   return ran;
+}
+
+std::vector<JobRunRecord> Scheduler::RunAllOffSchedule(core::TimePoint at,
+                                                       core::TimePoint real_now) {
+  std::vector<JobRunRecord> ran;
+  for (auto& job : jobs_) {
+    const std::string name(job->Name());
+    auto claimed =
+        deps_.db.Transact<bool>(store::TxMode::kWrite, [&](store::Tx& tx) -> core::Result<bool> {
+          if (tx.backend() == store::Backend::kPostgres) {
+            SW_ASSIGN_OR_RETURN(store::Rows rows, tx.Query(kTryAdvisoryLock, {AdvisoryKey(name)}));
+            if (rows.empty() || !rows.front().Bool(0)) return false;
+          }
+          return deps_.repos.jobs->TryLockOffSchedule(tx, name, options_.node_id, real_now,
+                                                      options_.lock_hold);
+        });
+    if (!claimed.ok()) {
+      Note({name, 0, 0, "could not take the lock: " + claimed.error().message, ""}, at, ran);
+      continue;
+    }
+    if (!*claimed) {
+      Note({name, 0, 0, "skipped: another node is running it", ""}, at, ran);
+      continue;
+    }
+    Note(RunOne(*job, at, /*on_schedule=*/false), at, ran);
+  }
+  return ran;
+}
+
+void Scheduler::Note(JobRunRecord record, core::TimePoint now, std::vector<JobRunRecord>& ran) {
+  metrics_.Record(record, now);
+  if (log_) log_(record);
+  ran.push_back(std::move(record));
 }
 
 void Scheduler::Start() {

@@ -76,6 +76,13 @@ class Scheduler {
   // again next period; the others still run. Returns what ran.
   std::vector<JobRunRecord> RunDue(core::TimePoint now);
 
+  // Runs every job once as of `at`, due or not, outside the schedule (`seatwise jobs
+  // run-once --at`): when each job last started is left as it was, so a run at a future
+  // instant never moves the serving nodes' next runs. Each job's lock is still taken, so the
+  // run never overlaps a scheduled one, and it is timed by `real_now` (not `at`), so a run
+  // that dies frees it after `lock_hold` of real time. The job's resume cursor is stored.
+  std::vector<JobRunRecord> RunAllOffSchedule(core::TimePoint at, core::TimePoint real_now);
+
   // A background thread calling RunDue(clock.Now()) every tick until Stop(); Stop wakes it
   // at once and waits for a job in progress to finish.
   void Start();
@@ -87,7 +94,11 @@ class Scheduler {
  private:
   // Takes the job's lock at `now` if it is due; false when not due or held elsewhere.
   core::Result<bool> Claim(const Job& job, core::TimePoint now);
-  JobRunRecord RunOne(Job& job, core::TimePoint now);
+  // Runs `job` at `now` under the lock this node holds and releases it; `on_schedule` false
+  // records the outcome and cursor only (RunAllOffSchedule).
+  JobRunRecord RunOne(Job& job, core::TimePoint now, bool on_schedule = true);
+  // Claim or record failure bookkeeping shared by RunDue and RunAllOffSchedule.
+  void Note(JobRunRecord record, core::TimePoint now, std::vector<JobRunRecord>& ran);
 
   service::Deps deps_;
   LogFn log_;

@@ -160,6 +160,57 @@ TEST_P(SchedulerTest, ARestartedSchedulerDoesNotRunAJobBeforeItIsDue) {
   EXPECT_EQ(runs, 2);
 }
 
+// Issue 15, point 9: "`seatwise jobs run-once --at <future time>` on a live database must
+// not delay the server's real schedule".
+TEST_P(SchedulerTest, ARunAtAFutureInstantLeavesTheScheduleOnTheRealClock) {
+  int server_runs = 0;
+  int once_runs = 0;
+  auto server = NewScheduler("server");
+  server->Add(
+      std::make_unique<CountingJob>("mail_delivery", std::chrono::seconds(10), &server_runs));
+  server->RunDue(clock_.Now());
+  ASSERT_EQ(server_runs, 1);
+  const auto started = JobRow("mail_delivery")->last_started_at;
+
+  // The operator runs every job as of a day 90 days ahead, 5 seconds later in real time.
+  auto once = NewScheduler("cli");
+  once->Add(std::make_unique<CountingJob>("mail_delivery", std::chrono::seconds(10), &once_runs));
+  const auto future = clock_.Now() + std::chrono::days(90);
+  auto ran = once->RunAllOffSchedule(future, clock_.Now() + std::chrono::seconds(5));
+  ASSERT_EQ(ran.size(), 1u);
+  EXPECT_EQ(ran[0].outcome, "ok");
+  EXPECT_EQ(once_runs, 1);
+  auto row = JobRow("mail_delivery");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->last_started_at, started);  // the schedule did not move
+  EXPECT_FALSE(row->locked_by.has_value());  // the lock was given back
+  EXPECT_EQ(row->cursor, "1");               // the job's cursor is kept as usual
+
+  // The server still runs the job 10 seconds after its own last run, by the real clock.
+  EXPECT_TRUE(server->RunDue(clock_.Now() + std::chrono::seconds(9)).empty());
+  EXPECT_EQ(Names(server->RunDue(clock_.Now() + std::chrono::seconds(10))),
+            std::vector<std::string>{"mail_delivery"});
+  EXPECT_EQ(server_runs, 2);
+
+  // A run at the same instant again runs every job again (they are idempotent).
+  once->RunAllOffSchedule(future, clock_.Now() + std::chrono::seconds(11));
+  EXPECT_EQ(once_runs, 2);
+}
+
+TEST_P(SchedulerTest, ARunAtAChosenInstantWaitsForALockHeldByAServer) {
+  int runs = 0;
+  auto once = NewScheduler("cli");
+  once->Add(std::make_unique<CountingJob>("usage_rollup", minutes(1), &runs));
+  ASSERT_TRUE(Must(db_->Transact<bool>(store::TxMode::kWrite, [&](store::Tx& tx) {
+    return repos_.jobs->TryLock(tx, "usage_rollup", "server", clock_.Now(), minutes(15));
+  })));
+  auto ran = once->RunAllOffSchedule(clock_.Now() + hours(24 * 30), clock_.Now());
+  ASSERT_EQ(ran.size(), 1u);
+  EXPECT_EQ(ran[0].outcome, "skipped: another node is running it");
+  EXPECT_EQ(runs, 0);
+  EXPECT_EQ(JobRow("usage_rollup")->locked_by, std::optional<std::string>("server"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SchedulerTest,
                          ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres),
                          testing::BackendParamName);

@@ -81,7 +81,7 @@ core::Result<jobs::JobResult> DeliveryJob::Run(core::TimePoint now) {
       const RenderedEmail rendered = RenderEmail(message);
       const SendResult result =
           sender_->Send(OutgoingEmail{message.id, message.recipient, rendered.subject,
-                                      rendered.text, rendered.html},
+                                      rendered.text, rendered.html, message.date_at},
                         now);
       if (result.sent()) {
         SW_RETURN_IF_ERROR(deps_.db.Transact(store::TxMode::kWrite, [&](store::Tx& tx) {

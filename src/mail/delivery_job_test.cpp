@@ -87,7 +87,10 @@ class DeliveryJobTest : public store::RepositoryTest {
 
 TEST_P(DeliveryJobTest, RetriesTransientFailuresWithBackoffAndDeliversEachMessageOnce) {
   SmtpReceiver receiver(/*fail_first=*/2);
-  const std::vector<std::string> ids = {Enqueue("k1"), Enqueue("k2"), Enqueue("k3")};
+  // Three recipients: one recipient's e-mails would wait for each other.
+  const std::vector<std::string> ids = {Enqueue("k1", "ann@example.test"),
+                                        Enqueue("k2", "bob@example.test"),
+                                        Enqueue("k3", "cy@example.test")};
   auto job = JobFor(receiver);
   const auto start = clock_.Now();
 
@@ -199,7 +202,9 @@ TEST_P(DeliveryJobTest, TwoNodesAtOnceNeverSendTheSameMessageTwice) {
   SmtpReceiver receiver;
   constexpr int kMessages = 24;
   std::set<std::string> ids;
-  for (int i = 0; i < kMessages; ++i) ids.insert(Enqueue("k-race-" + std::to_string(i)));
+  for (int i = 0; i < kMessages; ++i) {
+    ids.insert(Enqueue("k-race-" + std::to_string(i), "p" + std::to_string(i) + "@example.test"));
+  }
   DeliveryOptions options;
   options.batch_size = 2;
   auto node_a = JobFor(receiver, options);
@@ -238,6 +243,56 @@ TEST_P(DeliveryJobTest, UserNamesAreEscapedInHtmlAndVerbatimInTextAsDelivered) {
             std::string::npos)
       << messages[0].html;
   EXPECT_EQ(messages[0].html.find("<script>"), std::string::npos);
+}
+
+// Issue 15, point 7, seed 002: "1 – COPE (Customer Order processed email) is received",
+// "2 – Get started email": one recipient's e-mails arrive in the order they were queued,
+// each dated when it was queued -- distinct, increasing Date headers even when queued in
+// the same millisecond -- and a message waiting for a retry holds back the later ones to
+// the same address (not those to anyone else).
+TEST_P(DeliveryJobTest, OneRecipientsMailsArriveInQueueOrderWithIncreasingQueuedDates) {
+  SmtpReceiver receiver(/*fail_first=*/1);
+  const auto queued = clock_.Now() + std::chrono::milliseconds(250);
+  clock_.Set(queued);
+  const std::string first = Enqueue("k-order-processed", "cm@example.test");
+  const std::string second = Enqueue("k-get-started", "cm@example.test");
+  const std::string third = Enqueue("k-invitation", "cm@example.test");
+  const std::string other = Enqueue("k-other", "bob@example.test");
+  auto job = JobFor(receiver);
+
+  // The first to cm@ is refused for now (451): the other two to cm@ wait; bob's goes.
+  EXPECT_EQ(RunJob(*job).processed, 1);
+  ASSERT_EQ(receiver.Messages().size(), 1u);
+  EXPECT_EQ(receiver.Messages()[0].to, "bob@example.test");
+  EXPECT_EQ(Row(second).attempts, 0);
+  EXPECT_EQ(Row(third).attempts, 0);
+  EXPECT_EQ(Row(first).attempts, 1);
+
+  // Sent later, the three keep their order and their queued time.
+  clock_.Advance(minutes(2));
+  EXPECT_EQ(RunJob(*job).processed, 3);
+  const auto messages = receiver.Messages();
+  ASSERT_EQ(messages.size(), 4u);
+  const auto second_of_queueing = queued - std::chrono::milliseconds(250);
+  const std::vector<std::string> expected_ids = {first, second, third};
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(messages[i + 1].message_id, "<" + expected_ids[i] + "@seatwise.example>");
+    EXPECT_EQ(messages[i + 1].date, RfcDate(second_of_queueing + seconds(static_cast<int>(i))));
+  }
+  EXPECT_EQ(messages[0].date, RfcDate(second_of_queueing));
+  EXPECT_EQ(messages[1].date, "Thu, 01 Jan 2026 00:00:00 +0000");
+}
+
+TEST_P(DeliveryJobTest, AMessageThatFailedForGoodNoLongerHoldsBackTheNextOne) {
+  SmtpReceiver receiver(/*fail_first=*/1);
+  const std::string doomed = Enqueue("k-doomed", "cm@example.test");
+  const std::string next = Enqueue("k-next", "cm@example.test");
+  DeliveryOptions options;
+  options.max_attempts = 1;
+  auto job = JobFor(receiver, options);
+  EXPECT_EQ(RunJob(*job).processed, 1);
+  EXPECT_EQ(Row(doomed).status, core::OutboxStatus::kFailed);
+  EXPECT_EQ(Row(next).status, core::OutboxStatus::kSent);
 }
 
 TEST(RetryDelayTest, DoublesFromOneMinuteUpToSixHoursWithTenPercentJitter) {

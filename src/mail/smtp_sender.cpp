@@ -236,7 +236,7 @@ std::string BuildMessage(const SmtpOptions& options, const OutgoingEmail& email,
   // "=_" never occurs in quoted-printable output, so the parts cannot contain the boundary.
   const std::string boundary = "=_seatwise_" + id;
   std::string m;
-  m += "Date: " + RfcDate(now) + "\r\n";
+  m += "Date: " + RfcDate(email.date.value_or(now)) + "\r\n";
   m += "From: " + MailboxHeader(options.from_name, options.from) + "\r\n";
   m += "To: <" + OneLine(email.to) + ">\r\n";
   m += "Subject: " + EncodeHeaderWord(email.subject) + "\r\n";

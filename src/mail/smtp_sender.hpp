@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,8 @@ struct OutgoingEmail {
   std::string subject;
   std::string text;  // plain-text part, "\n" line ends
   std::string html;  // HTML part, "\n" line ends
+  // The Date header: when the message was queued. Unset: the time of sending.
+  std::optional<core::TimePoint> date{};
 };
 
 // The result of one attempt. A permanent failure (the server refused with 5xx, e.g. an

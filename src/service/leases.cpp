@@ -610,6 +610,42 @@ Result<std::string> LeaseService::ChargeCredits(store::Tx& tx, const Caller& cal
       "assign one");
 }
 
+Result<bool> LeaseService::MeasureSession(store::Tx& tx, core::UsageEvent& stop) {
+  // The computer's own clock, which its start and stop share whatever its skew.
+  const core::TimePoint stop_client = stop.client_at.value_or(stop.at);
+  SW_ASSIGN_OR_RETURN(auto start, deps_.repos.usage->FindOpenStart(tx, stop.device_id, stop.user_id,
+                                                                   *stop.product_id, stop_client));
+  if (start) stop.start_event_id = start->id;
+  std::int64_t length = 0;
+  if (stop.duration_seconds > 0) {
+    length = stop.duration_seconds;  // the client measured it
+  } else if (start) {
+    const auto start_client = start->client_at.value_or(start->at);
+    length = duration_cast<seconds>(stop_client - start_client).count();
+  }
+  const bool unpaired = !start && stop.duration_seconds == 0;
+  stop.started_at = stop.at - seconds(std::max<std::int64_t>(length, 0));
+  stop.duration_seconds = 0;
+  if (length <= 0) return unpaired;
+  // Only the time no other session of the same person and product already counts.
+  std::vector<std::pair<core::TimePoint, core::TimePoint>> counted;
+  if (stop.user_id) {
+    SW_ASSIGN_OR_RETURN(counted,
+                        deps_.repos.usage->ListSessions(tx, *stop.user_id, *stop.product_id,
+                                                        *stop.started_at, stop.at));
+  }
+  core::TimePoint cursor = *stop.started_at;
+  std::chrono::milliseconds free{0};
+  for (const auto& [from, to] : counted) {  // ordered by start
+    if (from > cursor) free += std::min(from, stop.at) - cursor;
+    cursor = std::max(cursor, to);
+    if (cursor >= stop.at) break;
+  }
+  if (cursor < stop.at) free += stop.at - cursor;
+  stop.duration_seconds = duration_cast<seconds>(free).count();
+  return unpaired;
+}
+
 Result<UsageReceipt> LeaseService::RecordUsage(const Caller& caller, const UsageUpload& upload) {
   if (upload.device_id.empty()) {
     core::Error error = core::MakeError(ErrorCode::kInvalidArgument, "the upload names no device");
@@ -658,20 +694,16 @@ Result<UsageReceipt> LeaseService::RecordUsage(const Caller& caller, const Usage
             reject("at is required, as an RFC 3339 date-time");
             continue;
           }
-          if (*in.at > now + kUsageFutureSkew) {
-            reject("at is more than 5 minutes in the future; check the computer's clock");
-            continue;
-          }
-          if (*in.at < now - kUsageMaxAge) {
-            reject("at is more than 60 days ago; such old events are no longer accepted");
-            continue;
-          }
           core::UsageEvent event;
+          // A computer whose clock is off: the event is placed at the time of receipt (its
+          // own time is kept); a session's length still comes from the computer's own clock.
+          const bool skewed = *in.at > now + kUsageFutureSkew || *in.at < now - kUsageMaxAge;
           event.client_event_id = in.id;
           event.device_id = device.id;
           if (!caller.principal.user_id.empty()) event.user_id = caller.principal.user_id;
           event.kind = *kind;
-          event.at = *in.at;
+          event.at = skewed ? now : *in.at;
+          if (skewed) event.client_at = *in.at;
           event.received_at = now;
           if (in.product) {
             auto found = products.find(*in.product);
@@ -754,9 +786,20 @@ Result<UsageReceipt> LeaseService::RecordUsage(const Caller& caller, const Usage
           }
           events.push_back(std::move(event));
         }
+        // One at a time, in the order sent, so a stop finds a start sent just before it.
         const int valid = static_cast<int>(events.size());
-        SW_ASSIGN_OR_RETURN(receipt.accepted,
-                            deps_.repos.usage->RecordEvents(tx, std::move(events)));
+        for (auto& event : events) {
+          bool unpaired = false;
+          if (event.kind == core::UsageKind::kStop && event.product_id) {
+            SW_ASSIGN_OR_RETURN(unpaired, MeasureSession(tx, event));
+          }
+          const std::string id = event.client_event_id;
+          const bool clamped = event.client_at.has_value();
+          SW_ASSIGN_OR_RETURN(int added, deps_.repos.usage->RecordEvents(tx, {std::move(event)}));
+          receipt.accepted += added;
+          if (added > 0 && unpaired) receipt.stops_without_start.push_back(id);
+          if (added > 0 && clamped) receipt.clamped.push_back(id);
+        }
         receipt.duplicates = valid - receipt.accepted;
         return receipt;
       });

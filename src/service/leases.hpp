@@ -83,6 +83,12 @@ struct UsageReceipt {
   int accepted = 0;    // newly stored
   int duplicates = 0;  // already stored (same device and event id)
   std::vector<RejectedUsageEvent> rejected;
+  // Stored stop events (their ids) that closed no start and sent no duration: kept, counted
+  // as zero seconds.
+  std::vector<std::string> stops_without_start{};
+  // Stored events (their ids) whose time was more than 5 minutes ahead of the server's clock
+  // or more than 60 days behind it: recorded at the time they were received instead.
+  std::vector<std::string> clamped{};
 };
 
 struct LeaseOptions {
@@ -121,6 +127,12 @@ class LeaseService {
 
   // True at most once a minute (by the clock): time for checkout to reap in passing.
   bool ReapDue();
+  // Sets a stop's session before it is stored: the start it closes (the latest open one of
+  // its computer and product), its length (the duration sent, else the time since that start
+  // on the computer's clock), when it began (server time), and the seconds it counts once
+  // time other sessions of the same person and product already count is taken off. True
+  // when the stop closed no start and sent no duration (it counts zero seconds).
+  core::Result<bool> MeasureSession(store::Tx& tx, core::UsageEvent& stop);
   // The subscription through which the caller uses `product_id` on `device` now: an active
   // activation on the device, a floating seat it holds, or the person's assigned seat;
   // nullopt when none.

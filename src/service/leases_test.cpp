@@ -369,31 +369,145 @@ TEST_P(LeaseServiceTest, UsageUploadsAreIdempotentAndRejectBadEventsOneByOne) {
 
   auto first = leases().RecordUsage(As("user"), upload);
   ASSERT_TRUE(first.ok()) << first.error().message;
-  EXPECT_EQ(first->accepted, 2);
+  EXPECT_EQ(first->accepted, 4);
   EXPECT_EQ(first->duplicates, 0);
-  ASSERT_EQ(first->rejected.size(), 6u);
-  EXPECT_EQ(first->rejected[0].index, 2);
-  EXPECT_EQ(first->rejected[0].id, "e3");
-  EXPECT_NE(first->rejected[0].message.find("future"), std::string::npos);
-  EXPECT_EQ(first->rejected[1].index, 3);
-  EXPECT_EQ(first->rejected[2].id, "e5");
-  EXPECT_EQ(first->rejected[3].id, "e6");
-  EXPECT_EQ(first->rejected[4].id, "e7");
+  ASSERT_EQ(first->rejected.size(), 4u);
+  EXPECT_EQ(first->rejected[0].index, 4);
+  EXPECT_EQ(first->rejected[0].id, "e5");
+  EXPECT_EQ(first->rejected[1].id, "e6");
+  EXPECT_EQ(first->rejected[2].id, "e7");
   // A credit event names the service whose credits it consumes.
-  EXPECT_EQ(first->rejected[5].id, "e8");
-  EXPECT_NE(first->rejected[5].message.find("service is required"), std::string::npos);
+  EXPECT_EQ(first->rejected[3].id, "e8");
+  EXPECT_NE(first->rejected[3].message.find("service is required"), std::string::npos);
+  // Times too far from the server's clock are kept, the events placed at their receipt.
+  EXPECT_EQ(first->clamped, (std::vector<std::string>{"e3", "e4"}));
+  EXPECT_TRUE(first->stops_without_start.empty());
 
   auto again = leases().RecordUsage(As("user"), upload);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->accepted, 0);
-  EXPECT_EQ(again->duplicates, 2);
+  EXPECT_EQ(again->duplicates, 4);
+  EXPECT_TRUE(again->clamped.empty());
   auto stored = Must(Read<std::vector<core::UsageEvent>>(
       [&](store::Tx& tx) { return repos_.usage->ListEventsAfter(tx, 0, 100); }));
-  ASSERT_EQ(stored.size(), 2u);
+  ASSERT_EQ(stored.size(), 4u);
   EXPECT_EQ(stored[0].product_id, structa_.id);
   EXPECT_EQ(stored[0].user_id, Id("user"));
   EXPECT_EQ(stored[1].duration_seconds, 3600);
+  EXPECT_EQ(stored[1].start_event_id, stored[0].id);
+  EXPECT_EQ(stored[2].at, clock_.Now());
+  EXPECT_EQ(stored[2].client_at, clock_.Now() + minutes(6));
+  EXPECT_EQ(stored[3].at, clock_.Now());
+  EXPECT_EQ(stored[3].client_at, clock_.Now() - days(61));
 }
+
+// Issue 15, point 10: "A session recorded with `seatwise-client usage start` / `usage stop`
+// shows its real length in the seat-usage report (today 0.00 h): durations come from
+// start/stop pairs (and from an explicit duration when one is sent); a stop without a start,
+// overlapping sessions and client clock skew are handled and tested."
+class UsageSessionTest : public LeaseServiceTest {
+ protected:
+  UsageEventInput At(const std::string& id, const std::string& kind, core::TimePoint at) {
+    UsageEventInput e = Event(id, kind);
+    e.at = at;
+    return e;
+  }
+
+  UsageReceipt Upload(const core::Device& device, std::vector<UsageEventInput> events) {
+    auto receipt = leases().RecordUsage(As("user"), UsageUpload{device.id, std::move(events)});
+    EXPECT_TRUE(receipt.ok()) << receipt.error().message;
+    return receipt.ok() ? *receipt : UsageReceipt{};
+  }
+
+  // The stored event with this client id.
+  core::UsageEvent Stored(const std::string& client_id) {
+    auto stored = Must(Read<std::vector<core::UsageEvent>>(
+        [&](store::Tx& tx) { return repos_.usage->ListEventsAfter(tx, 0, 1000); }));
+    for (const auto& e : stored) {
+      if (e.client_event_id == client_id) return e;
+    }
+    ADD_FAILURE() << "no event " << client_id;
+    return {};
+  }
+};
+
+TEST_P(UsageSessionTest, AStopCountsTheTimeSinceItsStartSentInOneUploadOrTwo) {
+  auto device = Device("ws-1", team_);
+  const auto now = clock_.Now();
+  Upload(device, {At("s1", "start", now - minutes(90))});
+  auto receipt =
+      Upload(device, {At("p1", "stop", now - minutes(30)), At("s2", "start", now - minutes(20)),
+                      At("p2", "stop", now - minutes(5))});
+  EXPECT_EQ(receipt.accepted, 3);
+  EXPECT_TRUE(receipt.stops_without_start.empty());
+  EXPECT_EQ(Stored("p1").duration_seconds, 60 * 60);
+  EXPECT_EQ(Stored("p1").start_event_id, Stored("s1").id);
+  EXPECT_EQ(Stored("p2").duration_seconds, 15 * 60);
+  EXPECT_EQ(Stored("p2").start_event_id, Stored("s2").id);
+}
+
+TEST_P(UsageSessionTest, AStopWithoutAStartIsKeptAtZeroSecondsAndReported) {
+  auto device = Device("ws-1", team_);
+  auto receipt = Upload(device, {At("lonely", "stop", clock_.Now() - minutes(3))});
+  EXPECT_EQ(receipt.accepted, 1);
+  EXPECT_EQ(receipt.stops_without_start, std::vector<std::string>{"lonely"});
+  EXPECT_EQ(Stored("lonely").duration_seconds, 0);
+  // A second stop does not reuse a start another stop closed.
+  Upload(device,
+         {At("s", "start", clock_.Now() - minutes(2)), At("p", "stop", clock_.Now() - minutes(1))});
+  auto again = Upload(device, {At("p-again", "stop", clock_.Now())});
+  EXPECT_EQ(again.stops_without_start, std::vector<std::string>{"p-again"});
+  EXPECT_EQ(Stored("p").duration_seconds, 60);
+  // An explicit duration counts without a start.
+  auto measured = At("measured", "stop", clock_.Now() - std::chrono::days(1));
+  measured.duration_seconds = 600;
+  auto counted = Upload(Device("ws-9", team_), {measured});
+  EXPECT_TRUE(counted.stops_without_start.empty());
+  EXPECT_EQ(Stored("measured").duration_seconds, 600);
+}
+
+TEST_P(UsageSessionTest, OverlappingSessionsOfOnePersonAndProductAreNotCountedTwice) {
+  auto desk = Device("ws-1", team_);
+  auto laptop = Device("ws-2", team_);
+  const auto now = clock_.Now();
+  Upload(desk,
+         {At("d-start", "start", now - minutes(120)), At("d-stop", "stop", now - minutes(60))});
+  // 09:30-10:30 against 09:00-10:00: only the last half hour is new.
+  Upload(laptop,
+         {At("l-start", "start", now - minutes(90)), At("l-stop", "stop", now - minutes(30))});
+  EXPECT_EQ(Stored("d-stop").duration_seconds, 60 * 60);
+  EXPECT_EQ(Stored("l-stop").duration_seconds, 30 * 60);
+  // Wholly inside what is counted: nothing more.
+  Upload(laptop,
+         {At("i-start", "start", now - minutes(100)), At("i-stop", "stop", now - minutes(70))});
+  EXPECT_EQ(Stored("i-stop").duration_seconds, 0);
+}
+
+TEST_P(UsageSessionTest, AComputerWhoseClockIsOffStillRecordsItsSessionsLength) {
+  auto device = Device("ws-1", team_);
+  // The computer's clock runs 3 hours ahead; it queues offline and uploads both at once.
+  const auto skew = std::chrono::hours(3);
+  const auto started = clock_.Now() + skew;
+  clock_.Advance(minutes(45));
+  auto receipt =
+      Upload(device, {At("s", "start", started), At("p", "stop", started + minutes(45))});
+  EXPECT_EQ(receipt.clamped, (std::vector<std::string>{"s", "p"}));
+  const auto stop = Stored("p");
+  EXPECT_EQ(stop.at, clock_.Now());  // placed at the receipt, on the server's clock
+  EXPECT_EQ(stop.client_at, started + minutes(45));
+  EXPECT_EQ(stop.duration_seconds, 45 * 60);  // measured on the computer's own clock
+  EXPECT_EQ(stop.started_at, clock_.Now() - minutes(45));
+  // A clock far behind: likewise.
+  auto behind = Device("ws-2", team_);
+  const auto past = clock_.Now() - std::chrono::days(400);
+  Upload(behind, {At("bs", "start", past), At("bp", "stop", past + minutes(10))});
+  EXPECT_EQ(Stored("bp").at, clock_.Now());
+  EXPECT_EQ(Stored("bp").duration_seconds, 0);  // overlaps the session above entirely
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, UsageSessionTest,
+                         ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres),
+                         testing::BackendParamName);
 
 TEST_P(LeaseServiceTest, AnEventWithoutASubscriptionIsCountedAgainstTheSeatInUse) {
   auto device = Device("ws-1", team_);

@@ -27,6 +27,25 @@ using core::Result;
 constexpr std::size_t kNumberMax = 20;
 constexpr std::size_t kReferenceMax = 64;
 constexpr int kSerialAttempts = 20;
+// A new customer's Contract Manager is told of the order first, then how to get started, and
+// then invited ("1 – COPE (Customer Order processed email) is received", "2 – Get started
+// email", "3 – Sign in"): the invitation of a new account waits this long for the first
+// order, which puts it behind its own two e-mails; without an order it goes out after this.
+constexpr std::chrono::milliseconds kInvitationWaitsForOrder = std::chrono::hours(1);
+
+// Moves the Contract Manager's invitations to `team_id` that were never attempted to the end
+// of their queue, due at `due`: behind the order's e-mails when the first order is placed.
+Result<void> QueueInvitationsBehind(store::Tx& tx, const Deps& deps, const std::string& email,
+                                    const std::string& team_id, core::TimePoint now,
+                                    core::TimePoint due) {
+  SW_ASSIGN_OR_RETURN(auto pending, deps.repos.outbox->ListPendingEmails(tx, email));
+  for (const auto& message : pending) {
+    if (message.template_name != "invitation" || message.team_id != team_id) continue;
+    if (message.attempts > 0 || message.date_at) continue;  // already on its way
+    SW_RETURN_IF_ERROR(deps.repos.outbox->Requeue(tx, message.id, now, due));
+  }
+  return core::Ok();
+}
 
 bool AllDigits(std::string_view text) {
   return !text.empty() &&
@@ -476,6 +495,9 @@ Result<CreatedAccount> OrderService::CreateAccount(const Caller& caller,
                             identity_.CreateInvitationToken(tx, created.team.id,
                                                             created.contract_manager.id, inviter));
         (void)token;  // only the e-mail carries it
+        SW_RETURN_IF_ERROR(QueueInvitationsBehind(tx, deps_, created.contract_manager.email,
+                                                  created.team.id, now,
+                                                  now + kInvitationWaitsForOrder));
 
         AuditRecord done = record;
         done.target_id = created.account.id;
@@ -884,6 +906,7 @@ Result<PlacedOrder> OrderService::PlaceOrder(const Caller& caller, const std::st
     started.team_id = team.id;
     started.payload_json = payload;
     SW_RETURN_IF_ERROR(EnqueueEmail(tx, deps_, started));
+    SW_RETURN_IF_ERROR(QueueInvitationsBehind(tx, deps_, manager->email, team.id, now, now));
 
     AuditRecord done = record;
     done.target_type = "contract";

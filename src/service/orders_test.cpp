@@ -7,6 +7,8 @@
 #include <set>
 #include <string>
 
+#include "mail/delivery_job.hpp"
+#include "mail/smtp_receiver_testing.hpp"
 #include "service/authz_test_fixture.hpp"
 #include "service/identity.hpp"
 
@@ -340,6 +342,61 @@ TEST_P(OrdersTest, CompanyInformationChangesAreAuditedWithBeforeAndAfter) {
   auto by_cm = orders().UpdateAccount(As("cm"), account_a_.id, City("Paris"));
   ASSERT_FALSE(by_cm.ok());
   EXPECT_EQ(by_cm.error().code, ErrorCode::kPermissionDenied);
+}
+
+// Issue 15, point 7, seed 002: "1 – COPE (Customer Order processed email) is received",
+// "2 – Get started email", "3 – Sign in to Autodesk account": a new customer's Contract
+// Manager receives, over SMTP, the order processed e-mail, then the get started e-mail, then
+// the invitation, each with the Date it was queued -- distinct and increasing although the
+// order's two e-mails were queued in the same instant.
+TEST_P(OrdersTest, ANewCustomersContractManagerGetsOrderProcessedThenGetStartedThenInvitation) {
+  mail::testing::SmtpReceiver receiver;
+  mail::SmtpOptions smtp;
+  smtp.host = "127.0.0.1";
+  smtp.port = static_cast<std::uint16_t>(receiver.port());
+  smtp.security = mail::SmtpSecurity::kNone;
+  smtp.from = "licenses@seatwise.example";
+  auto delivery = mail::MakeDeliveryJob(*deps_, smtp, {}, [](const mail::DeliveryFailure&) {});
+
+  const auto created_at = clock_.Now();
+  auto created = orders().CreateAccount(As("reseller"), NewAccount("gina@globex.example"));
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  // The invitation waits for the first order; nothing goes out meanwhile.
+  ASSERT_TRUE(delivery->Run(clock_.Now()).ok());
+  EXPECT_TRUE(receiver.Messages().empty());
+
+  clock_.Advance(std::chrono::minutes(5));
+  OrderRequest request;
+  request.team_id = created->team.id;
+  request.subscriptions = {
+      Line("product", "DRL", 1, core::Access::kSingleUser, core::ActivationMethod::kSignIn)};
+  auto placed = orders().PlaceOrder(As("reseller"), created->account.id, request);
+  ASSERT_TRUE(placed.ok()) << placed.error().message;
+  auto sent = delivery->Run(clock_.Now());
+  ASSERT_TRUE(sent.ok()) << sent.error().message;
+  EXPECT_EQ(sent->processed, 3);
+
+  const auto messages = receiver.Messages();
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[0].subject, "Your order is processed: contract " + placed->contract.number);
+  EXPECT_EQ(messages[1].subject, "Get started with contract " + placed->contract.number);
+  EXPECT_EQ(messages[2].subject, "You are invited to Globex on Seatwise");
+  // RFC 5322 dates count whole seconds.
+  const auto ordered_at =
+      core::FromUnixMillis(core::ToUnixMillis(created_at + std::chrono::minutes(5)) / 1000 * 1000);
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    EXPECT_EQ(messages[i].to, "gina@globex.example");
+    EXPECT_EQ(messages[i].date,
+              mail::RfcDate(ordered_at + std::chrono::seconds(static_cast<int>(i))));
+  }
+}
+
+TEST_P(OrdersTest, ANewCustomersInvitationGoesOutAfterAnHourWithoutAnOrder) {
+  auto created = orders().CreateAccount(As("reseller"), NewAccount("gina@globex.example"));
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  auto invitations = Mail("invitation");
+  ASSERT_EQ(invitations.size(), 1u);
+  EXPECT_EQ(invitations[0].next_attempt_at, clock_.Now() + std::chrono::hours(1));
 }
 
 // --- orders -------------------------------------------------------------------------------

@@ -269,6 +269,14 @@ class BrokenOutbox final : public store::OutboxRepository {
                                        std::optional<core::TimePoint>) override {
     return Broken();
   }
+  core::Result<bool> Requeue(store::Tx&, const std::string&, core::TimePoint,
+                             core::TimePoint) override {
+    return Broken();
+  }
+  core::Result<std::vector<core::OutboxMessage>> ListPendingEmails(store::Tx&,
+                                                                   const std::string&) override {
+    return Broken();
+  }
   core::Result<store::Page<core::OutboxMessage>> List(store::Tx&, std::optional<core::OutboxStatus>,
                                                       const store::PageRequest&) override {
     return Broken();

@@ -26,6 +26,14 @@ class JobRepository {
   // before Finish never repeats that work. kConflict unless `owner` holds the lock.
   virtual Result<void> SaveCursor(Tx& tx, const std::string& name, const std::string& owner,
                                   const std::string& cursor) = 0;
+  // For a run outside the schedule (`seatwise jobs run-once --at`): takes the lock like
+  // TryLock but leaves when the job last started untouched, so the schedule does not move.
+  virtual Result<bool> TryLockOffSchedule(Tx& tx, const std::string& name, const std::string& owner,
+                                          core::TimePoint now, std::chrono::milliseconds hold) = 0;
+  // Ends a run outside the schedule: records the outcome and cursor and releases `owner`'s
+  // lock, leaving when the job last started and finished untouched.
+  virtual Result<void> FinishOffSchedule(Tx& tx, const std::string& name, const std::string& owner,
+                                         const std::string& outcome, const std::string& cursor) = 0;
   virtual Result<std::optional<core::JobRun>> Get(Tx& tx, const std::string& name) = 0;
 };
 

@@ -39,9 +39,13 @@ TEST_P(OutboxRepositoryTest, EnqueueIsIdempotentByEventKey) {
 }
 
 TEST_P(OutboxRepositoryTest, ClaimsDueMessagesAndRecordsOutcomes) {
+  // Three recipients: one recipient's e-mails wait for each other (the test below).
   Must(Write([&](Tx& tx) { return repos_.outbox->Enqueue(tx, Email("a")); }));
-  Must(Write([&](Tx& tx) { return repos_.outbox->Enqueue(tx, Email("b")); }));
+  auto b = Email("b");
+  b.recipient = "bob@acme.example";
+  Must(Write([&](Tx& tx) { return repos_.outbox->Enqueue(tx, b); }));
   auto later = Email("later");
+  later.recipient = "cy@acme.example";
   later.next_attempt_at = Now() + minutes(30);
   Must(Write([&](Tx& tx) { return repos_.outbox->Enqueue(tx, later); }));
 
@@ -77,6 +81,68 @@ TEST_P(OutboxRepositoryTest, ClaimsDueMessagesAndRecordsOutcomes) {
   auto sent = Must(Read([&](Tx& tx) { return repos_.outbox->Get(tx, claimed[0].id); }));
   EXPECT_EQ(sent.status, core::OutboxStatus::kSent);
   EXPECT_EQ(sent.attempts, 1);
+}
+
+// Issue 15, point 7: "One recipient's messages are delivered in the order they were queued,
+// and each carries the time it was queued (distinct, increasing Date headers)".
+TEST_P(OutboxRepositoryTest, OneRecipientsEmailsAreClaimedInQueueOrderWithDistinctDates) {
+  const auto queued = Now();
+  for (const char* key : {"first", "second", "third"}) {
+    Must(Write([&](Tx& tx) { return repos_.outbox->Enqueue(tx, Email(key)); }));
+  }
+  auto claim = [&] {
+    return Must(Write([&](Tx& tx) { return repos_.outbox->ClaimDue(tx, Now(), 10, minutes(5)); }));
+  };
+  auto first = claim();
+  ASSERT_EQ(first.size(), 1u);  // the later two wait for it
+  EXPECT_EQ(first[0].event_key, "first");
+  const auto second_of = [](core::TimePoint t) {
+    return core::FromUnixMillis(core::ToUnixMillis(t) / 1000 * 1000);
+  };
+  EXPECT_EQ(first[0].date_at, second_of(queued));
+  // Waiting for a retry, it still holds the others back.
+  Must(Write([&](Tx& tx) {
+    return repos_.outbox->MarkAttemptFailed(tx, first[0].id, "451 later", Now() + minutes(1));
+  }));
+  EXPECT_TRUE(claim().empty());
+  clock_.Advance(minutes(2));
+  auto retried = claim();
+  ASSERT_EQ(retried.size(), 1u);
+  EXPECT_EQ(retried[0].id, first[0].id);
+  EXPECT_EQ(retried[0].date_at, second_of(queued));  // its Date does not change
+  Must(Write([&](Tx& tx) { return repos_.outbox->MarkSent(tx, first[0].id, Now()); }));
+  auto second = claim();
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].event_key, "second");
+  EXPECT_EQ(second[0].date_at, second_of(queued) + std::chrono::seconds(1));
+  // Failed for good, it no longer holds the third back.
+  Must(Write([&](Tx& tx) {
+    return repos_.outbox->MarkAttemptFailed(tx, second[0].id, "550 no", std::nullopt);
+  }));
+  auto third = claim();
+  ASSERT_EQ(third.size(), 1u);
+  EXPECT_EQ(third[0].event_key, "third");
+  EXPECT_EQ(third[0].date_at, second_of(queued) + std::chrono::seconds(2));
+  EXPECT_LT(first[0].seq, second[0].seq);
+  EXPECT_LT(second[0].seq, third[0].seq);
+}
+
+TEST_P(OutboxRepositoryTest, ARequeuedEmailGoesBehindTheOnesQueuedSince) {
+  Must(Write([&](Tx& tx) { return repos_.outbox->Enqueue(tx, Email("invitation")); }));
+  Must(Write([&](Tx& tx) { return repos_.outbox->Enqueue(tx, Email("order")); }));
+  auto pending =
+      Must(Read([&](Tx& tx) { return repos_.outbox->ListPendingEmails(tx, "cm@acme.example"); }));
+  ASSERT_EQ(pending.size(), 2u);
+  EXPECT_EQ(pending[0].event_key, "invitation");
+  clock_.Advance(minutes(1));
+  EXPECT_TRUE(
+      Must(Write([&](Tx& tx) { return repos_.outbox->Requeue(tx, pending[0].id, Now(), Now()); })));
+  pending =
+      Must(Read([&](Tx& tx) { return repos_.outbox->ListPendingEmails(tx, "cm@acme.example"); }));
+  ASSERT_EQ(pending.size(), 2u);
+  EXPECT_EQ(pending[0].event_key, "order");
+  EXPECT_EQ(pending[1].event_key, "invitation");
+  EXPECT_EQ(pending[1].created_at, Now());
 }
 
 class AuditRepositoryTest : public RepositoryTest {};

@@ -15,6 +15,17 @@ constexpr std::string_view kTryLock =
     " locked_until = excluded.locked_until"
     " WHERE job_runs.locked_until IS NULL OR job_runs.locked_until <= ?"
     " OR job_runs.locked_by = excluded.locked_by";
+// The same lock, taken without moving when the job last started (a new row has none, so
+// the schedule finds the job due).
+constexpr std::string_view kTryLockOffSchedule =
+    "INSERT INTO job_runs (name, locked_by, locked_until) VALUES (?, ?, ?)"
+    " ON CONFLICT (name) DO UPDATE SET locked_by = excluded.locked_by,"
+    " locked_until = excluded.locked_until"
+    " WHERE job_runs.locked_until IS NULL OR job_runs.locked_until <= ?"
+    " OR job_runs.locked_by = excluded.locked_by";
+constexpr std::string_view kFinishOffSchedule =
+    "UPDATE job_runs SET last_outcome = ?, resume_cursor = ?, locked_by = NULL,"
+    " locked_until = NULL WHERE name = ? AND locked_by = ?";
 constexpr std::string_view kFinish =
     "UPDATE job_runs SET last_finished_at = ?, last_outcome = ?, resume_cursor = ?,"
     " locked_by = NULL, locked_until = NULL WHERE name = ? AND locked_by = ?";
@@ -38,6 +49,24 @@ class SqlJobRepository final : public JobRepository {
                       core::TimePoint now) override {
     SW_ASSIGN_OR_RETURN(std::int64_t changed,
                         tx.Exec(kFinish, {Ms(now), outcome, cursor, name, owner}));
+    if (changed == 0) {
+      return core::MakeError(ErrorCode::kConflict,
+                             "job " + name + " is no longer locked by " + owner);
+    }
+    return core::Ok();
+  }
+
+  Result<bool> TryLockOffSchedule(Tx& tx, const std::string& name, const std::string& owner,
+                                  core::TimePoint now, std::chrono::milliseconds hold) override {
+    SW_ASSIGN_OR_RETURN(std::int64_t changed,
+                        tx.Exec(kTryLockOffSchedule, {name, owner, Ms(now + hold), Ms(now)}));
+    return changed > 0;
+  }
+
+  Result<void> FinishOffSchedule(Tx& tx, const std::string& name, const std::string& owner,
+                                 const std::string& outcome, const std::string& cursor) override {
+    SW_ASSIGN_OR_RETURN(std::int64_t changed,
+                        tx.Exec(kFinishOffSchedule, {outcome, cursor, name, owner}));
     if (changed == 0) {
       return core::MakeError(ErrorCode::kConflict,
                              "job " + name + " is no longer locked by " + owner);

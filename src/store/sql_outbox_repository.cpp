@@ -9,7 +9,7 @@ using namespace sql;  // NOLINT(google-build-using-namespace)
 #define SW_SELECT_OUTBOX                                                                 \
   "SELECT id, event_key, kind, template_name, recipient, subject, body_text, body_html," \
   " payload, team_id, status, attempts, next_attempt_at, locked_until, last_error,"      \
-  " created_at, sent_at FROM outbox_messages"
+  " created_at, sent_at, seq, date_at FROM outbox_messages"
 // The event key makes a second enqueue of the same event a no-op.
 constexpr std::string_view kInsertMessage =
     "INSERT INTO outbox_messages (id, event_key, kind, template_name, recipient, subject,"
@@ -17,13 +17,39 @@ constexpr std::string_view kInsertMessage =
     " last_error, created_at, sent_at)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, NULL, '', ?, NULL)"
     " ON CONFLICT (event_key) DO NOTHING";
+// SQLite numbers the queue itself (one writer at a time); PostgreSQL's seq has a sequence as
+// its default.
+constexpr std::string_view kInsertNumberedMessage =
+    "INSERT INTO outbox_messages (id, event_key, kind, template_name, recipient, subject,"
+    " body_text, body_html, payload, team_id, status, attempts, next_attempt_at, locked_until,"
+    " last_error, created_at, sent_at, seq)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, NULL, '', ?, NULL,"
+    " (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox_messages))"
+    " ON CONFLICT (event_key) DO NOTHING";
 constexpr std::string_view kSelectById = SW_SELECT_OUTBOX " WHERE id = ?";
 constexpr std::string_view kSelectByEventKey = SW_SELECT_OUTBOX " WHERE event_key = ?";
+// An e-mail waits while an earlier one to the same address is pending.
 constexpr std::string_view kSelectDue = SW_SELECT_OUTBOX
-    " WHERE status = 'pending' AND next_attempt_at <= ?"
+    " m WHERE status = 'pending' AND next_attempt_at <= ?"
     " AND (locked_until IS NULL OR locked_until <= ?)"
-    " ORDER BY next_attempt_at, id LIMIT ?";
+    " AND (kind <> 'email' OR NOT EXISTS (SELECT 1 FROM outbox_messages e"
+    " WHERE e.recipient = m.recipient AND e.kind = 'email' AND e.status = 'pending'"
+    " AND e.seq < m.seq))"
+    " ORDER BY seq LIMIT ?";
 constexpr std::string_view kClaim = "UPDATE outbox_messages SET locked_until = ? WHERE id = ?";
+constexpr std::string_view kLatestDate =
+    "SELECT MAX(date_at) FROM outbox_messages WHERE recipient = ? AND kind = 'email'";
+constexpr std::string_view kSetDate = "UPDATE outbox_messages SET date_at = ? WHERE id = ?";
+constexpr std::string_view kRequeueNumbered =
+    "UPDATE outbox_messages SET seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox_messages),"
+    " created_at = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending' AND attempts = 0"
+    " AND date_at IS NULL";
+constexpr std::string_view kRequeueFromSequence =
+    "UPDATE outbox_messages SET seq = nextval('outbox_messages_seq'),"
+    " created_at = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending' AND attempts = 0"
+    " AND date_at IS NULL";
+constexpr std::string_view kSelectPendingEmails =
+    SW_SELECT_OUTBOX " WHERE recipient = ? AND kind = 'email' AND status = 'pending' ORDER BY seq";
 constexpr std::string_view kMarkSent =
     "UPDATE outbox_messages SET status = 'sent', sent_at = ?, attempts = attempts + 1,"
     " locked_until = NULL, last_error = '' WHERE id = ? AND status = 'pending'";
@@ -57,6 +83,8 @@ core::OutboxMessage MessageFrom(const Row& r) {
   m.last_error = r.Text(14);
   m.created_at = TimeAt(r, 15);
   m.sent_at = OptTimeAt(r, 16);
+  m.seq = r.IsNull(17) ? 0 : r.Int(17);
+  m.date_at = OptTimeAt(r, 18);
   return m;
 }
 
@@ -68,9 +96,10 @@ class SqlOutboxRepository final : public OutboxRepository {
     EnsureId(m.id, random_, core::id_prefix::kOutboxMessage);
     SW_ASSIGN_OR_RETURN(
         std::int64_t changed,
-        tx.Exec(kInsertMessage, {m.id, m.event_key, Enum(m.kind), m.template_name, m.recipient,
-                                 m.subject, m.body_text, m.body_html, m.payload_json,
-                                 OptText(m.team_id), Ms(m.next_attempt_at), Ms(m.created_at)}));
+        tx.Exec(tx.backend() == Backend::kSqlite ? kInsertNumberedMessage : kInsertMessage,
+                {m.id, m.event_key, Enum(m.kind), m.template_name, m.recipient, m.subject,
+                 m.body_text, m.body_html, m.payload_json, OptText(m.team_id),
+                 Ms(m.next_attempt_at), Ms(m.created_at)}));
     return changed > 0;
   }
 
@@ -96,8 +125,32 @@ class SqlOutboxRepository final : public OutboxRepository {
     for (auto& m : messages) {
       m.locked_until = now + claim_for;
       SW_RETURN_IF_ERROR(tx.Exec(kClaim, {Ms(*m.locked_until), m.id}));
+      if (m.kind != core::OutboxKind::kEmail || m.date_at) continue;
+      // RFC 5322 dates count whole seconds: the second it was queued, moved past the
+      // address's latest Date so two e-mails queued in one second still differ and rise.
+      const std::int64_t queued_ms = core::ToUnixMillis(m.created_at);
+      std::int64_t date_ms = queued_ms - ((queued_ms % 1000) + 1000) % 1000;
+      SW_ASSIGN_OR_RETURN(Row latest, tx.QueryOne(kLatestDate, {m.recipient}, "outbox message"));
+      if (!latest.IsNull(0)) date_ms = std::max(date_ms, latest.Int(0) + 1000);
+      m.date_at = core::FromUnixMillis(date_ms);
+      SW_RETURN_IF_ERROR(tx.Exec(kSetDate, {date_ms, m.id}));
     }
     return messages;
+  }
+
+  Result<bool> Requeue(Tx& tx, const std::string& id, core::TimePoint now,
+                       core::TimePoint due) override {
+    SW_ASSIGN_OR_RETURN(
+        std::int64_t changed,
+        tx.Exec(tx.backend() == Backend::kSqlite ? kRequeueNumbered : kRequeueFromSequence,
+                {Ms(now), Ms(due), id}));
+    return changed > 0;
+  }
+
+  Result<std::vector<core::OutboxMessage>> ListPendingEmails(
+      Tx& tx, const std::string& recipient) override {
+    SW_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectPendingEmails, {recipient}));
+    return MapRows<core::OutboxMessage>(rows, MessageFrom);
   }
 
   Result<void> MarkSent(Tx& tx, const std::string& id, core::TimePoint now) override {

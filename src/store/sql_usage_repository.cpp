@@ -8,13 +8,30 @@ using namespace sql;  // NOLINT(google-build-using-namespace)
 
 constexpr std::string_view kInsertEvent =
     "INSERT INTO usage_events (id, client_event_id, device_id, user_id, product_id, service_id,"
-    " subscription_id, kind, credits, duration_seconds, at, received_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " subscription_id, kind, credits, duration_seconds, at, received_at, client_at, started_at,"
+    " start_event_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (device_id, client_event_id) DO NOTHING";
+#define SW_SELECT_EVENTS                                                                       \
+  "SELECT seq, id, client_event_id, device_id, user_id, product_id, service_id,"               \
+  " subscription_id, kind, credits, duration_seconds, at, received_at, client_at, started_at," \
+  " start_event_id FROM usage_events"
 constexpr std::string_view kSelectEventsAfter =
-    "SELECT seq, id, client_event_id, device_id, user_id, product_id, service_id,"
-    " subscription_id, kind, credits, duration_seconds, at, received_at FROM usage_events"
-    " WHERE seq > ? ORDER BY seq LIMIT ?";
+    SW_SELECT_EVENTS " WHERE seq > ? ORDER BY seq LIMIT ?";
+// Times on the client's clock: its own when it was kept, else `at`.
+constexpr std::string_view kSelectOpenStart = SW_SELECT_EVENTS
+    " s WHERE device_id = ? AND product_id = ? AND kind = 'start'"
+    " AND COALESCE(client_at, at) <= ?"
+    " AND NOT EXISTS (SELECT 1 FROM usage_events t WHERE t.start_event_id = s.id)";
+constexpr std::string_view kOpenStartOfUser = " AND user_id = ?";
+constexpr std::string_view kOpenStartOfComputer = " AND user_id IS NULL";
+constexpr std::string_view kOpenStartOrder =
+    " ORDER BY COALESCE(client_at, at) DESC, seq DESC LIMIT 1";
+#undef SW_SELECT_EVENTS
+constexpr std::string_view kSelectSessions =
+    "SELECT started_at, at FROM usage_events WHERE user_id = ? AND product_id = ?"
+    " AND kind = 'stop' AND started_at IS NOT NULL AND started_at < ? AND at > ?"
+    " ORDER BY started_at";
 constexpr std::string_view kSelectRollupUpper =
     "SELECT MAX(seq) FROM (SELECT seq FROM usage_events WHERE seq > ? ORDER BY seq LIMIT ?) t";
 // Days are UTC: integer division of Unix milliseconds on both backends.
@@ -85,6 +102,9 @@ core::UsageEvent EventFrom(const Row& row) {
   e.duration_seconds = row.Int(10);
   e.at = TimeAt(row, 11);
   e.received_at = TimeAt(row, 12);
+  e.client_at = OptTimeAt(row, 13);
+  e.started_at = OptTimeAt(row, 14);
+  e.start_event_id = row.OptText(15);
   return e;
 }
 
@@ -129,10 +149,38 @@ class SqlUsageRepository final : public UsageRepository {
           tx.Exec(kInsertEvent,
                   {e.id, e.client_event_id, e.device_id, OptText(e.user_id), OptText(e.product_id),
                    OptText(e.service_id), OptText(e.subscription_id), Enum(e.kind), Int(e.credits),
-                   Int(e.duration_seconds), Ms(e.at), Ms(e.received_at)}));
+                   Int(e.duration_seconds), Ms(e.at), Ms(e.received_at), OptMs(e.client_at),
+                   OptMs(e.started_at), OptText(e.start_event_id)}));
       added += static_cast<int>(changed);
     }
     return added;
+  }
+
+  Result<std::optional<core::UsageEvent>> FindOpenStart(Tx& tx, const std::string& device_id,
+                                                        const std::optional<std::string>& user_id,
+                                                        const std::string& product_id,
+                                                        core::TimePoint client_time) override {
+    std::string sql(kSelectOpenStart);
+    Params params{device_id, product_id, Ms(client_time)};
+    if (user_id) {
+      sql += kOpenStartOfUser;
+      params.emplace_back(*user_id);
+    } else {
+      sql += kOpenStartOfComputer;
+    }
+    sql += kOpenStartOrder;
+    SW_ASSIGN_OR_RETURN(auto row, tx.QueryOptional(sql, params));
+    if (!row) return std::optional<core::UsageEvent>();
+    return std::optional<core::UsageEvent>(EventFrom(*row));
+  }
+
+  Result<std::vector<std::pair<core::TimePoint, core::TimePoint>>> ListSessions(
+      Tx& tx, const std::string& user_id, const std::string& product_id, core::TimePoint from,
+      core::TimePoint to) override {
+    SW_ASSIGN_OR_RETURN(Rows rows,
+                        tx.Query(kSelectSessions, {user_id, product_id, Ms(to), Ms(from)}));
+    return MapRows<std::pair<core::TimePoint, core::TimePoint>>(
+        rows, [](const Row& r) { return std::make_pair(TimeAt(r, 0), TimeAt(r, 1)); });
   }
 
   Result<std::vector<core::UsageEvent>> ListEventsAfter(Tx& tx, std::int64_t after_seq,

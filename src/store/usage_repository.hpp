@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/model.hpp"
@@ -54,6 +55,16 @@ class UsageRepository {
   // Stores a batch; an event whose (device, client event id) is already stored is skipped.
   // Returns the number of new events.
   virtual Result<int> RecordEvents(Tx& tx, std::vector<core::UsageEvent> events) = 0;
+  // The latest start of `user_id` (none: a computer's own events) on `device_id` for
+  // `product_id` at or before `client_time` (the client's own clock) that no stop closed yet.
+  virtual Result<std::optional<core::UsageEvent>> FindOpenStart(
+      Tx& tx, const std::string& device_id, const std::optional<std::string>& user_id,
+      const std::string& product_id, core::TimePoint client_time) = 0;
+  // The sessions (started_at, at) already counted for `user_id` and `product_id` that
+  // overlap [from, to).
+  virtual Result<std::vector<std::pair<core::TimePoint, core::TimePoint>>> ListSessions(
+      Tx& tx, const std::string& user_id, const std::string& product_id, core::TimePoint from,
+      core::TimePoint to) = 0;
   // Events after `after_seq` in ingestion order.
   virtual Result<std::vector<core::UsageEvent>> ListEventsAfter(Tx& tx, std::int64_t after_seq,
                                                                 int limit) = 0;

@@ -9,8 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "fakes/fake_clock.hpp"
 #include "fakes/fake_random.hpp"
 #include "fakes/test_databases.hpp"
+#include "jobs/scheduler.hpp"
 #include "service/json_writer.hpp"
 #include "service/lifecycle.hpp"
 #include "store/repositories.hpp"
@@ -87,14 +89,71 @@ TEST_P(JobsCliTest, RunOnceNinetyDaysBeforeAContractEndsQueuesItsNoticeOnce) {
   EXPECT_NE(first.out.find("contract_lifecycle: ok"), std::string::npos) << first.out;
   EXPECT_EQ(NoticesFor(contract, 90), 1);
 
-  // The same instant again: nothing is due. An hour later the job runs and finds it sent.
+  // The same instant again runs every job again and finds the notice sent; so does an hour
+  // later.
   CliRun again = RunOnce(at);
   ASSERT_EQ(again.code, 0) << again.out << again.err;
-  EXPECT_EQ(again.out.find("renewal_notices"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("renewal_notices: ok, 0 processed"), std::string::npos) << again.out;
   CliRun later = RunOnce(at + std::chrono::hours(1));
   ASSERT_EQ(later.code, 0) << later.out << later.err;
   EXPECT_NE(later.out.find("renewal_notices: ok, 0 processed"), std::string::npos) << later.out;
   EXPECT_EQ(NoticesFor(contract, 90), 1);
+}
+
+// A job with the name of a real one that only counts its runs, for a scheduler on a clock
+// the test moves.
+class CountingJob final : public jobs::Job {
+ public:
+  CountingJob(std::string name, std::chrono::milliseconds every, int* runs)
+      : name_(std::move(name)), every_(every), runs_(runs) {}
+  std::string_view Name() const override { return name_; }
+  std::chrono::milliseconds Every() const override { return every_; }
+  core::Result<jobs::JobResult> Run(core::TimePoint) override {
+    ++*runs_;
+    return jobs::JobResult{};
+  }
+
+ private:
+  std::string name_;
+  std::chrono::milliseconds every_;
+  int* runs_;
+};
+
+// Issue 15, point 9: "`seatwise jobs run-once --at <future time>` on a live database must
+// not delay the server's real schedule (today, after one such run, the running server
+// delivers no mail until that future time arrives)".
+TEST_P(JobsCliTest, RunOnceAtAFutureInstantDoesNotDelayTheServersSchedule) {
+  auto db = server_->OpenDatabase();
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  seatwise::testing::FakeRandom random(7);
+  store::Repositories repos = store::MakeRepositories(random);
+  // A day ahead of the wall clock, so no run the demo made is still within its period.
+  seatwise::testing::FakeClock clock(core::SystemClock().Now() + std::chrono::days(1));
+  service::Deps deps{**db, repos, clock, random};
+  int runs = 0;
+  jobs::Scheduler server(deps, nullptr, jobs::SchedulerOptions{"server-node"});
+  server.Add(std::make_unique<CountingJob>("renewal_notices", std::chrono::hours(1), &runs));
+  server.Add(std::make_unique<CountingJob>("webhook_delivery", std::chrono::seconds(10), &runs));
+  server.RunDue(clock.Now());
+  ASSERT_EQ(runs, 2);
+
+  CliRun once = RunOnce(clock.Now() + std::chrono::days(365));
+  ASSERT_EQ(once.code, 0) << once.out << once.err;
+  EXPECT_NE(once.out.find("renewal_notices: ok"), std::string::npos) << once.out;
+  EXPECT_NE(once.out.find("webhook_delivery: ok"), std::string::npos) << once.out;
+
+  // The serving node's jobs still come due by its own clock: 10 seconds, then an hour.
+  clock.Advance(std::chrono::seconds(10));
+  auto ran = server.RunDue(clock.Now());
+  ASSERT_EQ(ran.size(), 1u);
+  EXPECT_EQ(ran[0].job, "webhook_delivery");
+  clock.Advance(std::chrono::hours(1));
+  EXPECT_EQ(server.RunDue(clock.Now()).size(), 2u);
+  EXPECT_EQ(runs, 5);
+  auto row = (*db)->Transact<std::optional<core::JobRun>>(
+      store::TxMode::kRead, [&](store::Tx& tx) { return repos.jobs->Get(tx, "renewal_notices"); });
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_LE((*row)->last_started_at, clock.Now());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, JobsCliTest,

@@ -15,6 +15,7 @@
 #include "fakes/fake_random.hpp"
 #include "fakes/test_databases.hpp"
 #include "service/csv.hpp"
+#include "service/json_writer.hpp"
 #include "store/repositories.hpp"
 #include "support.hpp"
 
@@ -162,6 +163,72 @@ TEST_P(ReportsHttpTest, UploadedSessionsRolledUpByTheJobShowInTheSeatUsageReport
 
   HttpReply bad = server_->Call("GET", target + "&by=device", ann);
   EXPECT_EQ(bad.status, 400) << bad.Describe();
+}
+
+// Issue 15, point 10: "A session recorded with `seatwise-client usage start` / `usage stop`
+// shows its real length in the seat-usage report (today 0.00 h)": a start and, in a later
+// upload, its stop without any duration -- as the client sends them -- count the time
+// between them; a stop without a start is kept, reported back and counts nothing.
+TEST_P(ReportsHttpTest, AStartAndAStopWithoutADurationShowTheSessionsLengthInTheReport) {
+  const Credential& ann = server_->Person(DemoEmail("ann"));
+  const Credential& eve = server_->Person(DemoEmail("eve"));
+  const Credential& gia = server_->Person(DemoEmail("gia"));
+  const std::string team = TeamId(ann);
+  ASSERT_FALSE(team.empty());
+  Prepare(team);
+  auto roll_up = [&] {
+    // At the present instant but outside the schedule, so the second run rolls up again
+    // although a minute has not passed.
+    CliRun run =
+        RunSeatwise({"jobs", "run-once", "--at", service::FormatTime(core::SystemClock().Now()),
+                     "--database", server_->database_url(), "--set",
+                     "auth.secret_key_file=" + server_->temp_path() + "/secret.key"},
+                    server_->temp_path());
+    EXPECT_EQ(run.code, 0) << run.out << run.err;
+  };
+  // The seconds of DRL the report counts for `who` (the demo may hold some already).
+  auto seconds_of = [&](const Credential& who) -> std::int64_t {
+    HttpReply own =
+        server_->Call("GET", "/api/v1/teams/" + team + "/reports/seat-usage?range=3m&by=user", who);
+    EXPECT_EQ(own.status, 200) << own.Describe();
+    if (own.status != 200) return -1;
+    const boost::json::value json = own.Json();
+    const auto& items = json.at("items").as_array();
+    return items.empty() ? 0 : items[0].at("seconds").as_int64();
+  };
+  roll_up();
+  const std::int64_t eve_before = seconds_of(eve);
+  const std::int64_t gia_before = seconds_of(gia);
+
+  auto send = [&](const Credential& who, boost::json::object event) {
+    event["product"] = "DRL";
+    HttpReply reply =
+        server_->Call("POST", "/api/v1/client/usage", who,
+                      boost::json::serialize(boost::json::object{
+                          {"device_id", device_id_}, {"events", boost::json::array{event}}}));
+    EXPECT_EQ(reply.status, 200) << reply.Describe();
+    return reply.status == 200 ? reply.Json() : boost::json::value{};
+  };
+  // Clear of the sessions other tests of this server upload (up to 31 minutes ago), which
+  // would otherwise not be counted twice.
+  send(eve, {{"id", "eve-start"}, {"kind", "start"}, {"at", MinutesAgo(100)}});
+  auto stopped = send(eve, {{"id", "eve-stop"}, {"kind", "stop"}, {"at", MinutesAgo(55)}});
+  ASSERT_TRUE(stopped.is_object());
+  EXPECT_EQ(stopped.at("accepted").as_int64(), 1);
+  EXPECT_TRUE(stopped.at("stops_without_start").as_array().empty()) << stopped;
+  auto lonely = send(gia, {{"id", "gia-stop"}, {"kind", "stop"}, {"at", MinutesAgo(1)}});
+  ASSERT_TRUE(lonely.is_object());
+  EXPECT_EQ(lonely.at("stops_without_start"), boost::json::array{"gia-stop"});
+
+  roll_up();
+  EXPECT_EQ(seconds_of(eve) - eve_before, 45 * 60);
+  EXPECT_EQ(seconds_of(gia), gia_before);
+  HttpReply csv = server_->Call(
+      "GET", "/api/v1/teams/" + team + "/reports/seat-usage?range=3m&by=user&format=csv", eve);
+  ASSERT_EQ(csv.status, 200) << csv.Describe();
+  if (eve_before == 0) {
+    EXPECT_NE(csv.body.find(",0.75,"), std::string::npos) << csv.body;  // hours
+  }
 }
 
 TEST_P(ReportsHttpTest, EveryoneReadsTheCloudCreditReportAtTheirOwnLevel) {

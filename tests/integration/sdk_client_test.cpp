@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdint>
 #include <ctime>
 #include <fstream>
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "fakes/test_databases.hpp"
+#include "service/json_writer.hpp"
 #include "support.hpp"
 
 extern char** environ;
@@ -330,6 +332,59 @@ TEST_P(SdkClientTest, UsageQueuedOfflineIsUploadedOnceAndThenNothingIsLeft) {
   ClientRun again = Client(workstation, "STR", {"usage", "flush"});
   EXPECT_EQ(again.code, 0) << again.out << again.err;
   EXPECT_NE(again.out.find("nothing to send"), std::string::npos) << again.out;
+}
+
+// Issue 15, point 10: "A session recorded with `seatwise-client usage start` / `usage stop`
+// shows its real length in the seat-usage report (today 0.00 h)" -- through the real
+// client, queued offline and uploaded together, then rolled up by `seatwise jobs run-once`.
+TEST_P(SdkClientTest, AUsageStartAndStopShowTheSessionsLengthInTheSeatUsageReport) {
+  const Credential& eve = server_->Person(DemoEmail("eve"));
+  const std::string team = TeamId(eve);
+  ASSERT_FALSE(team.empty());
+  auto roll_up = [&] {
+    // At the present instant but outside the schedule, so the second run rolls up again
+    // although a minute has not passed.
+    CliRun run =
+        RunSeatwise({"jobs", "run-once", "--at", service::FormatTime(core::SystemClock().Now()),
+                     "--database", server_->database_url(), "--set",
+                     "auth.secret_key_file=" + server_->temp_path() + "/secret.key"},
+                    server_->temp_path());
+    EXPECT_EQ(run.code, 0) << run.out << run.err;
+  };
+  auto eve_seconds = [&]() -> std::int64_t {
+    HttpReply own =
+        server_->Call("GET", "/api/v1/teams/" + team + "/reports/seat-usage?range=3m&by=user", eve);
+    EXPECT_EQ(own.status, 200) << own.Describe();
+    if (own.status != 200) return -1;
+    const boost::json::value json = own.Json();
+    const auto& items = json.at("items").as_array();
+    return items.empty() ? 0 : items[0].at("seconds").as_int64();
+  };
+  roll_up();
+  const std::int64_t before = eve_seconds();
+
+  const Computer workstation = NewComputer("session");
+  ASSERT_NO_FATAL_FAILURE(SignInAsEve(workstation, "STR"));
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  ClientRun started =
+      Client(workstation, "STR", {"usage", "start", "--now", std::to_string(now - 3600)});
+  ASSERT_EQ(started.code, 0) << started.out << started.err;
+  ClientRun stopped =
+      Client(workstation, "STR", {"usage", "stop", "--now", std::to_string(now - 1800)});
+  ASSERT_EQ(stopped.code, 0) << stopped.out << stopped.err;
+  // Uploaded while the computer holds a Structa network seat: the session counts against it.
+  ClientRun checkout = Client(workstation, "STR", {"lease", "checkout"});
+  ASSERT_EQ(checkout.code, 0) << checkout.out << checkout.err;
+  ClientRun flushed = Client(workstation, "STR", {"usage", "flush"});
+  ASSERT_EQ(flushed.code, 0) << flushed.out << flushed.err;
+  EXPECT_NE(flushed.out.find("sent 2: accepted 2, duplicates 0, rejected 0"), std::string::npos)
+      << flushed.out;
+  Client(workstation, "STR", {"lease", "release", LineValue(checkout.out, "lease")});
+
+  roll_up();
+  EXPECT_EQ(eve_seconds() - before, 1800);
 }
 
 TEST_P(SdkClientTest, ASeatStillHeldByThePrimaryAdminIsNamedWhenActivationIsRefused) {

@@ -4,6 +4,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -106,6 +111,28 @@ TEST_F(ServeTest, AWebRootWithoutThePortalStopsStartUpWithTheReason) {
             0);
   EXPECT_THAT(err, HasSubstr("nothing-here does not exist"));
   EXPECT_THAT(err, HasSubstr("make web"));
+}
+
+// Issue 15, point 11: "Starting on a port in use says 'address already in use', not
+// '(bind): Success'" -- the port is held by a listening socket of the test.
+TEST_F(ServeTest, APortInUseStopsStartUpSayingAddressAlreadyInUse) {
+  const int holder = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(holder, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(holder, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(holder, 4), 0);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::getsockname(holder, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const std::string listen = "127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+
+  std::string err;
+  const int code = RunToExit({"serve", "--listen", listen, "--database", DatabaseUrl()}, &err);
+  ::close(holder);
+  EXPECT_NE(code, 0);
+  EXPECT_THAT(err, HasSubstr("cannot listen on " + listen + ": address already in use"));
+  EXPECT_THAT(err, Not(HasSubstr("Success")));
 }
 
 TEST_F(ServeTest, BadFlagValueExitsTwoNamingTheKey) {
