@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "fakes/fake_random.hpp"
 #include "fakes/test_databases.hpp"
 #include "jobs/scheduler.hpp"
+#include "mail/smtp_receiver_testing.hpp"
 #include "service/json_writer.hpp"
 #include "service/lifecycle.hpp"
 #include "store/repositories.hpp"
@@ -154,6 +156,53 @@ TEST_P(JobsCliTest, RunOnceAtAFutureInstantDoesNotDelayTheServersSchedule) {
       store::TxMode::kRead, [&](store::Tx& tx) { return repos.jobs->Get(tx, "renewal_notices"); });
   ASSERT_TRUE(row.ok() && row->has_value());
   EXPECT_LE((*row)->last_started_at, clock.Now());
+}
+
+// Issue 15, point 7, and the order set-up article: "1 – Order processed email", "2 – Get
+// started email", then the invitation. Over the real server and binary: a reseller creates a
+// customer and orders for it over HTTP, `seatwise jobs run-once` delivers the outbox to a real
+// SMTP server, and the Contract Manager receives the three in that order, each dated when it
+// was queued (distinct, increasing Date headers).
+TEST_P(JobsCliTest, ANewCustomersEmailsArriveInTheArticlesOrderWithIncreasingDates) {
+  const Credential& rafael = server_->Person("rafael@northwind-cad.example");
+  HttpReply created = server_->Call(
+      "POST", "/api/v1/accounts", rafael,
+      R"({"company":{"name":"Initech","address_line1":"4120 Freidrich Lane","city":"Austin",)"
+      R"("postal_code":"78744","country":"US"},"contract_manager":{"email":"quinn@initech.example",)"
+      R"("first_name":"Quinn","last_name":"Lumb"}})");
+  ASSERT_EQ(created.status, 201) << created.Describe();
+  const std::string account(created.Json().at("account").at("id").as_string());
+  HttpReply placed =
+      server_->Call("POST", "/api/v1/accounts/" + account + "/orders", rafael,
+                    R"({"term_months":12,"subscriptions":[{"product_code":"DRL","seats":2,)"
+                    R"("access":"single_user","activation":"sign_in","model":"term"}]})");
+  ASSERT_EQ(placed.status, 201) << placed.Describe();
+
+  mail::testing::SmtpReceiver receiver;
+  CliRun delivered = RunSeatwise(
+      {"jobs", "run-once", "--database", server_->database_url(), "--set",
+       "auth.secret_key_file=" + server_->temp_path() + "/secret.key", "--set", "smtp.enabled=true",
+       "--set", "smtp.host=127.0.0.1", "--set", "smtp.port=" + std::to_string(receiver.port()),
+       "--set", "smtp.security=none", "--set", "smtp.from=licenses@seatwise.example"},
+      server_->temp_path());
+  ASSERT_EQ(delivered.code, 0) << delivered.out << delivered.err;
+
+  std::vector<mail::testing::ReceivedMessage> quinn;
+  for (auto& m : receiver.Messages()) {
+    if (m.envelope.find("quinn@initech.example") != std::string::npos) quinn.push_back(m);
+  }
+  ASSERT_EQ(quinn.size(), 3u) << delivered.out;
+  EXPECT_EQ(quinn[0].subject.rfind("Your order is processed", 0), 0u) << quinn[0].subject;
+  EXPECT_EQ(quinn[1].subject.rfind("Get started with contract", 0), 0u) << quinn[1].subject;
+  EXPECT_EQ(quinn[2].subject.rfind("You are invited to Initech", 0), 0u) << quinn[2].subject;
+  std::vector<std::time_t> dates;
+  for (const auto& m : quinn) {
+    std::tm tm{};
+    ASSERT_NE(::strptime(m.date.c_str(), "%a, %d %b %Y %H:%M:%S", &tm), nullptr) << m.date;
+    dates.push_back(::timegm(&tm));
+  }
+  EXPECT_LT(dates[0], dates[1]) << quinn[0].date << " / " << quinn[1].date;
+  EXPECT_LT(dates[1], dates[2]) << quinn[1].date << " / " << quinn[2].date;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, JobsCliTest,
