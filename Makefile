@@ -35,8 +35,14 @@ web/node_modules/.package-lock.json: web/package-lock.json
 	cd web && $(WITH_NODE) npm install --no-save --no-audit --no-fund
 	@touch $@
 
+# Everything the production build reads, new files included, so that an edited portal source
+# is rebuilt by `make run` and `make test` (tests and browser specs are not part of it).
+WEB_SOURCES = $(shell find web/src web/public -type f ! -name '*.test.ts' ! -name '*.test.tsx' \
+  2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json web/package.json
+
 web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
 	cd web && $(WITH_NODE) npm run build
+	@touch $@
 
 web: setup web/dist/index.html
 
