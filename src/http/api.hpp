@@ -96,9 +96,11 @@ std::string FormatTime(core::TimePoint t);
 std::optional<core::TimePoint> ParseTime(std::string_view text);
 boost::json::value OptionalTime(const std::optional<core::TimePoint>& t);
 
-// The page size a list request asks for in `limit` (1 to store::kMaxPageSize), or nullopt
-// when it names none or a bad one; a bad one adds a field error to `errors`.
-std::optional<int> PageLimit(const Request& request, std::vector<core::FieldError>& errors);
+// The one reader of a list request's paging: the cursor `after` (at most 200 characters) and
+// the size `limit` (1 to `max_limit`). A bad parameter adds a field error to `errors` and
+// leaves its default as it was.
+void ReadPage(const Request& request, std::string& after, int& limit,
+              std::vector<core::FieldError>& errors, int max_limit = store::kMaxPageSize);
 
 // Public views of domain objects; never a secret or hash.
 boost::json::object UserJson(const core::User& user);

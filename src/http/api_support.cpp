@@ -34,18 +34,31 @@ std::string FormatTime(core::TimePoint t) {
   return buffer;
 }
 
-std::optional<int> PageLimit(const Request& request, std::vector<core::FieldError>& errors) {
+namespace {
+
+// The page size a list request asks for in `limit` (1 to `max_limit`), or nullopt when it
+// names none or a bad one; a bad one adds a field error to `errors`.
+std::optional<int> PageLimit(const Request& request, std::vector<core::FieldError>& errors,
+                             int max_limit) {
   auto text = request.Query("limit");
   if (!text) return std::nullopt;
   const bool digits = !text->empty() && text->size() <= 4 &&
                       text->find_first_not_of("0123456789") == std::string::npos;
   const int value = digits ? std::stoi(*text) : 0;
-  if (value < 1 || value > store::kMaxPageSize) {
-    errors.push_back(
-        {"limit", "must be an integer from 1 to " + std::to_string(store::kMaxPageSize)});
+  if (value < 1 || value > max_limit) {
+    errors.push_back({"limit", "must be an integer from 1 to " + std::to_string(max_limit)});
     return std::nullopt;
   }
   return value;
+}
+
+}  // namespace
+
+void ReadPage(const Request& request, std::string& after, int& limit,
+              std::vector<core::FieldError>& errors, int max_limit) {
+  after = request.Query("after").value_or("");
+  if (after.size() > 200) errors.push_back({"after", "must be at most 200 characters"});
+  if (auto value = PageLimit(request, errors, max_limit)) limit = *value;
 }
 
 std::optional<core::TimePoint> ParseTime(std::string_view text) {

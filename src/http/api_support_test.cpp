@@ -1,7 +1,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "http/api.hpp"
+#include "http/router.hpp"
 
 namespace seatwise::http {
 namespace {
@@ -20,6 +25,42 @@ TEST(ParseTimeTest, ReadsRfc3339WithFractionsAndOffsets) {
                           "2026-01-02T03:04:05Zjunk", "yesterday"}) {
     EXPECT_FALSE(ParseTime(bad)) << bad;
   }
+}
+
+// One reader for every list: `after` and `limit` with the same caps and the same messages.
+TEST(ReadPageTest, ReadsTheCursorAndSizeAndNamesEachBadOne) {
+  auto read = [](const std::string& target, int max_limit = store::kMaxPageSize) {
+    Request request;
+    EXPECT_TRUE(request.SetTarget(target)) << target;
+    store::PageRequest page{"", 50};
+    std::vector<core::FieldError> errors;
+    ReadPage(request, page.after, page.limit, errors, max_limit);
+    return std::make_pair(page, errors);
+  };
+  auto [plain, none] = read("/x");
+  EXPECT_EQ(plain.after, "");
+  EXPECT_EQ(plain.limit, 50);
+  EXPECT_TRUE(none.empty());
+  auto [given, fine] = read("/x?after=abc&limit=7");
+  EXPECT_EQ(given.after, "abc");
+  EXPECT_EQ(given.limit, 7);
+  EXPECT_TRUE(fine.empty());
+  const std::vector<std::string> bad_limits = {"0", "-1", "abc", "99999",
+                                               std::to_string(store::kMaxPageSize + 1)};
+  for (const std::string& bad : bad_limits) {
+    auto [page, errors] = read("/x?limit=" + bad);
+    ASSERT_EQ(errors.size(), 1u) << bad;
+    EXPECT_EQ(errors[0].field, "limit");
+    EXPECT_EQ(errors[0].message,
+              "must be an integer from 1 to " + std::to_string(store::kMaxPageSize));
+    EXPECT_EQ(page.limit, 50) << "a bad limit keeps the default";
+  }
+  auto [small, capped] = read("/x?limit=30", 20);
+  ASSERT_EQ(capped.size(), 1u);
+  EXPECT_EQ(capped[0].message, "must be an integer from 1 to 20");
+  auto [long_cursor, too_long] = read("/x?after=" + std::string(201, 'a'));
+  ASSERT_EQ(too_long.size(), 1u);
+  EXPECT_EQ(too_long[0].field, "after");
 }
 
 }  // namespace

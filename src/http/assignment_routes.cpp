@@ -127,9 +127,8 @@ core::Result<void> FieldErrors(std::vector<core::FieldError> errors) {
 
 core::Result<store::PageRequest> ParsePage(const Request& request) {
   store::PageRequest page;
-  page.after = request.Query("after").value_or("");
   std::vector<core::FieldError> errors;
-  if (auto limit = PageLimit(request, errors)) page.limit = *limit;
+  ReadPage(request, page.after, page.limit, errors);
   SW_RETURN_IF_ERROR(FieldErrors(std::move(errors)));
   return page;
 }

@@ -84,19 +84,7 @@ core::Result<AuditRequest> ParseAuditRequest(const Request& request) {
     out.query.outcome = core::ParseEnum<core::AuditOutcome>(*value);
     if (!out.query.outcome) errors.push_back({"outcome", "must be allowed or denied"});
   }
-  out.query.after = request.Query("after").value_or("");
-  if (auto limit = request.Query("limit")) {
-    int value = 0;
-    bool digits = !limit->empty() && limit->size() <= 4 &&
-                  limit->find_first_not_of("0123456789") == std::string::npos;
-    if (digits) value = std::stoi(*limit);
-    if (!digits || value < 1 || value > store::kMaxPageSize) {
-      errors.push_back(
-          {"limit", "must be an integer from 1 to " + std::to_string(store::kMaxPageSize)});
-    } else {
-      out.query.limit = value;
-    }
-  }
+  ReadPage(request, out.query.after, out.query.limit, errors);
   std::string format = request.Query("format").value_or("json");
   if (format == "csv") {
     out.csv = true;

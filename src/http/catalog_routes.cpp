@@ -99,19 +99,9 @@ core::Result<json::object> BodyObject(const Request& request) {
 
 core::Result<store::PageRequest> PageOf(const Request& request) {
   store::PageRequest page;
-  page.after = request.Query("after").value_or("");
-  if (auto limit = request.Query("limit")) {
-    int value = 0;
-    const bool digits = !limit->empty() && limit->size() <= 4 &&
-                        limit->find_first_not_of("0123456789") == std::string::npos;
-    if (digits) value = std::stoi(*limit);
-    if (!digits || value < 1 || value > store::kMaxPageSize) {
-      return Finish(
-                 {{"limit", "must be an integer from 1 to " + std::to_string(store::kMaxPageSize)}})
-          .error();
-    }
-    page.limit = value;
-  }
+  std::vector<core::FieldError> errors;
+  ReadPage(request, page.after, page.limit, errors);
+  SW_RETURN_IF_ERROR(Finish(std::move(errors)));
   return page;
 }
 

@@ -125,14 +125,6 @@ core::Error QueryError(std::vector<core::FieldError> errors) {
   return error;
 }
 
-// Cursor `after` and `limit` (1 to store::kMaxPageSize).
-void ParsePage(const Request& request, std::string& after, int& limit,
-               std::vector<core::FieldError>& errors) {
-  after = request.Query("after").value_or("");
-  if (after.size() > 200) errors.push_back({"after", "must be at most 200 characters"});
-  if (auto value = PageLimit(request, errors)) limit = *value;
-}
-
 core::Result<service::ContractQuery> ParseContractQuery(const Request& request) {
   service::ContractQuery query;
   std::vector<core::FieldError> errors;
@@ -152,7 +144,7 @@ core::Result<service::ContractQuery> ParseContractQuery(const Request& request) 
     }
     (std::string_view(name) == "team" ? query.team_id : query.account_id) = std::string(*value);
   }
-  ParsePage(request, query.after, query.limit, errors);
+  ReadPage(request, query.after, query.limit, errors);
   if (!errors.empty()) return QueryError(std::move(errors));
   return query;
 }
@@ -299,7 +291,7 @@ void RegisterContractRoutes(Router& router, const ApiServices& services) {
       auth->Authenticated([contracts](const Request& request, const service::Caller& caller) {
         store::PageRequest page;
         std::vector<core::FieldError> errors;
-        ParsePage(request, page.after, page.limit, errors);
+        ReadPage(request, page.after, page.limit, errors);
         if (!errors.empty()) return ErrorResponse(request, QueryError(std::move(errors)));
         auto ledger = contracts->ListCredits(caller, ContractParam(request), page);
         if (!ledger.ok()) return ErrorResponse(request, ledger.error());

@@ -97,8 +97,7 @@ core::Result<ListRequest> ParseListRequest(const Request& request) {
     if (value->size() > 200) errors.push_back({field, "must be at most 200 characters"});
   }
   if (auto sort = request.Query("sort"); sort && !sort->empty()) query.sort = *sort;
-  query.after = request.Query("after").value_or("");
-  if (auto limit = PageLimit(request, errors)) query.limit = *limit;
+  ReadPage(request, query.after, query.limit, errors);
   if (auto format = request.Query("format")) {
     if (*format == "csv") {
       out.csv = true;

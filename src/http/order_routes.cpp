@@ -322,9 +322,8 @@ core::Result<service::MigrationRequest> ParseMigrationRequest(const Request& htt
 
 core::Result<store::PageRequest> ParsePage(const Request& request) {
   store::PageRequest page;
-  page.after = request.Query("after").value_or("");
   std::vector<core::FieldError> errors;
-  if (auto limit = PageLimit(request, errors)) page.limit = *limit;
+  ReadPage(request, page.after, page.limit, errors);
   SW_RETURN_IF_ERROR(Finish(std::move(errors), "the account query has invalid parameters"));
   return page;
 }

@@ -28,18 +28,7 @@ core::Result<service::ResellerQuery> ParseResellerQuery(const Request& request) 
   std::vector<core::FieldError> errors;
   query.search = request.Query("q").value_or("");
   if (query.search.size() > 200) errors.push_back({"q", "must be at most 200 characters"});
-  query.after = request.Query("after").value_or("");
-  if (auto limit = request.Query("limit")) {
-    const bool digits = !limit->empty() && limit->size() <= 4 &&
-                        limit->find_first_not_of("0123456789") == std::string::npos;
-    const int value = digits ? std::stoi(*limit) : 0;
-    if (value < 1 || value > service::kMaxResellerPageSize) {
-      errors.push_back({"limit", "must be an integer from 1 to " +
-                                     std::to_string(service::kMaxResellerPageSize)});
-    } else {
-      query.limit = value;
-    }
-  }
+  ReadPage(request, query.after, query.limit, errors, service::kMaxResellerPageSize);
   if (!errors.empty()) {
     core::Error error = core::MakeError(core::ErrorCode::kInvalidArgument,
                                         "the reseller query has invalid parameters");

@@ -55,18 +55,7 @@ core::Result<service::UserQuery> ParseUserQuery(const Request& request) {
     query.status = core::ParseEnum<core::MembershipStatus>(*status);
     if (!query.status) errors.push_back({"status", "must be invited, active or removed"});
   }
-  query.after = request.Query("after").value_or("");
-  if (auto limit = request.Query("limit")) {
-    const bool digits = !limit->empty() && limit->size() <= 4 &&
-                        limit->find_first_not_of("0123456789") == std::string::npos;
-    const int value = digits ? std::stoi(*limit) : 0;
-    if (value < 1 || value > store::kMaxPageSize) {
-      errors.push_back(
-          {"limit", "must be an integer from 1 to " + std::to_string(store::kMaxPageSize)});
-    } else {
-      query.limit = value;
-    }
-  }
+  ReadPage(request, query.after, query.limit, errors);
   if (!errors.empty()) {
     core::Error error =
         core::MakeError(core::ErrorCode::kInvalidArgument, "the user query has invalid parameters");

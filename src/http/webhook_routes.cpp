@@ -171,8 +171,8 @@ void RegisterWebhookRoutes(Router& router, const ApiServices& services) {
       Method::kGet, base + "/{webhook}/deliveries", "team_webhook_deliveries",
       auth->Authenticated([webhooks](const Request& request, const service::Caller& caller) {
         std::vector<core::FieldError> errors;
-        store::PageRequest page{request.Query("after").value_or(""), 50};
-        if (auto limit = PageLimit(request, errors)) page.limit = *limit;
+        store::PageRequest page{"", 50};
+        ReadPage(request, page.after, page.limit, errors);
         if (!errors.empty()) {
           core::Error error =
               core::MakeError(core::ErrorCode::kInvalidArgument, "the page parameters are invalid");
