@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -95,6 +96,17 @@ std::string FormatTime(core::TimePoint t);
 // RFC 3339 date-time ("2026-01-02T03:04:05Z", fractions and offsets allowed).
 std::optional<core::TimePoint> ParseTime(std::string_view text);
 boost::json::value OptionalTime(const std::optional<core::TimePoint>& t);
+
+// The one shape of a list answer: {"items": [...], "next_after": the cursor of the next page,
+// or null on the last}.
+boost::json::object PageJson(boost::json::array items, const std::string& next_after);
+// The same, each item of `page` written by `to_json`.
+template <typename T, typename ToJson>
+boost::json::object PageJson(const store::Page<T>& page, ToJson to_json) {
+  boost::json::array items;
+  for (const auto& item : page.items) items.emplace_back(to_json(item));
+  return PageJson(std::move(items), page.next_after);
+}
 
 // The one reader of a list request's paging: the cursor `after` (at most 200 characters) and
 // the size `limit` (1 to `max_limit`). A bad parameter adds a field error to `errors` and

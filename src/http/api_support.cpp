@@ -54,6 +54,12 @@ std::optional<int> PageLimit(const Request& request, std::vector<core::FieldErro
 
 }  // namespace
 
+boost::json::object PageJson(boost::json::array items, const std::string& next_after) {
+  return boost::json::object{{"items", std::move(items)},
+                             {"next_after", next_after.empty() ? boost::json::value(nullptr)
+                                                               : boost::json::value(next_after)}};
+}
+
 void ReadPage(const Request& request, std::string& after, int& limit,
               std::vector<core::FieldError>& errors, int max_limit) {
   after = request.Query("after").value_or("");

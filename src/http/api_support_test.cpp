@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/json/serialize.hpp>
+
 #include "http/api.hpp"
 #include "http/router.hpp"
 
@@ -61,6 +63,18 @@ TEST(ReadPageTest, ReadsTheCursorAndSizeAndNamesEachBadOne) {
   auto [long_cursor, too_long] = read("/x?after=" + std::string(201, 'a'));
   ASSERT_EQ(too_long.size(), 1u);
   EXPECT_EQ(too_long[0].field, "after");
+}
+
+// One shape for every list answer: the items and the next cursor, null on the last page.
+TEST(PageJsonTest, WritesTheItemsAndTheNextCursorOrNull) {
+  store::Page<std::string> page;
+  page.items = {"a", "b"};
+  page.next_after = "b";
+  const boost::json::object more =
+      PageJson(page, [](const std::string& s) { return boost::json::value(s); });
+  EXPECT_EQ(boost::json::serialize(more), R"({"items":["a","b"],"next_after":"b"})");
+  const boost::json::object last = PageJson(boost::json::array{}, "");
+  EXPECT_EQ(boost::json::serialize(last), R"({"items":[],"next_after":null})");
 }
 
 }  // namespace

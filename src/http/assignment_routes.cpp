@@ -221,10 +221,7 @@ void RegisterAssignmentRoutes(Router& router, const ApiServices& services) {
                                   {"assigned_at", FormatTime(h.assignment.assigned_at)},
                                   {"assigned_by", OptionalString(h.assignment.assigned_by)}});
         }
-        return JsonResponse(boost::json::object{
-            {"items", std::move(items)},
-            {"next_after", holders->next_after.empty() ? boost::json::value(nullptr)
-                                                       : boost::json::value(holders->next_after)}});
+        return JsonResponse(PageJson(std::move(items), holders->next_after));
       }));
 
   router.Add(

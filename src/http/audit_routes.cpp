@@ -113,10 +113,7 @@ Response ListAudit(const Request& request, const service::Caller& caller, const 
     if (!page.ok()) return ErrorResponse(request, page.error());
     boost::json::array items;
     for (const auto& entry : page->items) items.push_back(EntryJson(entry));
-    return JsonResponse(boost::json::object{
-        {"items", std::move(items)},
-        {"next_after", page->next_after.empty() ? boost::json::value(nullptr)
-                                                : boost::json::value(page->next_after)}});
+    return JsonResponse(PageJson(std::move(items), page->next_after));
   }
   service::AuditQuery query = parsed->query;
   if (!request.Query("limit")) query.limit = store::kMaxPageSize;

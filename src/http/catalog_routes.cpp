@@ -142,15 +142,6 @@ json::object ServiceJson(const core::Service& s) {
           {"updated_at", FormatTime(s.updated_at)}};
 }
 
-template <typename T, typename ToJson>
-json::object PageJson(const store::Page<T>& page, ToJson to_json) {
-  json::array items;
-  for (const auto& item : page.items) items.emplace_back(to_json(item));
-  return {{"items", std::move(items)},
-          {"next_after",
-           page.next_after.empty() ? json::value(nullptr) : json::value(page.next_after)}};
-}
-
 core::Result<service::ProductChange> ProductChangeOf(const Request& request, bool create) {
   SW_ASSIGN_OR_RETURN(json::object body, BodyObject(request));
   std::vector<core::FieldError> errors;

@@ -168,8 +168,7 @@ void RegisterContractRoutes(Router& router, const ApiServices& services) {
         if (!page.ok()) return ErrorResponse(request, page.error());
         boost::json::array items;
         for (const auto& item : page->items) items.push_back(SummaryJson(item));
-        return JsonResponse(boost::json::object{{"items", std::move(items)},
-                                                {"next_after", NullOr(page->next_after)}});
+        return JsonResponse(PageJson(std::move(items), page->next_after));
       }));
 
   router.Add(
@@ -297,10 +296,9 @@ void RegisterContractRoutes(Router& router, const ApiServices& services) {
         if (!ledger.ok()) return ErrorResponse(request, ledger.error());
         boost::json::array items;
         for (const auto& entry : ledger->entries.items) items.push_back(CreditJson(entry));
-        return JsonResponse(
-            boost::json::object{{"balance", ledger->balance},
-                                {"items", std::move(items)},
-                                {"next_after", NullOr(ledger->entries.next_after)}});
+        boost::json::object out = PageJson(std::move(items), ledger->entries.next_after);
+        out["balance"] = ledger->balance;
+        return JsonResponse(out);
       }));
 
   router.Add(

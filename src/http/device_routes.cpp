@@ -123,29 +123,26 @@ void RegisterDeviceRoutes(Router& router, const ApiServices& services) {
   service::DeviceService* devices = &services.devices;
   const Authenticator* auth = &services.auth;
 
-  router.Add(
-      Method::kGet, "/api/v1/teams/{team}/devices", "team_device_list",
-      auth->Authenticated([devices](const Request& request, const service::Caller& caller) {
-        auto parsed = ParseListRequest(request);
-        if (!parsed.ok()) return ErrorResponse(request, parsed.error());
-        const std::string team(request.PathParam("team"));
-        if (parsed->csv) {
-          auto exported = devices->ExportDevices(caller, team, parsed->query);
-          if (!exported.ok()) return ErrorResponse(request, exported.error());
-          Response response = TextResponse(std::move(exported->csv), "text/csv; charset=utf-8");
-          response.SetHeader("Content-Disposition",
-                             "attachment; filename=\"" + exported->filename + "\"");
-          return response;
-        }
-        auto page = devices->ListDevices(caller, team, parsed->query);
-        if (!page.ok()) return ErrorResponse(request, page.error());
-        boost::json::array items;
-        for (const auto& view : page->items) items.push_back(DeviceJson(view));
-        return JsonResponse(boost::json::object{
-            {"items", std::move(items)},
-            {"next_after", page->next_after.empty() ? boost::json::value(nullptr)
-                                                    : boost::json::value(page->next_after)}});
-      }));
+  router.Add(Method::kGet, "/api/v1/teams/{team}/devices", "team_device_list",
+             auth->Authenticated([devices](const Request& request, const service::Caller& caller) {
+               auto parsed = ParseListRequest(request);
+               if (!parsed.ok()) return ErrorResponse(request, parsed.error());
+               const std::string team(request.PathParam("team"));
+               if (parsed->csv) {
+                 auto exported = devices->ExportDevices(caller, team, parsed->query);
+                 if (!exported.ok()) return ErrorResponse(request, exported.error());
+                 Response response =
+                     TextResponse(std::move(exported->csv), "text/csv; charset=utf-8");
+                 response.SetHeader("Content-Disposition",
+                                    "attachment; filename=\"" + exported->filename + "\"");
+                 return response;
+               }
+               auto page = devices->ListDevices(caller, team, parsed->query);
+               if (!page.ok()) return ErrorResponse(request, page.error());
+               boost::json::array items;
+               for (const auto& view : page->items) items.push_back(DeviceJson(view));
+               return JsonResponse(PageJson(std::move(items), page->next_after));
+             }));
 
   router.Add(Method::kGet, "/api/v1/teams/{team}/devices/{device}", "team_device_get",
              auth->Authenticated([devices](const Request& request, const service::Caller& caller) {

@@ -359,11 +359,7 @@ void RegisterOrderRoutes(Router& router, const ApiServices& services) {
                if (!accounts.ok()) return ErrorResponse(request, accounts.error());
                boost::json::array items;
                for (const auto& a : accounts->items) items.push_back(AccountJson(a));
-               return JsonResponse(boost::json::object{
-                   {"items", std::move(items)},
-                   {"next_after", accounts->next_after.empty()
-                                      ? boost::json::value(nullptr)
-                                      : boost::json::value(accounts->next_after)}});
+               return JsonResponse(PageJson(std::move(items), accounts->next_after));
              }));
 
   router.Add(Method::kGet, "/api/v1/accounts/{account}", "account_get",

@@ -53,10 +53,7 @@ void RegisterResellerRoutes(Router& router, const ApiServices& services) {
         if (!page.ok()) return ErrorResponse(request, page.error());
         boost::json::array items;
         for (const auto& s : page->items) items.push_back(ResellerJson(s));
-        return JsonResponse(boost::json::object{
-            {"items", std::move(items)},
-            {"next_after", page->next_after.empty() ? boost::json::value(nullptr)
-                                                    : boost::json::value(page->next_after)}});
+        return JsonResponse(PageJson(std::move(items), page->next_after));
       }));
 
   router.Add(

@@ -93,20 +93,16 @@ void RegisterUserRoutes(Router& router, const ApiServices& services) {
   service::UserService* users = &services.users;
   const Authenticator* auth = &services.auth;
 
-  router.Add(
-      Method::kGet, "/api/v1/teams/{team}/users", "team_user_list",
-      auth->Authenticated([users](const Request& request, const service::Caller& caller) {
-        auto query = ParseUserQuery(request);
-        if (!query.ok()) return ErrorResponse(request, query.error());
-        auto page = users->ListUsers(caller, std::string(request.PathParam("team")), *query);
-        if (!page.ok()) return ErrorResponse(request, page.error());
-        boost::json::array items;
-        for (const auto& member : page->items) items.push_back(MemberJson(member));
-        return JsonResponse(boost::json::object{
-            {"items", std::move(items)},
-            {"next_after", page->next_after.empty() ? boost::json::value(nullptr)
-                                                    : boost::json::value(page->next_after)}});
-      }));
+  router.Add(Method::kGet, "/api/v1/teams/{team}/users", "team_user_list",
+             auth->Authenticated([users](const Request& request, const service::Caller& caller) {
+               auto query = ParseUserQuery(request);
+               if (!query.ok()) return ErrorResponse(request, query.error());
+               auto page = users->ListUsers(caller, std::string(request.PathParam("team")), *query);
+               if (!page.ok()) return ErrorResponse(request, page.error());
+               boost::json::array items;
+               for (const auto& member : page->items) items.push_back(MemberJson(member));
+               return JsonResponse(PageJson(std::move(items), page->next_after));
+             }));
 
   router.Add(Method::kPost, "/api/v1/teams/{team}/users", "team_user_invite",
              auth->Authenticated([users](const Request& request, const service::Caller& caller) {

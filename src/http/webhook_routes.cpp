@@ -167,29 +167,25 @@ void RegisterWebhookRoutes(Router& router, const ApiServices& services) {
                return JsonResponse(DeliveryJson(*delivery), 202);
              }));
 
-  router.Add(
-      Method::kGet, base + "/{webhook}/deliveries", "team_webhook_deliveries",
-      auth->Authenticated([webhooks](const Request& request, const service::Caller& caller) {
-        std::vector<core::FieldError> errors;
-        store::PageRequest page{"", 50};
-        ReadPage(request, page.after, page.limit, errors);
-        if (!errors.empty()) {
-          core::Error error =
-              core::MakeError(core::ErrorCode::kInvalidArgument, "the page parameters are invalid");
-          error.fields = std::move(errors);
-          return ErrorResponse(request, error);
-        }
-        auto deliveries = webhooks->ListDeliveries(caller, std::string(request.PathParam("team")),
-                                                   std::string(request.PathParam("webhook")), page);
-        if (!deliveries.ok()) return ErrorResponse(request, deliveries.error());
-        boost::json::array items;
-        for (const auto& d : deliveries->items) items.push_back(DeliveryJson(d));
-        return JsonResponse(
-            boost::json::object{{"items", std::move(items)},
-                                {"next_after", deliveries->next_after.empty()
-                                                   ? boost::json::value(nullptr)
-                                                   : boost::json::value(deliveries->next_after)}});
-      }));
+  router.Add(Method::kGet, base + "/{webhook}/deliveries", "team_webhook_deliveries",
+             auth->Authenticated([webhooks](const Request& request, const service::Caller& caller) {
+               std::vector<core::FieldError> errors;
+               store::PageRequest page{"", 50};
+               ReadPage(request, page.after, page.limit, errors);
+               if (!errors.empty()) {
+                 core::Error error = core::MakeError(core::ErrorCode::kInvalidArgument,
+                                                     "the page parameters are invalid");
+                 error.fields = std::move(errors);
+                 return ErrorResponse(request, error);
+               }
+               auto deliveries =
+                   webhooks->ListDeliveries(caller, std::string(request.PathParam("team")),
+                                            std::string(request.PathParam("webhook")), page);
+               if (!deliveries.ok()) return ErrorResponse(request, deliveries.error());
+               boost::json::array items;
+               for (const auto& d : deliveries->items) items.push_back(DeliveryJson(d));
+               return JsonResponse(PageJson(std::move(items), deliveries->next_after));
+             }));
 }
 
 }  // namespace seatwise::http
