@@ -44,7 +44,8 @@ export interface SignInAnswer {
   mfa_required: boolean;
 }
 
-export interface Page<T> {
+// The one shape of a list answer: the items and the cursor of the next page (null on the last).
+export interface CursorPage<T> {
   items: T[];
-  next_cursor?: string | null;
+  next_after: string | null;
 }

@@ -28,6 +28,7 @@ import {
 } from '../components/admin/auditQuery';
 import type { AuditFilters } from '../components/admin/auditQuery';
 import { CursorPager } from '../components/admin/CursorPager';
+import type { CursorPage } from '../api/types';
 import { formatDateTime } from '../components/format';
 import { notifyError, notifySuccess } from '../components/notify';
 import { Page } from '../components/Page';
@@ -164,9 +165,7 @@ export default function AuditPage() {
   }, [filterKey]);
 
   const base = `/api/v1/teams/${encodeURIComponent(teamId)}/audit`;
-  const list = useApi<{ items: AuditEntry[]; next_after: string | null }>(
-    base + query(auditApiParams(filters, after)),
-  );
+  const list = useApi<CursorPage<AuditEntry>>(base + query(auditApiParams(filters, after)));
   const users = useApi<{ items: TeamUser[] }>(
     `/api/v1/teams/${encodeURIComponent(teamId)}/users?limit=200`,
   );

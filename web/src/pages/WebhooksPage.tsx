@@ -20,6 +20,7 @@ import { useParams, useSearchParams } from 'react-router';
 import { api, ApiError, query } from '../api/client';
 import { ConfirmAction } from '../components/admin/ConfirmAction';
 import { ListPager, useCursor } from '../components/admin/CursorPager';
+import type { CursorPage } from '../api/types';
 import { SecretValue } from '../components/admin/SecretValue';
 import { formatDateTime } from '../components/format';
 import { notifyError, notifySuccess } from '../components/notify';
@@ -70,7 +71,7 @@ function statusColor(status: string) {
 
 function Deliveries({ base, endpoint }: { base: string; endpoint: Endpoint }) {
   const cursor = useCursor('after');
-  const list = useApi<{ items: Delivery[]; next_after: string | null }>(
+  const list = useApi<CursorPage<Delivery>>(
     `${base}/${encodeURIComponent(endpoint.id)}/deliveries${query({ after: cursor.after, limit: 20 })}`,
   );
   const items = list.data?.items ?? [];

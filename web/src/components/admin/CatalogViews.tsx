@@ -25,7 +25,7 @@ import { useApi } from '../../hooks/useApi';
 import { notifyError, notifySuccess } from '../notify';
 import { ErrorAlert } from '../Page';
 import { ListPager, useCursor } from './CursorPager';
-import type { Paged, Product, ProductSet, Service } from './customerTypes';
+import type { CursorPage, Product, ProductSet, Service } from './customerTypes';
 import { ListState } from '../ListState';
 import { formErrorsOf, type FormErrors } from '../formErrors';
 import { ReleaseAdmin } from './ReleaseAdmin';
@@ -137,7 +137,7 @@ const emptyProduct: ProductDraft = {
 
 export function ProductsCatalog() {
   const cursor = useCursor();
-  const list = useApi<Paged<Product>>(
+  const list = useApi<CursorPage<Product>>(
     `/api/v1/products${query({ after: cursor.after, limit: 50 })}`,
   );
   const [editing, setEditing] = useState<Product | null>(null);
@@ -304,10 +304,10 @@ export function ProductsCatalog() {
 export function ProductSetsCatalog({ kind }: { kind: 'product-groups' | 'collections' }) {
   const noun = kind === 'collections' ? 'collection' : 'product group';
   const cursor = useCursor();
-  const list = useApi<Paged<ProductSet>>(
+  const list = useApi<CursorPage<ProductSet>>(
     `/api/v1/${kind}${query({ after: cursor.after, limit: 50 })}`,
   );
-  const products = useApi<Paged<Product>>('/api/v1/products?limit=1000');
+  const products = useApi<CursorPage<Product>>('/api/v1/products?limit=1000');
   const productName = new Map((products.data?.items ?? []).map((p) => [p.id, p.name]));
   const options = (products.data?.items ?? []).map((p) => ({
     value: p.id,
@@ -445,7 +445,7 @@ export function ProductSetsCatalog({ kind }: { kind: 'product-groups' | 'collect
 
 export function ServicesCatalog() {
   const cursor = useCursor();
-  const list = useApi<Paged<Service>>(
+  const list = useApi<CursorPage<Service>>(
     `/api/v1/services${query({ after: cursor.after, limit: 50 })}`,
   );
   const [draft, setDraft] = useState({ code: '', name: '', kind: 'cloud', description: '' });

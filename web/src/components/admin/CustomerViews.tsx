@@ -33,7 +33,7 @@ import type {
   AccountDetails,
   ContractDetails,
   MigrationAnswer,
-  Paged,
+  CursorPage,
 } from './customerTypes';
 import { ListState } from '../ListState';
 import { CompanyChangeRequests } from '../insight/CompanyRequests';
@@ -101,7 +101,7 @@ export function CustomerList({
   intro: ReactNode;
 }) {
   const cursor = useCursor();
-  const list = useApi<Paged<Account>>(
+  const list = useApi<CursorPage<Account>>(
     `/api/v1/accounts${query({ after: cursor.after, limit: 25 })}`,
   );
   const items = list.data?.items ?? [];

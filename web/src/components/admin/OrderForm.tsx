@@ -21,7 +21,7 @@ import { useApi } from '../../hooks/useApi';
 import { notifyError, notifySuccess } from '../notify';
 import { ErrorAlert, Loading, Page } from '../Page';
 import type { ConsoleProps } from './CustomerViews';
-import type { AccountDetails, CatalogItem, Paged } from './customerTypes';
+import type { AccountDetails, CatalogItem, CursorPage } from './customerTypes';
 import { emptyOrder, mapOrderErrors, newLine, orderBody, validateOrder } from './orderForm';
 import type { LineKind, OrderErrors, OrderFormState, OrderLine } from './orderForm';
 
@@ -37,9 +37,9 @@ export function OrderForm({ base, rootLabel, home }: ConsoleProps) {
   const { accountId = '' } = useParams();
   const navigate = useNavigate();
   const account = useApi<AccountDetails>(`/api/v1/accounts/${encodeURIComponent(accountId)}`);
-  const products = useApi<Paged<CatalogItem>>('/api/v1/products?limit=1000');
-  const collections = useApi<Paged<CatalogItem>>('/api/v1/collections?limit=1000');
-  const services = useApi<Paged<CatalogItem>>('/api/v1/services?limit=1000');
+  const products = useApi<CursorPage<CatalogItem>>('/api/v1/products?limit=1000');
+  const collections = useApi<CursorPage<CatalogItem>>('/api/v1/collections?limit=1000');
+  const services = useApi<CursorPage<CatalogItem>>('/api/v1/services?limit=1000');
   const [form, setForm] = useState<OrderFormState>(emptyOrder());
   const [errors, setErrors] = useState<OrderErrors>({});
   const [busy, setBusy] = useState(false);

@@ -29,6 +29,7 @@ import { notifyError, notifySuccess } from '../notify';
 import { ErrorAlert, Loading, Page } from '../Page';
 import { ConfirmAction } from './ConfirmAction';
 import { ListPager, useCursor } from './CursorPager';
+import type { CursorPage } from '../../api/types';
 
 export interface Reseller {
   id: string;
@@ -132,7 +133,7 @@ export function ResellerList({ base }: { base: string }) {
   const search = params.get('q') ?? '';
   const adding = params.get('add') === '1';
   const cursor = useCursor();
-  const list = useApi<{ items: Reseller[]; next_after: string | null }>(
+  const list = useApi<CursorPage<Reseller>>(
     `/api/v1/resellers${query({ q: search, after: cursor.after, limit: 25 })}`,
   );
   const items = list.data?.items ?? [];

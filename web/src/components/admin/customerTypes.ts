@@ -114,10 +114,7 @@ export interface Service extends CatalogItem {
   description: string;
 }
 
-export interface Paged<T> {
-  items: T[];
-  next_after: string | null;
-}
+export type { CursorPage } from '../../api/types';
 
 export const accessLabel: Record<string, string> = {
   single_user: 'Single-user',

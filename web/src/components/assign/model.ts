@@ -38,10 +38,7 @@ export interface Member {
   accepted_at: string | null;
 }
 
-export interface CursorPage<T> {
-  items: T[];
-  next_after: string | null;
-}
+export type { CursorPage } from '../../api/types';
 
 export interface UserProducts {
   user: { id: string; email: string; first_name: string; last_name: string };

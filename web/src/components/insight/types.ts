@@ -58,10 +58,7 @@ export interface DeviceDetails extends Device {
   leases: DeviceLease[];
 }
 
-export interface CursorPage<T> {
-  items: T[];
-  next_after: string | null;
-}
+export type { CursorPage } from '../../api/types';
 
 export type ReportScope = 'team' | 'contracts' | 'self';
 
