@@ -97,6 +97,10 @@ std::string FormatTime(core::TimePoint t);
 std::optional<core::TimePoint> ParseTime(std::string_view text);
 boost::json::value OptionalTime(const std::optional<core::TimePoint>& t);
 
+// The one reader of a JSON object body: "the request body must be a JSON object" otherwise;
+// an empty body reads as {} where `empty_ok`.
+core::Result<boost::json::object> JsonObjectBody(const Request& request, bool empty_ok = false);
+
 // The one shape of a list answer: {"items": [...], "next_after": the cursor of the next page,
 // or null on the last}.
 boost::json::object PageJson(boost::json::array items, const std::string& next_after);

@@ -177,14 +177,19 @@ boost::json::object ContractJson(const core::Contract& contract) {
   };
 }
 
-core::Result<BodyFields> BodyFields::FromJson(const Request& request) {
+core::Result<boost::json::object> JsonObjectBody(const Request& request, bool empty_ok) {
+  if (empty_ok && request.body.empty()) return boost::json::object{};
   SW_ASSIGN_OR_RETURN(boost::json::value body, ParseJsonBody(request));
   if (!body.is_object()) {
     return core::MakeError(core::ErrorCode::kInvalidArgument,
                            "the request body must be a JSON object");
   }
+  return std::move(body.as_object());
+}
+
+core::Result<BodyFields> BodyFields::FromJson(const Request& request) {
   BodyFields fields;
-  fields.object_ = std::move(body.as_object());
+  SW_ASSIGN_OR_RETURN(fields.object_, JsonObjectBody(request));
   return fields;
 }
 

@@ -74,16 +74,6 @@ boost::json::array IdArray(const std::vector<std::string>& ids) {
   return out;
 }
 
-// The JSON object body of a request.
-core::Result<boost::json::object> ObjectBody(const Request& request) {
-  SW_ASSIGN_OR_RETURN(boost::json::value body, ParseJsonBody(request));
-  if (!body.is_object()) {
-    return core::MakeError(core::ErrorCode::kInvalidArgument,
-                           "the request body must be a JSON object");
-  }
-  return std::move(body.as_object());
-}
-
 // An optional array of strings `field` of `body`; nullopt when absent. Bad elements are
 // reported one field error each.
 std::optional<std::vector<std::string>> StringArray(const boost::json::object& body,
@@ -136,7 +126,7 @@ core::Result<store::PageRequest> ParsePage(const Request& request) {
 // The array of strings `field` of the request's JSON object body, which must be there.
 core::Result<std::vector<std::string>> RequiredStringArray(const Request& request,
                                                            std::string_view field) {
-  SW_ASSIGN_OR_RETURN(boost::json::object body, ObjectBody(request));
+  SW_ASSIGN_OR_RETURN(boost::json::object body, JsonObjectBody(request));
   std::vector<core::FieldError> errors;
   auto values = StringArray(body, field, errors);
   if (!values && errors.empty()) errors.push_back({std::string(field), "is required"});
@@ -228,7 +218,7 @@ void RegisterAssignmentRoutes(Router& router, const ApiServices& services) {
       Method::kPost, "/api/v1/teams/{team}/subscriptions/{subscription}/assignments",
       "subscription_assignment_create",
       auth->Authenticated([assignments](const Request& request, const service::Caller& caller) {
-        auto body = ObjectBody(request);
+        auto body = JsonObjectBody(request);
         if (!body.ok()) return ErrorResponse(request, body.error());
         std::vector<core::FieldError> errors;
         std::optional<std::string> user_id;

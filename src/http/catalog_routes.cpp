@@ -89,14 +89,6 @@ core::Result<void> Finish(std::vector<core::FieldError> errors) {
   return error;
 }
 
-core::Result<json::object> BodyObject(const Request& request) {
-  SW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(request));
-  if (!body.is_object()) {
-    return core::MakeError(core::ErrorCode::kInvalidArgument, "the body must be a JSON object");
-  }
-  return std::move(body.get_object());
-}
-
 core::Result<store::PageRequest> PageOf(const Request& request) {
   store::PageRequest page;
   std::vector<core::FieldError> errors;
@@ -143,7 +135,7 @@ json::object ServiceJson(const core::Service& s) {
 }
 
 core::Result<service::ProductChange> ProductChangeOf(const Request& request, bool create) {
-  SW_ASSIGN_OR_RETURN(json::object body, BodyObject(request));
+  SW_ASSIGN_OR_RETURN(json::object body, JsonObjectBody(request));
   std::vector<core::FieldError> errors;
   ObjectReader read(body, "", errors);
   service::ProductChange change;
@@ -157,7 +149,7 @@ core::Result<service::ProductChange> ProductChangeOf(const Request& request, boo
 }
 
 core::Result<service::ProductSetChange> SetChangeOf(const Request& request) {
-  SW_ASSIGN_OR_RETURN(json::object body, BodyObject(request));
+  SW_ASSIGN_OR_RETURN(json::object body, JsonObjectBody(request));
   std::vector<core::FieldError> errors;
   ObjectReader read(body, "", errors);
   service::ProductSetChange change;
@@ -169,7 +161,7 @@ core::Result<service::ProductSetChange> SetChangeOf(const Request& request) {
 }
 
 core::Result<service::ServiceChange> ServiceChangeOf(const Request& request) {
-  SW_ASSIGN_OR_RETURN(json::object body, BodyObject(request));
+  SW_ASSIGN_OR_RETURN(json::object body, JsonObjectBody(request));
   std::vector<core::FieldError> errors;
   ObjectReader read(body, "", errors);
   service::ServiceChange change;
@@ -250,7 +242,7 @@ void ReadReleases(const ObjectReader& product, const std::string& code,
 }
 
 core::Result<service::CatalogFile> CatalogFileOf(const Request& request) {
-  SW_ASSIGN_OR_RETURN(json::object body, BodyObject(request));
+  SW_ASSIGN_OR_RETURN(json::object body, JsonObjectBody(request));
   std::vector<core::FieldError> errors;
   service::CatalogFile file;
   ReadEntries(body, "products", errors, [&](ObjectReader& read) {

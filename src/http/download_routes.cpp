@@ -59,11 +59,7 @@ std::string StringField(const json::object& body, std::string_view key,
 }
 
 core::Result<service::ReleaseRequest> ReleaseRequestOf(const Request& request) {
-  SW_ASSIGN_OR_RETURN(json::value parsed, ParseJsonBody(request));
-  if (!parsed.is_object()) {
-    return core::MakeError(core::ErrorCode::kInvalidArgument, "the body must be a JSON object");
-  }
-  const json::object& body = parsed.get_object();
+  SW_ASSIGN_OR_RETURN(const json::object body, JsonObjectBody(request));
   service::ReleaseRequest out;
   auto& errors = out.errors;
   out.version = StringField(body, "version", errors);

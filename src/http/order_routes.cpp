@@ -124,17 +124,6 @@ class JsonFields {
   std::vector<core::FieldError>& errors_;
 };
 
-// The body as a JSON object; an empty body reads as {} where `empty_ok`.
-core::Result<boost::json::object> BodyObject(const Request& request, bool empty_ok) {
-  if (empty_ok && request.body.empty()) return boost::json::object{};
-  SW_ASSIGN_OR_RETURN(boost::json::value body, ParseJsonBody(request));
-  if (!body.is_object()) {
-    return core::MakeError(core::ErrorCode::kInvalidArgument,
-                           "the request body must be a JSON object");
-  }
-  return std::move(body.as_object());
-}
-
 core::Result<void> Finish(std::vector<core::FieldError> errors, const char* what) {
   if (errors.empty()) return core::Ok();
   core::Error error = core::MakeError(core::ErrorCode::kInvalidArgument, what);
@@ -336,7 +325,7 @@ void RegisterOrderRoutes(Router& router, const ApiServices& services) {
 
   router.Add(Method::kPost, "/api/v1/accounts", "account_create",
              auth->Authenticated([orders](const Request& request, const service::Caller& caller) {
-               auto body = BodyObject(request, false);
+               auto body = JsonObjectBody(request, false);
                if (!body.ok()) return ErrorResponse(request, body.error());
                auto parsed = ParseAccountRequest(*body);
                if (!parsed.ok()) return ErrorResponse(request, parsed.error());
@@ -378,7 +367,7 @@ void RegisterOrderRoutes(Router& router, const ApiServices& services) {
 
   router.Add(Method::kPatch, "/api/v1/accounts/{account}", "account_update",
              auth->Authenticated([orders](const Request& request, const service::Caller& caller) {
-               auto body = BodyObject(request, false);
+               auto body = JsonObjectBody(request, false);
                if (!body.ok()) return ErrorResponse(request, body.error());
                std::vector<core::FieldError> errors;
                JsonFields fields(*body, "", errors);
@@ -405,7 +394,7 @@ void RegisterOrderRoutes(Router& router, const ApiServices& services) {
 
   router.Add(Method::kPost, "/api/v1/accounts/{account}/orders", "order_create",
              auth->Authenticated([orders](const Request& request, const service::Caller& caller) {
-               auto body = BodyObject(request, false);
+               auto body = JsonObjectBody(request, false);
                if (!body.ok()) return ErrorResponse(request, body.error());
                auto parsed = ParseOrderRequest(*body);
                if (!parsed.ok()) return ErrorResponse(request, parsed.error());
@@ -424,7 +413,7 @@ void RegisterOrderRoutes(Router& router, const ApiServices& services) {
 
   router.Add(Method::kPost, "/api/v1/contracts/{contract}/renew", "contract_renew",
              auth->Authenticated([orders](const Request& request, const service::Caller& caller) {
-               auto body = BodyObject(request, true);
+               auto body = JsonObjectBody(request, true);
                if (!body.ok()) return ErrorResponse(request, body.error());
                auto parsed = ParseRenewRequest(*body);
                if (!parsed.ok()) return ErrorResponse(request, parsed.error());
@@ -440,7 +429,7 @@ void RegisterOrderRoutes(Router& router, const ApiServices& services) {
       Method::kPost, "/api/v1/contracts/{contract}/migrate-to-sign-in",
       "contract_migrate_to_sign_in",
       auth->Authenticated([orders](const Request& request, const service::Caller& caller) {
-        auto body = BodyObject(request, true);
+        auto body = JsonObjectBody(request, true);
         if (!body.ok()) return ErrorResponse(request, body.error());
         auto parsed = ParseMigrationRequest(request, *body);
         if (!parsed.ok()) return ErrorResponse(request, parsed.error());

@@ -122,12 +122,7 @@ std::optional<std::string> OptionalText(const boost::json::object& body, std::st
 }
 
 core::Result<service::MoveRequest> ParseMove(const Request& request) {
-  SW_ASSIGN_OR_RETURN(boost::json::value value, ParseJsonBody(request));
-  if (!value.is_object()) {
-    return core::MakeError(core::ErrorCode::kInvalidArgument,
-                           "the request body must be a JSON object");
-  }
-  const auto& body = value.as_object();
+  SW_ASSIGN_OR_RETURN(const boost::json::object body, JsonObjectBody(request));
   static constexpr std::string_view kKnown[] = {"to_team",
                                                 "new_team_name",
                                                 "new_team_primary_admin",

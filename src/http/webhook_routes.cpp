@@ -62,8 +62,8 @@ core::Result<service::WebhookEndpointInput> ParseInput(const Request& request) {
   input.url = body.OptionalString("url", kUrlBytes);
   input.enabled = body.OptionalBool("enabled");
   std::vector<core::FieldError> errors;
-  SW_ASSIGN_OR_RETURN(boost::json::value json, ParseJsonBody(request));
-  if (const auto* events = json.as_object().if_contains("events")) {
+  SW_ASSIGN_OR_RETURN(const boost::json::object json, JsonObjectBody(request));
+  if (const auto* events = json.if_contains("events")) {
     if (!events->is_array()) {
       errors.push_back({"events", "must be an array of event names"});
     } else {
