@@ -268,14 +268,6 @@ bool BodyFields::IsNull(std::string_view field) const {
   return it != object_.end() && it->value().is_null();
 }
 
-core::Result<void> BodyFields::Finish() const {
-  if (errors_.empty()) return core::Ok();
-  core::Error error = core::MakeError(
-      core::ErrorCode::kInvalidArgument,
-      errors_.size() == 1 ? "one field is invalid: " + errors_[0].field + " " + errors_[0].message
-                          : "several fields are invalid");
-  error.fields = errors_;
-  return error;
-}
+core::Result<void> BodyFields::Finish() const { return core::FieldsValid(errors_); }
 
 }  // namespace seatwise::http

@@ -105,21 +105,11 @@ std::optional<std::vector<std::string>> StringArray(const boost::json::object& b
   return out;
 }
 
-core::Result<void> FieldErrors(std::vector<core::FieldError> errors) {
-  if (errors.empty()) return core::Ok();
-  core::Error error = core::MakeError(
-      core::ErrorCode::kInvalidArgument,
-      errors.size() == 1 ? "one field is invalid: " + errors[0].field + " " + errors[0].message
-                         : "several fields are invalid");
-  error.fields = std::move(errors);
-  return error;
-}
-
 core::Result<store::PageRequest> ParsePage(const Request& request) {
   store::PageRequest page;
   std::vector<core::FieldError> errors;
   ReadPage(request, page.after, page.limit, errors);
-  SW_RETURN_IF_ERROR(FieldErrors(std::move(errors)));
+  SW_RETURN_IF_ERROR(core::FieldsValid(std::move(errors)));
   return page;
 }
 
@@ -130,7 +120,7 @@ core::Result<std::vector<std::string>> RequiredStringArray(const Request& reques
   std::vector<core::FieldError> errors;
   auto values = StringArray(body, field, errors);
   if (!values && errors.empty()) errors.push_back({std::string(field), "is required"});
-  SW_RETURN_IF_ERROR(FieldErrors(std::move(errors)));
+  SW_RETURN_IF_ERROR(core::FieldsValid(std::move(errors)));
   return std::move(*values);
 }
 
@@ -239,7 +229,7 @@ void RegisterAssignmentRoutes(Router& router, const ApiServices& services) {
         if (errors.empty() && user_id && bulk) {
           errors.push_back({"user_id", "give either user_id or user_ids/emails, not both"});
         }
-        if (auto ok = FieldErrors(std::move(errors)); !ok.ok()) {
+        if (auto ok = core::FieldsValid(std::move(errors)); !ok.ok()) {
           return ErrorResponse(request, ok.error());
         }
         const std::string team = Param(request, "team");

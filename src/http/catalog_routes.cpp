@@ -80,20 +80,11 @@ class ObjectReader {
   std::vector<core::FieldError>& errors_;
 };
 
-core::Result<void> Finish(std::vector<core::FieldError> errors) {
-  if (errors.empty()) return core::Ok();
-  core::Error error = core::MakeError(core::ErrorCode::kInvalidArgument,
-                                      errors.size() == 1 ? errors[0].field + " " + errors[0].message
-                                                         : "several fields are invalid");
-  error.fields = std::move(errors);
-  return error;
-}
-
 core::Result<store::PageRequest> PageOf(const Request& request) {
   store::PageRequest page;
   std::vector<core::FieldError> errors;
   ReadPage(request, page.after, page.limit, errors);
-  SW_RETURN_IF_ERROR(Finish(std::move(errors)));
+  SW_RETURN_IF_ERROR(core::FieldsValid(std::move(errors)));
   return page;
 }
 
@@ -144,7 +135,7 @@ core::Result<service::ProductChange> ProductChangeOf(const Request& request, boo
   change.release = read.String("release", false);
   change.description = read.String("description", false);
   change.retired = read.Bool("retired");
-  SW_RETURN_IF_ERROR(Finish(std::move(errors)));
+  SW_RETURN_IF_ERROR(core::FieldsValid(std::move(errors)));
   return change;
 }
 
@@ -156,7 +147,7 @@ core::Result<service::ProductSetChange> SetChangeOf(const Request& request) {
   change.code = read.String("code", true).value_or("");
   change.name = read.String("name", true).value_or("");
   change.product_ids = read.Strings("product_ids", true);
-  SW_RETURN_IF_ERROR(Finish(std::move(errors)));
+  SW_RETURN_IF_ERROR(core::FieldsValid(std::move(errors)));
   return change;
 }
 
@@ -169,7 +160,7 @@ core::Result<service::ServiceChange> ServiceChangeOf(const Request& request) {
   change.name = read.String("name", true).value_or("");
   change.kind = read.String("kind", true).value_or("");
   change.description = read.String("description", false).value_or("");
-  SW_RETURN_IF_ERROR(Finish(std::move(errors)));
+  SW_RETURN_IF_ERROR(core::FieldsValid(std::move(errors)));
   return change;
 }
 
@@ -265,7 +256,7 @@ core::Result<service::CatalogFile> CatalogFileOf(const Request& request) {
         {read.String("code", true).value_or(""), read.String("name", true).value_or(""),
          read.String("kind", true).value_or(""), read.String("description", false).value_or("")});
   });
-  SW_RETURN_IF_ERROR(Finish(std::move(errors)));
+  SW_RETURN_IF_ERROR(core::FieldsValid(std::move(errors)));
   return file;
 }
 

@@ -155,12 +155,7 @@ core::Result<service::MoveRequest> ParseMove(const Request& request) {
     }
     (std::string_view(flag) == "all" ? move.all : move.dry_run) = it->value().as_bool();
   }
-  if (!errors.empty()) {
-    return core::InvalidFields(
-        errors.size() == 1 ? "one field is invalid: " + errors[0].field + " " + errors[0].message
-                           : "several fields are invalid",
-        std::move(errors));
-  }
+  SW_RETURN_IF_ERROR(core::FieldsValid(std::move(errors)));
   return move;
 }
 
