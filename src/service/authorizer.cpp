@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "service/contracts.hpp"
 #include "store/contract_repository.hpp"
 
 namespace seatwise::service {
@@ -29,18 +30,6 @@ struct Holding {
   std::optional<std::string> team_id;     // team roles: the team they hold it in
   std::vector<std::string> contract_ids;  // CM, SC: the contracts naming them
 };
-
-Result<std::vector<core::Contract>> AllContracts(store::Tx& tx, const Deps& deps,
-                                                 const store::ContractFilter& filter) {
-  std::vector<core::Contract> out;
-  store::PageRequest page{"", store::kMaxPageSize};
-  while (true) {
-    SW_ASSIGN_OR_RETURN(auto batch, deps.repos.contracts->ListContracts(tx, filter, page));
-    for (auto& c : batch.items) out.push_back(std::move(c));
-    if (batch.next_after.empty()) return out;
-    page.after = batch.next_after;
-  }
-}
 
 Result<ResolvedScope> Resolve(store::Tx& tx, const Deps& deps, const Scope& scope) {
   ResolvedScope out;

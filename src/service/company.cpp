@@ -44,6 +44,11 @@ bool NormalizeCountry(std::string& country) {
 
 std::string CompanyJson(const core::CompanyInfo& c) {
   JsonWriter json;
+  WriteCompanyJson(json, c);
+  return json.str();
+}
+
+void WriteCompanyJson(JsonWriter& json, const core::CompanyInfo& c) {
   json.BeginObject()
       .Key("name")
       .String(c.name)
@@ -60,7 +65,6 @@ std::string CompanyJson(const core::CompanyInfo& c) {
       .Key("country")
       .String(c.country)
       .EndObject();
-  return json.str();
 }
 
 }  // namespace seatwise::service

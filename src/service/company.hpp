@@ -11,6 +11,8 @@
 
 namespace seatwise::service {
 
+class JsonWriter;
+
 // Longest company text field, in characters.
 inline constexpr std::size_t kCompanyFieldMax = 200;
 
@@ -44,5 +46,7 @@ bool NormalizeCountry(std::string& country);
 
 // The company information as a JSON object, for audit records and order details.
 std::string CompanyJson(const core::CompanyInfo& company);
+// The same object written as the next value of `json` (e.g. after a Key).
+void WriteCompanyJson(JsonWriter& json, const core::CompanyInfo& company);
 
 }  // namespace seatwise::service

@@ -329,6 +329,18 @@ Result<core::CreditEntry> Consume(store::Tx& tx, const Deps& deps, bool allow_ne
 
 }  // namespace
 
+Result<std::vector<core::Contract>> AllContracts(store::Tx& tx, const Deps& deps,
+                                                 const store::ContractFilter& filter) {
+  std::vector<core::Contract> out;
+  store::PageRequest page{"", store::kMaxPageSize};
+  while (true) {
+    SW_ASSIGN_OR_RETURN(auto batch, deps.repos.contracts->ListContracts(tx, filter, page));
+    for (auto& c : batch.items) out.push_back(std::move(c));
+    if (batch.next_after.empty()) return out;
+    page.after = batch.next_after;
+  }
+}
+
 Result<std::vector<std::string>> SetAccountCompany(store::Tx& tx, const Deps& deps,
                                                    const std::string& account_id,
                                                    const core::CompanyInfo& company,
@@ -337,20 +349,16 @@ Result<std::vector<std::string>> SetAccountCompany(store::Tx& tx, const Deps& de
   std::vector<std::string> numbers;
   store::ContractFilter filter;
   filter.account_id = account_id;
-  store::PageRequest page{"", store::kMaxPageSize};
-  while (true) {  // by id, so two writers lock the contracts in the same order
-    SW_ASSIGN_OR_RETURN(auto batch, deps.repos.contracts->ListContracts(tx, filter, page));
-    for (const auto& listed : batch.items) {
-      if (!IsCurrent(listed)) continue;
-      SW_ASSIGN_OR_RETURN(core::Contract locked, deps.repos.contracts->LockContract(tx, listed.id));
-      if (!IsCurrent(locked)) continue;
-      locked.company = company;
-      locked.updated_at = now;
-      SW_RETURN_IF_ERROR(deps.repos.contracts->UpdateContract(tx, locked));
-      numbers.push_back(locked.number);
-    }
-    if (batch.next_after.empty()) break;
-    page.after = batch.next_after;
+  // By id, so two writers lock the contracts in the same order.
+  SW_ASSIGN_OR_RETURN(auto contracts, AllContracts(tx, deps, filter));
+  for (const auto& listed : contracts) {
+    if (!IsCurrent(listed)) continue;
+    SW_ASSIGN_OR_RETURN(core::Contract locked, deps.repos.contracts->LockContract(tx, listed.id));
+    if (!IsCurrent(locked)) continue;
+    locked.company = company;
+    locked.updated_at = now;
+    SW_RETURN_IF_ERROR(deps.repos.contracts->UpdateContract(tx, locked));
+    numbers.push_back(locked.number);
   }
   return numbers;
 }

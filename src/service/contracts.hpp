@@ -16,6 +16,7 @@
 #include "core/result.hpp"
 #include "service/company.hpp"
 #include "service/context.hpp"
+#include "store/contract_repository.hpp"
 #include "store/page.hpp"
 
 namespace seatwise::service {
@@ -145,6 +146,10 @@ core::Result<core::CreditEntry> ConsumeCreditsIn(store::Tx& tx, const Deps& deps
                                                  const std::string& user_id,
                                                  const std::string& service_id, std::int64_t amount,
                                                  std::optional<std::string> usage_event_id);
+
+// Every contract matching `filter`, in id order, read page by page.
+core::Result<std::vector<core::Contract>> AllContracts(store::Tx& tx, const Deps& deps,
+                                                       const store::ContractFilter& filter);
 
 // "Company information follows the contract": writes `company` as the account's company
 // information and into every current contract of the account (not expired or cancelled),

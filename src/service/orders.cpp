@@ -188,15 +188,7 @@ Result<std::vector<core::Contract>> ContractsOfAccount(store::Tx& tx, const Deps
                                                        const std::string& account_id) {
   store::ContractFilter filter;
   filter.account_id = account_id;
-  std::vector<core::Contract> out;
-  store::PageRequest page{"", store::kMaxPageSize};
-  while (true) {
-    SW_ASSIGN_OR_RETURN(auto batch, deps.repos.contracts->ListContracts(tx, filter, page));
-    for (auto& c : batch.items) out.push_back(std::move(c));
-    if (batch.next_after.empty()) break;
-    page.after = batch.next_after;
-  }
-  return out;
+  return AllContracts(tx, deps, filter);
 }
 
 // A contract locked for an order on it, with its subscriptions, and the caller's right to.
@@ -339,23 +331,7 @@ std::vector<core::FieldError> ValidateOrder(const OrderRequest& request) {
 // The company information an order is issued with, as its details keep it: a later change of
 // the account's company information follows the current contracts, never earlier orders.
 void WriteCompany(JsonWriter& json, const core::CompanyInfo& c) {
-  json.Key("company")
-      .BeginObject()
-      .Key("name")
-      .String(c.name)
-      .Key("address_line1")
-      .String(c.address_line1)
-      .Key("address_line2")
-      .String(c.address_line2)
-      .Key("city")
-      .String(c.city)
-      .Key("postal_code")
-      .String(c.postal_code)
-      .Key("region")
-      .String(c.region)
-      .Key("country")
-      .String(c.country)
-      .EndObject();
+  WriteCompanyJson(json.Key("company"), c);
 }
 
 std::string OrderDetailsJson(const OrderRequest& request, const PlacedOrder& placed) {

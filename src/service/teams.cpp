@@ -10,6 +10,7 @@
 #include "service/audit.hpp"
 #include "service/authorizer.hpp"
 #include "service/company.hpp"
+#include "service/contracts.hpp"
 #include "service/json_writer.hpp"
 #include "service/mail.hpp"
 
@@ -66,14 +67,7 @@ Result<std::vector<core::Contract>> ContractsOfTeam(store::Tx& tx, const Deps& d
                                                     const std::string& team_id) {
   store::ContractFilter filter;
   filter.team_id = team_id;
-  std::vector<core::Contract> out;
-  store::PageRequest page{"", store::kMaxPageSize};
-  while (true) {
-    SW_ASSIGN_OR_RETURN(auto batch, deps.repos.contracts->ListContracts(tx, filter, page));
-    for (auto& c : batch.items) out.push_back(std::move(c));
-    if (batch.next_after.empty()) break;
-    page.after = batch.next_after;
-  }
+  SW_ASSIGN_OR_RETURN(auto out, AllContracts(tx, deps, filter));
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return out;
 }
