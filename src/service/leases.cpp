@@ -613,8 +613,11 @@ Result<std::string> LeaseService::ChargeCredits(store::Tx& tx, const Caller& cal
 Result<bool> LeaseService::MeasureSession(store::Tx& tx, core::UsageEvent& stop) {
   // The computer's own clock, which its start and stop share whatever its skew.
   const core::TimePoint stop_client = stop.client_at.value_or(stop.at);
+  // A start older than the longest session counted is not looked for: a stop that long after
+  // counts as one without a start, and the read never walks the computer's whole history.
   SW_ASSIGN_OR_RETURN(auto start, deps_.repos.usage->FindOpenStart(tx, stop.device_id, stop.user_id,
-                                                                   *stop.product_id, stop_client));
+                                                                   *stop.product_id, stop_client,
+                                                                   stop.at - kLongestSession));
   if (start) stop.start_event_id = start->id;
   std::int64_t length = 0;
   if (stop.duration_seconds > 0) {

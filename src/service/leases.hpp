@@ -53,6 +53,9 @@ struct BorrowedLease {
 
 // How long before a borrow ends the client starts warning its user.
 inline constexpr std::chrono::hours kBorrowWarning{24 * 3};
+// The longest usage session measured from its start and stop: a stop further from its start
+// counts as one without a start (0 seconds) unless it carries its own duration.
+inline constexpr std::chrono::hours kLongestSession{24 * 31};
 
 // One event of a usage upload as the client sent it. `problem` is set by the transport
 // when the event could not even be read (a wrong type); it is then rejected with it.

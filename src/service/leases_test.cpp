@@ -466,6 +466,23 @@ TEST_P(UsageSessionTest, AStopWithoutAStartIsKeptAtZeroSecondsAndReported) {
   EXPECT_EQ(Stored("measured").duration_seconds, 600);
 }
 
+// The start is looked for among recent events only (kLongestSession), so a stop's read stays
+// bounded however long the computer's history: a stop further than that from its start counts
+// as one without a start.
+TEST_P(UsageSessionTest, AStartOlderThanTheLongestSessionIsNotPairedWithAStop) {
+  auto device = Device("ws-1", team_);
+  Upload(device, {At("ancient", "start", clock_.Now() - std::chrono::days(40))});
+  clock_.Advance(std::chrono::days(33));
+  auto receipt = Upload(device, {At("late", "stop", clock_.Now())});
+  EXPECT_EQ(receipt.stops_without_start, std::vector<std::string>{"late"});
+  EXPECT_EQ(Stored("late").duration_seconds, 0);
+  // Within the bound, the same kind of pair is measured.
+  Upload(device, {At("recent", "start", clock_.Now() - std::chrono::days(30))});
+  auto paired = Upload(device, {At("on-time", "stop", clock_.Now())});
+  EXPECT_TRUE(paired.stops_without_start.empty());
+  EXPECT_EQ(Stored("on-time").duration_seconds, 30 * 24 * 3600);
+}
+
 TEST_P(UsageSessionTest, OverlappingSessionsOfOnePersonAndProductAreNotCountedTwice) {
   auto desk = Device("ws-1", team_);
   auto laptop = Device("ws-2", team_);

@@ -20,7 +20,7 @@ constexpr std::string_view kSelectEventsAfter =
     SW_SELECT_EVENTS " WHERE seq > ? ORDER BY seq LIMIT ?";
 // Times on the client's clock: its own when it was kept, else `at`.
 constexpr std::string_view kSelectOpenStart = SW_SELECT_EVENTS
-    " s WHERE device_id = ? AND product_id = ? AND kind = 'start'"
+    " s WHERE device_id = ? AND product_id = ? AND kind = 'start' AND at >= ?"
     " AND COALESCE(client_at, at) <= ?"
     " AND NOT EXISTS (SELECT 1 FROM usage_events t WHERE t.start_event_id = s.id)";
 constexpr std::string_view kOpenStartOfUser = " AND user_id = ?";
@@ -159,9 +159,10 @@ class SqlUsageRepository final : public UsageRepository {
   Result<std::optional<core::UsageEvent>> FindOpenStart(Tx& tx, const std::string& device_id,
                                                         const std::optional<std::string>& user_id,
                                                         const std::string& product_id,
-                                                        core::TimePoint client_time) override {
+                                                        core::TimePoint client_time,
+                                                        core::TimePoint not_before) override {
     std::string sql(kSelectOpenStart);
-    Params params{device_id, product_id, Ms(client_time)};
+    Params params{device_id, product_id, Ms(not_before), Ms(client_time)};
     if (user_id) {
       sql += kOpenStartOfUser;
       params.emplace_back(*user_id);

@@ -56,10 +56,12 @@ class UsageRepository {
   // Returns the number of new events.
   virtual Result<int> RecordEvents(Tx& tx, std::vector<core::UsageEvent> events) = 0;
   // The latest start of `user_id` (none: a computer's own events) on `device_id` for
-  // `product_id` at or before `client_time` (the client's own clock) that no stop closed yet.
+  // `product_id` at or before `client_time` (the client's own clock) that no stop closed yet,
+  // among the starts recorded (server time) since `not_before`: the read stays within recent
+  // events, however long the computer's history.
   virtual Result<std::optional<core::UsageEvent>> FindOpenStart(
       Tx& tx, const std::string& device_id, const std::optional<std::string>& user_id,
-      const std::string& product_id, core::TimePoint client_time) = 0;
+      const std::string& product_id, core::TimePoint client_time, core::TimePoint not_before) = 0;
   // The sessions (started_at, at) already counted for `user_id` and `product_id` that
   // overlap [from, to).
   virtual Result<std::vector<std::pair<core::TimePoint, core::TimePoint>>> ListSessions(
