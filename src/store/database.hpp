@@ -12,6 +12,8 @@
 //   constraint fired by searching it for the column or constraint name.
 // A failed statement ends the transaction: PostgreSQL aborts it, so both drivers roll back
 // and Transact returns the first statement error even if `fn` ignored it and returned ok.
+// When `fn` returns an error of its own for a lasting statement failure (it named a duplicate
+// in words), that error is returned instead; a transient failure reruns `fn` as below.
 // To tolerate a duplicate, write `INSERT ... ON CONFLICT DO NOTHING` (both dialects).
 
 #include <chrono>

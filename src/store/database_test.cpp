@@ -186,6 +186,24 @@ TEST_P(DatabaseTest, AFailedStatementFailsTheTransactionEvenIfIgnored) {
   EXPECT_EQ(Count(*db_, "t"), 0);
 }
 
+// A use case that names a lasting failure in words (a duplicate raced in by another request)
+// is answered with its own words, and the transaction still rolls back.
+TEST_P(DatabaseTest, AnErrorFnMadeOfAFailedStatementIsTheAnswer) {
+  ASSERT_TRUE(RunSql(*db_, "CREATE TABLE t (id BIGINT PRIMARY KEY)").ok());
+  Result<void> result = db_->Transact(TxMode::kWrite, [](Tx& tx) -> Result<void> {
+    SW_RETURN_IF_ERROR(tx.Exec("INSERT INTO t (id) VALUES (1)"));
+    auto again = tx.Exec("INSERT INTO t (id) VALUES (1)");
+    if (!again.ok() && again.error().code == ErrorCode::kAlreadyExists) {
+      return core::MakeError(ErrorCode::kAlreadyExists, "row 1 is already there");
+    }
+    return core::Ok();
+  });
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(result.error().message, "row 1 is already there");
+  EXPECT_EQ(Count(*db_, "t"), 0);
+}
+
 TEST_P(DatabaseTest, MapsConstraintViolationsToErrorCodes) {
   ASSERT_TRUE(RunSql(*db_,
                      "CREATE TABLE users (id BIGINT PRIMARY KEY, email TEXT NOT NULL UNIQUE,"

@@ -404,6 +404,9 @@ class PostgresDatabase final : public Database {
     std::optional<Failure> failure;
     if (tx.failure()) {
       failure = tx.failure();
+      // `fn` made sense of a lasting failure (a duplicate named in words): its error wins.
+      // A transient one keeps the database's, which decides the rerun.
+      if (!failure->transient && !result.ok()) failure->error = std::move(result).error();
     } else if (!result.ok()) {
       failure = Failure{std::move(result).error(), false};
     } else {

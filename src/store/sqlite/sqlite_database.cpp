@@ -426,9 +426,11 @@ class SqliteDatabase final : public Database {
     Result<void> result = fn(tx);
     std::optional<Failure> failure;
     if (tx.failure()) {
-      // A statement failed: its error wins over whatever `fn` made of it, and decides
-      // whether a rerun may help.
+      // A statement failed: it decides whether a rerun may help. When it cannot, and `fn`
+      // made sense of it (a duplicate named in words), `fn`'s error is the answer; an `fn`
+      // that ignored it still gets the statement's error.
       failure = tx.failure();
+      if (!failure->transient && !result.ok()) failure->error = std::move(result).error();
     } else if (!result.ok()) {
       failure = Failure{std::move(result).error(), false};
     } else {
